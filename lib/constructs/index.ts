@@ -1,0 +1,9 @@
+/** The cdk8s constructs that render one stage of a plan. */
+export * from './batched-rollout';
+export * from './canary-service';
+export * from './pod-security';
+export * from './release-chart';
+export * from './release-service';
+export * from './release-stage';
+export * from './selector-cutover';
+export * from './workload-deployment';

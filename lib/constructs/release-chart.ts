@@ -1,0 +1,74 @@
+import { App, Chart, type ChartProps } from 'cdk8s';
+import type { Plan } from '../model';
+import { BatchedRollout } from './batched-rollout';
+import { CanaryService } from './canary-service';
+import type { ReleaseStage } from './release-stage';
+import { SelectorCutover } from './selector-cutover';
+
+/** Props of {@link ReleaseChart}. */
+export interface ReleaseChartProps extends ChartProps {
+  /** The plan to render. */
+  readonly plan: Plan;
+  /** The stage to render, by name. */
+  readonly stage: string;
+}
+
+/**
+ * One Chart holding one stage of one plan, rendered by the construct its `kind` names. A stack is
+ * always one Chart: cdk8s' `toJson()` cost grows with the number of Charts in an App, not with
+ * the objects inside one.
+ */
+export class ReleaseChart extends Chart {
+  /** The construct that rendered the stage. */
+  readonly release: ReleaseStage;
+
+  constructor(scope: App, id: string, props: ReleaseChartProps) {
+    super(scope, id, { ...props, disableResourceNameHashes: true });
+    const releaseProps = { plan: props.plan, stage: props.stage };
+    switch (props.plan.kind) {
+      case 'CanaryService':
+        this.release = new CanaryService(this, 'release', releaseProps);
+        break;
+      case 'BatchedRollout':
+        this.release = new BatchedRollout(this, 'release', releaseProps);
+        break;
+      case 'SelectorCutover':
+        this.release = new SelectorCutover(this, 'release', releaseProps);
+        break;
+    }
+  }
+}
+
+/** A Kubernetes object as plain JSON (what `toJson()` returns). */
+export interface KubeObject {
+  /** e.g. `apps/v1`. */
+  readonly apiVersion: string;
+  /** e.g. `Deployment`. */
+  readonly kind: string;
+  /** Name, namespace, labels, annotations. */
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  /** Everything else. */
+  readonly [field: string]: unknown;
+}
+
+/**
+ * The objects of one stage of a plan, in a fixed order (Deployments, then PodDisruptionBudgets,
+ * then Services, each in plan order). This is the single rendering path: `npm run synth`, the
+ * CLI and the Pulumi program all call it.
+ */
+export function renderStage(plan: Plan, stage: string, chartId = 'release'): KubeObject[] {
+  const app = new App({ outdir: '.' });
+  const chart = new ReleaseChart(app, chartId, { plan, stage });
+  return orderObjects(chart.toJson() as KubeObject[]);
+}
+
+const KIND_ORDER = ['Deployment', 'PodDisruptionBudget', 'Service'];
+
+function orderObjects(objects: KubeObject[]): KubeObject[] {
+  const rank = (o: KubeObject) => {
+    const i = KIND_ORDER.indexOf(o.kind);
+    return i < 0 ? KIND_ORDER.length : i;
+  };
+  // Stable sort: within a kind the construct order (plan order) stays.
+  return objects.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map(({ o }) => o);
+}

@@ -1,0 +1,48 @@
+import { Construct } from 'constructs';
+import { StepwiseErrors, findStage, kindRuleProblems, stageState, type Plan, type ReleaseKind, type StageState } from '../model';
+import { ReleaseServiceObject } from './release-service';
+import { WorkloadDeployment } from './workload-deployment';
+
+/** Props shared by the release constructs. */
+export interface ReleaseStageProps {
+  /** The release plan (parse one from plain data with `parsePlan`). */
+  readonly plan: Plan;
+  /**
+   * The stage to render, by name.
+   * @default - the plan's first stage
+   */
+  readonly stage?: string;
+}
+
+/**
+ * Renders one stage of a plan: a Deployment (and PodDisruptionBudget) per workload that exists in
+ * the stage, and every Service with the stage's selector. The named constructs
+ * (`CanaryService`, `BatchedRollout`, `SelectorCutover`) add the rules of their practice.
+ */
+export abstract class ReleaseStage extends Construct {
+  /** The stage rendered, with its endpoints and traffic shares. */
+  readonly state: StageState;
+  /** The Deployments, by workload name. */
+  readonly workloads: ReadonlyMap<string, WorkloadDeployment>;
+  /** The Services, by name. */
+  readonly services: ReadonlyMap<string, ReleaseServiceObject>;
+
+  protected constructor(scope: Construct, id: string, kind: ReleaseKind, props: ReleaseStageProps) {
+    super(scope, id);
+    const problems = kindRuleProblems(props.plan, kind);
+    if (problems.length > 0) throw new StepwiseErrors(problems);
+    const { index } = findStage(props.plan, props.stage ?? props.plan.stages[0].name);
+    this.state = stageState(props.plan, index);
+
+    const workloads = new Map<string, WorkloadDeployment>();
+    for (const running of this.state.workloads) {
+      workloads.set(running.workload.name, new WorkloadDeployment(this, running.workload.name, { plan: props.plan, running }));
+    }
+    const services = new Map<string, ReleaseServiceObject>();
+    for (const service of this.state.services) {
+      services.set(service.service.name, new ReleaseServiceObject(this, `service-${service.service.name}`, { plan: props.plan, service }));
+    }
+    this.workloads = workloads;
+    this.services = services;
+  }
+}

@@ -1,0 +1,9 @@
+/** The pure rollout model: plan types, parsing, selector matching and capacity math. */
+export * from './errors';
+export * from './int-or-percent';
+export * from './labels';
+export * from './plan';
+export * from './parse-plan';
+export * from './stage-state';
+export * from './transition';
+export * from './kind-rules';

@@ -1,0 +1,51 @@
+/**
+ * Kubernetes' IntOrString for `maxSurge` / `maxUnavailable`: an absolute count (`1`) or a
+ * percentage of the desired replicas (`"25%"`), resolved the way the Deployment controller does.
+ */
+export type IntOrPercent = number | `${number}%`;
+
+/** True for a whole number >= 0 or a string like `25%` (0-100, whole). */
+export function isIntOrPercent(value: unknown): value is IntOrPercent {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0;
+  if (typeof value === 'string') {
+    const match = /^(\d{1,3})%$/.exec(value);
+    return match !== null && Number(match[1]) <= 100;
+  }
+  return false;
+}
+
+/**
+ * The count a value means for `replicas` desired pods. Percentages round up for maxSurge and
+ * down for maxUnavailable (`roundUp`), as `intstr.GetScaledValueFromIntOrPercent` is called by
+ * the Deployment controller.
+ */
+export function scaledValue(value: IntOrPercent, replicas: number, roundUp: boolean): number {
+  if (typeof value === 'number') return value;
+  const percent = Number(value.slice(0, -1));
+  // Integer arithmetic first: 0.29 * 100 style float error must not move a boundary.
+  const scaled = (percent * replicas) / 100;
+  const exact = (percent * replicas) % 100 === 0;
+  if (exact) return (percent * replicas) / 100;
+  return roundUp ? Math.ceil(scaled) : Math.floor(scaled);
+}
+
+/** True when the value is zero however many replicas there are (`0` or `"0%"`). */
+export function isAlwaysZero(value: IntOrPercent): boolean {
+  return value === 0 || value === '0%';
+}
+
+/**
+ * The surge and unavailability the controller will actually use for `replicas` pods
+ * (`deploymentutil.ResolveFenceposts`): when both resolve to zero, unavailability becomes 1 so
+ * that a rollout can make progress.
+ */
+export function resolveRollingUpdate(
+  maxSurge: IntOrPercent,
+  maxUnavailable: IntOrPercent,
+  replicas: number,
+): { readonly surge: number; readonly unavailable: number } {
+  const surge = scaledValue(maxSurge, replicas, true);
+  let unavailable = scaledValue(maxUnavailable, replicas, false);
+  if (surge === 0 && unavailable === 0) unavailable = 1;
+  return { surge, unavailable };
+}

@@ -1,0 +1,661 @@
+import { StepwiseErrors } from './errors';
+import { kindRuleProblems } from './kind-rules';
+import { isAlwaysZero, isIntOrPercent, type IntOrPercent } from './int-or-percent';
+import {
+  labelKeyProblem,
+  labelValueProblem,
+  objectNameProblem,
+  workloadSelectorMatches,
+  formatLabels,
+  sortedLabels,
+  type LabelRequirement,
+  type Labels,
+  type WorkloadSelector,
+} from './labels';
+import { PlainDataReader, describe, isPlainObject } from './plain-data';
+import {
+  RELEASE_KINDS,
+  type CheckSettings,
+  type ContainerPort,
+  type DeploymentStrategy,
+  type Plan,
+  type PreStopHook,
+  type Probe,
+  type ReleaseService,
+  type Resources,
+  type SecurityOverrides,
+  type ServicePort,
+  type Stage,
+  type VolumeMount,
+  type Workload,
+  type WorkloadInStage,
+} from './plan';
+
+/** Plan sections other modules parse (traffic routing, the metric gate, GitOps ordering). */
+export const PLAN_EXTENSION_KEYS = ['traffic', 'analysis', 'gitops'] as const;
+
+const PLAN_KEYS = ['kind', 'namespace', 'labels', 'defaults', 'workloads', 'services', 'stages', 'checks', ...PLAN_EXTENSION_KEYS];
+const WORKLOAD_KEYS = [
+  'labels', 'selector', 'podAnnotations', 'container', 'ports', 'command', 'args', 'env', 'resources',
+  'readinessProbe', 'livenessProbe', 'startupProbe', 'preStop', 'terminationGracePeriodSeconds',
+  'minReadySeconds', 'progressDeadlineSeconds', 'revisionHistoryLimit', 'strategy', 'volumes',
+  'imagePullPolicy', 'securityOverrides', 'disruptionBudget',
+];
+const PROBE_KEYS = ['httpGet', 'tcpSocket', 'exec', 'initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'];
+const SERVICE_KEYS = ['type', 'selector', 'ports'];
+/** Stage sections other modules parse (e.g. a router's traffic weight). */
+export const STAGE_EXTENSION_KEYS = ['traffic'] as const;
+const STAGE_KEYS = ['name', 'description', 'workloads', 'services', ...STAGE_EXTENSION_KEYS];
+const STAGE_WORKLOAD_KEYS = ['replicas', 'image', 'paused'];
+const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
+/** CPU as millicores (`500m`) or cores with up to three decimals (`1.5`). */
+export const CPU_QUANTITY = /^(\d+m|\d+(\.\d{1,3})?)$/;
+/** Memory in binary units stepwise renders exactly (`256Mi`, `8Gi`). */
+export const MEMORY_QUANTITY = /^\d+(Mi|Gi|Ti)$/;
+
+/** Defaults for workload fields a stack leaves out; documented in the README. */
+export const WORKLOAD_DEFAULTS = {
+  containerName: 'main',
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '128Mi' } },
+  terminationGracePeriodSeconds: 30,
+  minReadySeconds: 0,
+  progressDeadlineSeconds: 600,
+  revisionHistoryLimit: 10,
+  strategy: { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: 0 } as DeploymentStrategy,
+  imagePullPolicy: 'IfNotPresent' as const,
+  disruptionBudget: 1 as IntOrPercent,
+};
+
+/**
+ * Parses and validates a plan from plain data (a stack file's `stepwise:plan`, or Pulumi config).
+ * Throws `StepwiseErrors` listing every problem with its key path (relative to the plan) and fix.
+ */
+export function parsePlan(data: unknown): Plan {
+  const reader = new PlainDataReader();
+  const plan = readPlan(reader, data);
+  if (reader.errors.length > 0 || !plan) throw new StepwiseErrors(reader.errors);
+  const kindProblems = kindRuleProblems(plan);
+  if (kindProblems.length > 0) throw new StepwiseErrors(kindProblems);
+  return plan;
+}
+
+function readPlan(r: PlainDataReader, data: unknown): Plan | undefined {
+  const root = r.object(data, '', PLAN_KEYS);
+  if (!root) return undefined;
+  const kind = r.oneOf(root.kind, 'kind', RELEASE_KINDS);
+  const namespace = readName(r, root.namespace, 'namespace');
+  const commonLabels = readLabels(r, root.labels ?? {}, 'labels');
+  const defaults = r.optionalObject(root.defaults, 'defaults', WORKLOAD_KEYS) ?? {};
+  const workloads = readWorkloads(r, root.workloads, defaults, commonLabels ?? {});
+  const services = readServices(r, root.services);
+  const checks = readChecks(r, root.checks);
+  const stages = workloads && services ? readStages(r, root.stages, workloads, services) : undefined;
+  if (workloads) checkSelectorsDoNotOverlap(r, workloads);
+  const extensions: Record<string, unknown> = {};
+  for (const key of PLAN_EXTENSION_KEYS) if (root[key] !== undefined) extensions[key] = root[key];
+  if (!kind || !namespace || !commonLabels || !workloads || !services || !stages || !checks) return undefined;
+  return { kind, namespace, commonLabels, workloads, services, stages, checks, extensions };
+}
+
+function readName(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {
+  const name = r.string(value, keyPath, 'use a lowercase name such as fop-gate');
+  if (name === undefined) return undefined;
+  const problem = objectNameProblem(name);
+  if (problem) {
+    r.report(keyPath, problem, 'use lowercase letters, digits and dashes, e.g. fop-gate');
+    return undefined;
+  }
+  return name;
+}
+
+function readLabels(r: PlainDataReader, value: unknown, keyPath: string): Labels | undefined {
+  const labels = r.stringMap(value, keyPath, 'quote label values, e.g. version: "2"');
+  if (!labels) return undefined;
+  let ok = true;
+  for (const [key, v] of Object.entries(labels)) {
+    const problem = labelKeyProblem(key) ?? labelValueProblem(v);
+    if (problem) {
+      r.report(`${keyPath}.${key}`, problem, 'use a valid Kubernetes label, e.g. app: fop-gate');
+      ok = false;
+    }
+  }
+  return ok ? labels : undefined;
+}
+
+function readWorkloads(r: PlainDataReader, value: unknown, defaults: Record<string, unknown>, commonLabels: Labels): Workload[] | undefined {
+  const map = r.object(value, 'workloads');
+  if (!map) return undefined;
+  const names = Object.keys(map);
+  if (names.length === 0) {
+    r.report('workloads', 'must declare at least one workload', 'add a workload such as `app: { labels: { app: app } }`');
+    return undefined;
+  }
+  const workloads: Workload[] = [];
+  for (const name of names) {
+    const keyPath = `workloads.${name}`;
+    if (objectNameProblem(name)) {
+      r.report(keyPath, objectNameProblem(name) as string, 'rename the workload to a lowercase name such as fop-gate-canary');
+      continue;
+    }
+    const own = r.object(map[name] ?? {}, keyPath, WORKLOAD_KEYS);
+    if (!own) continue;
+    const workload = readWorkload(r, name, keyPath, own, defaults, commonLabels);
+    if (workload) workloads.push(workload);
+  }
+  return workloads.length === names.length ? workloads : undefined;
+}
+
+function readWorkload(
+  r: PlainDataReader,
+  name: string,
+  keyPath: string,
+  own: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+  commonLabels: Labels,
+): Workload | undefined {
+  // A workload's own keys win over `defaults`; labels and env are merged key by key.
+  const merged: Record<string, unknown> = { ...defaults, ...own };
+  for (const mapKey of ['labels', 'env', 'podAnnotations']) {
+    if (isPlainObject(defaults[mapKey]) && isPlainObject(own[mapKey])) {
+      merged[mapKey] = { ...(defaults[mapKey] as object), ...(own[mapKey] as object) };
+    }
+  }
+  const at = (key: string) => `${keyPath}.${key}`;
+  const errorsBefore = r.errors.length;
+
+  const ownLabels = merged.labels === undefined ? undefined : readLabels(r, merged.labels, at('labels'));
+  // Pods carry the plan's common labels too; the default selector uses only the workload's own.
+  const labels = ownLabels && sortedLabels({ ...commonLabels, ...ownLabels });
+  if (merged.labels === undefined) {
+    r.report(at('labels'), 'is required', `give the pod labels, e.g. labels: { app: ${name}, track: stable }`);
+  } else if (ownLabels && Object.keys(ownLabels).length === 0) {
+    r.report(at('labels'), 'must have at least one label', `e.g. labels: { app: ${name} }`);
+  }
+  const selector = merged.selector === undefined ? (ownLabels ? { matchLabels: ownLabels, matchExpressions: [] } : undefined) : readWorkloadSelector(r, merged.selector, at('selector'));
+  if (labels && selector && !workloadSelectorMatches(selector, labels)) {
+    r.report(at('selector'), `does not select the workload's own pods (labels ${formatLabels(labels)})`, 'make every selector label one of the workload labels');
+  }
+  const containerName = merged.container === undefined ? WORKLOAD_DEFAULTS.containerName : readName(r, merged.container, at('container'));
+  const ports = merged.ports === undefined ? [] : readContainerPorts(r, merged.ports, at('ports'));
+  const command = merged.command === undefined ? undefined : r.stringList(merged.command, at('command'));
+  const args = merged.args === undefined ? undefined : r.stringList(merged.args, at('args'));
+  const env = merged.env === undefined ? {} : r.stringMap(merged.env, at('env'), 'quote the value, e.g. PORT: "8080"');
+  const podAnnotations = merged.podAnnotations === undefined ? {} : r.stringMap(merged.podAnnotations, at('podAnnotations'));
+  const resources = merged.resources === undefined ? WORKLOAD_DEFAULTS.resources : readResources(r, merged.resources, at('resources'));
+  const readinessProbe = merged.readinessProbe === undefined ? undefined : readProbe(r, merged.readinessProbe, at('readinessProbe'));
+  const livenessProbe = merged.livenessProbe === undefined ? undefined : readProbe(r, merged.livenessProbe, at('livenessProbe'));
+  const startupProbe = merged.startupProbe === undefined ? undefined : readProbe(r, merged.startupProbe, at('startupProbe'));
+  const preStop = merged.preStop === undefined ? undefined : readPreStop(r, merged.preStop, at('preStop'));
+  const terminationGracePeriodSeconds = r.optionalWholeNumber(merged.terminationGracePeriodSeconds, at('terminationGracePeriodSeconds')) ?? WORKLOAD_DEFAULTS.terminationGracePeriodSeconds;
+  const minReadySeconds = r.optionalWholeNumber(merged.minReadySeconds, at('minReadySeconds')) ?? WORKLOAD_DEFAULTS.minReadySeconds;
+  const progressDeadlineSeconds = r.optionalWholeNumber(merged.progressDeadlineSeconds, at('progressDeadlineSeconds'), 1) ?? WORKLOAD_DEFAULTS.progressDeadlineSeconds;
+  const revisionHistoryLimit = r.optionalWholeNumber(merged.revisionHistoryLimit, at('revisionHistoryLimit')) ?? WORKLOAD_DEFAULTS.revisionHistoryLimit;
+  const strategy = merged.strategy === undefined ? WORKLOAD_DEFAULTS.strategy : readStrategy(r, merged.strategy, at('strategy'));
+  const volumes = merged.volumes === undefined ? [] : readVolumes(r, merged.volumes, at('volumes'));
+  const imagePullPolicy = merged.imagePullPolicy === undefined ? WORKLOAD_DEFAULTS.imagePullPolicy : r.oneOf(merged.imagePullPolicy, at('imagePullPolicy'), ['Always', 'IfNotPresent', 'Never'] as const);
+  const securityOverrides = merged.securityOverrides === undefined ? undefined : readSecurityOverrides(r, merged.securityOverrides, at('securityOverrides'));
+  const disruptionBudget = readDisruptionBudget(r, merged.disruptionBudget, at('disruptionBudget'));
+
+  if (progressDeadlineSeconds !== undefined && minReadySeconds !== undefined && progressDeadlineSeconds <= minReadySeconds) {
+    r.report(at('progressDeadlineSeconds'), `must be greater than minReadySeconds (${minReadySeconds})`, 'raise progressDeadlineSeconds or lower minReadySeconds');
+  }
+  if (volumes) {
+    volumes.forEach((volume, i) => {
+      if ('hostPath' in volume.source && !securityOverrides?.hostPath) {
+        r.report(`${at('volumes')}[${i}].hostPath`, 'is forbidden by the restricted Pod Security Standard', 'add securityOverrides: { hostPath: true, reason: "..." } to the workload if the node path is really needed');
+      }
+    });
+  }
+  if (r.errors.length > errorsBefore) return undefined;
+  return {
+    name,
+    labels: labels as Labels,
+    selector: selector as WorkloadSelector,
+    podAnnotations: podAnnotations as Labels,
+    containerName: containerName as string,
+    ports: ports as ContainerPort[],
+    command,
+    args,
+    env: env as Labels,
+    resources: resources as Resources,
+    readinessProbe,
+    livenessProbe,
+    startupProbe,
+    preStop,
+    terminationGracePeriodSeconds,
+    minReadySeconds,
+    progressDeadlineSeconds,
+    revisionHistoryLimit,
+    strategy: strategy as DeploymentStrategy,
+    volumes: volumes as VolumeMount[],
+    imagePullPolicy: imagePullPolicy as Workload['imagePullPolicy'],
+    securityOverrides,
+    disruptionBudget,
+  };
+}
+
+function readWorkloadSelector(r: PlainDataReader, value: unknown, keyPath: string): WorkloadSelector | undefined {
+  const obj = r.object(value, keyPath);
+  if (!obj) return undefined;
+  const structured = 'matchLabels' in obj || 'matchExpressions' in obj;
+  if (!structured) {
+    const matchLabels = readLabels(r, obj, keyPath);
+    return matchLabels ? { matchLabels, matchExpressions: [] } : undefined;
+  }
+  r.object(obj, keyPath, ['matchLabels', 'matchExpressions']);
+  const matchLabels = obj.matchLabels === undefined ? {} : readLabels(r, obj.matchLabels, `${keyPath}.matchLabels`);
+  const expressions = obj.matchExpressions === undefined ? [] : r.list(obj.matchExpressions, `${keyPath}.matchExpressions`);
+  if (!matchLabels || !expressions) return undefined;
+  const matchExpressions: LabelRequirement[] = [];
+  expressions.forEach((item, i) => {
+    const at = `${keyPath}.matchExpressions[${i}]`;
+    const e = r.object(item, at, ['key', 'operator', 'values']);
+    if (!e) return;
+    const key = r.string(e.key, `${at}.key`);
+    const operator = r.oneOf(e.operator, `${at}.operator`, ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const);
+    const values = e.values === undefined ? [] : r.stringList(e.values, `${at}.values`);
+    if (!key || !operator || !values) return;
+    if ((operator === 'In' || operator === 'NotIn') && values.length === 0) {
+      r.report(`${at}.values`, `must not be empty for operator ${operator}`, 'list at least one value');
+      return;
+    }
+    if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) {
+      r.report(`${at}.values`, `must be empty for operator ${operator}`, 'remove values');
+      return;
+    }
+    matchExpressions.push({ key, operator, values });
+  });
+  if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) {
+    r.report(keyPath, 'must not be empty (an empty selector selects every pod in the namespace)', 'select on the workload labels');
+    return undefined;
+  }
+  return { matchLabels, matchExpressions };
+}
+
+function readPort(r: PlainDataReader, value: unknown, keyPath: string): number | undefined {
+  return r.wholeNumber(value, keyPath, 1, 65535);
+}
+
+
+function readContainerPorts(r: PlainDataReader, value: unknown, keyPath: string): ContainerPort[] | undefined {
+  const items = r.list(value, keyPath);
+  if (!items) return undefined;
+  const ports: ContainerPort[] = [];
+  items.forEach((item, i) => {
+    const at = `${keyPath}[${i}]`;
+    if (typeof item === 'number') {
+      const containerPort = readPort(r, item, at);
+      if (containerPort) ports.push({ containerPort, protocol: 'TCP' });
+      return;
+    }
+    const p = r.object(item, at, ['name', 'containerPort', 'protocol']);
+    if (!p) return;
+    const name = r.optionalString(p.name, `${at}.name`);
+    if (name !== undefined && (name.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || !/[a-z]/.test(name))) {
+      r.report(`${at}.name`, `'${name}' must be at most 15 lowercase letters, digits and '-', with at least one letter`, 'use a short name such as http');
+    }
+    const containerPort = readPort(r, p.containerPort, `${at}.containerPort`);
+    const protocol = p.protocol === undefined ? 'TCP' : r.oneOf(p.protocol, `${at}.protocol`, PROTOCOLS);
+    if (containerPort && protocol) ports.push({ name, containerPort, protocol });
+  });
+  return ports.length === items.length ? ports : undefined;
+}
+
+function readResources(r: PlainDataReader, value: unknown, keyPath: string): Resources | undefined {
+  const obj = r.object(value, keyPath, ['requests', 'limits']);
+  if (!obj) return undefined;
+  const side = (v: unknown, at: string) => {
+    if (v === undefined) return {};
+    const o = r.object(v, at, ['cpu', 'memory']);
+    if (!o) return undefined;
+    const result: { cpu?: string; memory?: string } = {};
+    for (const key of ['cpu', 'memory'] as const) {
+      if (o[key] === undefined) continue;
+      const quantity = typeof o[key] === 'number' ? String(o[key]) : o[key];
+      const pattern = key === 'cpu' ? CPU_QUANTITY : MEMORY_QUANTITY;
+      if (typeof quantity !== 'string' || !pattern.test(quantity) || /^0+(m|Mi|Gi|Ti)?$/.test(quantity)) {
+        r.report(
+          `${at}.${key}`,
+          key === 'cpu' ? `must be a CPU quantity such as 500m or 2, got ${describe(o[key])}` : `must be a memory quantity in Mi, Gi or Ti, got ${describe(o[key])}`,
+          key === 'cpu' ? 'e.g. 500m, 1 or 1.5' : 'e.g. 256Mi or 8Gi',
+        );
+      } else {
+        result[key] = quantity;
+      }
+    }
+    return result;
+  };
+  const requests = side(obj.requests, `${keyPath}.requests`);
+  const limits = side(obj.limits, `${keyPath}.limits`);
+  if (!requests || !limits) return undefined;
+  if (!requests.cpu && !requests.memory) {
+    r.report(`${keyPath}.requests`, 'must request cpu or memory (the scheduler needs requests to place pods safely)', 'add requests: { cpu: 100m, memory: 128Mi }');
+    return undefined;
+  }
+  return { requests, limits };
+}
+
+function readProbe(r: PlainDataReader, value: unknown, keyPath: string): Probe | undefined {
+  const obj = r.object(value, keyPath, PROBE_KEYS);
+  if (!obj) return undefined;
+  const handlers = ['httpGet', 'tcpSocket', 'exec'].filter((k) => obj[k] !== undefined);
+  if (handlers.length !== 1) {
+    r.report(keyPath, `must set exactly one of httpGet, tcpSocket, exec (got ${handlers.length})`, 'e.g. tcpSocket: { port: 8080 }');
+    return undefined;
+  }
+  let probe: Probe = {};
+  if (obj.httpGet !== undefined) {
+    const h = r.object(obj.httpGet, `${keyPath}.httpGet`, ['path', 'port']);
+    const path = h && r.string(h.path, `${keyPath}.httpGet.path`, 'e.g. /healthz');
+    const port = h && readPort(r, h.port, `${keyPath}.httpGet.port`);
+    if (!path || port === undefined) return undefined;
+    probe = { httpGet: { path, port } };
+  } else if (obj.tcpSocket !== undefined) {
+    const t = r.object(obj.tcpSocket, `${keyPath}.tcpSocket`, ['port']);
+    const port = t && readPort(r, t.port, `${keyPath}.tcpSocket.port`);
+    if (port === undefined || port === null) return undefined;
+    probe = { tcpSocket: { port } };
+  } else {
+    const e = r.object(obj.exec, `${keyPath}.exec`, ['command']);
+    const command = e && r.stringList(e.command, `${keyPath}.exec.command`);
+    if (!command) return undefined;
+    probe = { exec: { command } };
+  }
+  const timing: Record<string, number> = {};
+  for (const key of ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold']) {
+    const min = key === 'initialDelaySeconds' ? 0 : 1;
+    const n = r.optionalWholeNumber(obj[key], `${keyPath}.${key}`, min);
+    if (n !== undefined) timing[key] = n;
+  }
+  return { ...probe, ...timing };
+}
+
+function readPreStop(r: PlainDataReader, value: unknown, keyPath: string): PreStopHook | undefined {
+  const obj = r.object(value, keyPath, ['exec', 'httpGet']);
+  if (!obj) return undefined;
+  if ((obj.exec === undefined) === (obj.httpGet === undefined)) {
+    r.report(keyPath, 'must set exactly one of exec, httpGet', 'e.g. exec: { command: [/bin/sh, -c, "sleep 10"] }');
+    return undefined;
+  }
+  if (obj.exec !== undefined) {
+    const e = r.object(obj.exec, `${keyPath}.exec`, ['command']);
+    const command = e && r.stringList(e.command, `${keyPath}.exec.command`);
+    return command ? { exec: { command } } : undefined;
+  }
+  const h = r.object(obj.httpGet, `${keyPath}.httpGet`, ['path', 'port']);
+  const path = h && r.string(h.path, `${keyPath}.httpGet.path`);
+  const port = h && readPort(r, h.port, `${keyPath}.httpGet.port`);
+  return path && port !== undefined ? { httpGet: { path, port } } : undefined;
+}
+
+function readIntOrPercent(r: PlainDataReader, value: unknown, keyPath: string): IntOrPercent | undefined {
+  if (!isIntOrPercent(value)) {
+    r.report(keyPath, `must be a whole number >= 0 or a percentage like "25%", got ${describe(value)}`, 'e.g. 1 or "25%"');
+    return undefined;
+  }
+  return value;
+}
+
+function readStrategy(r: PlainDataReader, value: unknown, keyPath: string): DeploymentStrategy | undefined {
+  const obj = r.object(value, keyPath, ['type', 'maxSurge', 'maxUnavailable']);
+  if (!obj) return undefined;
+  const type = obj.type === undefined ? 'RollingUpdate' : r.oneOf(obj.type, `${keyPath}.type`, ['RollingUpdate', 'Recreate'] as const);
+  if (type === 'Recreate') {
+    if (obj.maxSurge !== undefined || obj.maxUnavailable !== undefined) {
+      r.report(keyPath, "'maxSurge' and 'maxUnavailable' only apply to type RollingUpdate", 'remove them or use type: RollingUpdate');
+      return undefined;
+    }
+    return { type };
+  }
+  if (type !== 'RollingUpdate') return undefined;
+  const defaults = WORKLOAD_DEFAULTS.strategy as { maxSurge: IntOrPercent; maxUnavailable: IntOrPercent };
+  const maxSurge = obj.maxSurge === undefined ? defaults.maxSurge : readIntOrPercent(r, obj.maxSurge, `${keyPath}.maxSurge`);
+  const maxUnavailable = obj.maxUnavailable === undefined ? defaults.maxUnavailable : readIntOrPercent(r, obj.maxUnavailable, `${keyPath}.maxUnavailable`);
+  if (maxSurge === undefined || maxUnavailable === undefined) return undefined;
+  if (isAlwaysZero(maxSurge) && isAlwaysZero(maxUnavailable)) {
+    r.report(keyPath, "'maxSurge' and 'maxUnavailable' cannot be both zero (Kubernetes rejects it: the rollout could never progress)", 'set maxSurge: 1 to add a pod before removing one');
+    return undefined;
+  }
+  return { type, maxSurge, maxUnavailable };
+}
+
+function readVolumes(r: PlainDataReader, value: unknown, keyPath: string): VolumeMount[] | undefined {
+  const items = r.list(value, keyPath);
+  if (!items) return undefined;
+  const volumes: VolumeMount[] = [];
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    const at = `${keyPath}[${i}]`;
+    const v = r.object(item, at, ['name', 'mountPath', 'readOnly', 'emptyDir', 'hostPath', 'configMap']);
+    if (!v) return;
+    const name = readName(r, v.name, `${at}.name`);
+    if (name && seen.has(name)) r.report(`${at}.name`, `'${name}' is used by another volume`, 'give each volume its own name');
+    if (name) seen.add(name);
+    const mountPath = r.string(v.mountPath, `${at}.mountPath`, 'e.g. /var/log/app');
+    if (mountPath && !mountPath.startsWith('/')) r.report(`${at}.mountPath`, 'must be an absolute path', 'start it with /');
+    const readOnly = r.optionalBoolean(v.readOnly, `${at}.readOnly`) ?? false;
+    const sources = ['emptyDir', 'hostPath', 'configMap'].filter((k) => v[k] !== undefined);
+    if (sources.length !== 1) {
+      r.report(at, `must set exactly one of emptyDir, hostPath, configMap (got ${sources.length})`, 'e.g. emptyDir: {}');
+      return;
+    }
+    let source: VolumeMount['source'] | undefined;
+    if (v.emptyDir !== undefined) {
+      const e = r.object(v.emptyDir ?? {}, `${at}.emptyDir`, ['medium', 'sizeLimit']);
+      if (e) {
+        const medium = e.medium === undefined ? undefined : r.oneOf(e.medium, `${at}.emptyDir.medium`, ['Memory'] as const);
+        const sizeLimit = r.optionalString(e.sizeLimit, `${at}.emptyDir.sizeLimit`);
+        source = { emptyDir: { ...(medium ? { medium } : {}), ...(sizeLimit ? { sizeLimit } : {}) } };
+      }
+    } else if (v.hostPath !== undefined) {
+      const h = r.object(v.hostPath, `${at}.hostPath`, ['path', 'type']);
+      const path = h && r.string(h.path, `${at}.hostPath.path`);
+      const type = h && r.optionalString(h.type, `${at}.hostPath.type`);
+      if (path) source = { hostPath: { path, ...(type ? { type } : {}) } };
+    } else {
+      const c = r.object(v.configMap, `${at}.configMap`, ['name']);
+      const cmName = c && readName(r, c.name, `${at}.configMap.name`);
+      if (cmName) source = { configMap: { name: cmName } };
+    }
+    if (name && mountPath && source) volumes.push({ name, mountPath, readOnly, source });
+  });
+  return volumes.length === items.length ? volumes : undefined;
+}
+
+function readSecurityOverrides(r: PlainDataReader, value: unknown, keyPath: string): SecurityOverrides | undefined {
+  const o = r.object(value, keyPath, ['reason', 'runAsRoot', 'runAsUser', 'writableRootFilesystem', 'addCapabilities', 'hostPath']);
+  if (!o) return undefined;
+  const reason = r.string(o.reason, `${keyPath}.reason`, 'say why the workload cannot run under the restricted Pod Security Standard');
+  const runAsRoot = r.optionalBoolean(o.runAsRoot, `${keyPath}.runAsRoot`) ?? false;
+  const runAsUser = r.optionalWholeNumber(o.runAsUser, `${keyPath}.runAsUser`);
+  const writableRootFilesystem = r.optionalBoolean(o.writableRootFilesystem, `${keyPath}.writableRootFilesystem`) ?? false;
+  const addCapabilities = o.addCapabilities === undefined ? [] : r.stringList(o.addCapabilities, `${keyPath}.addCapabilities`);
+  const hostPath = r.optionalBoolean(o.hostPath, `${keyPath}.hostPath`) ?? false;
+  if (runAsUser === 0 && !runAsRoot) {
+    r.report(`${keyPath}.runAsUser`, 'is 0 (root) but runAsRoot is not set', 'set runAsRoot: true as well, or use a non-zero UID');
+  }
+  if (!reason || !addCapabilities) return undefined;
+  return { reason, runAsRoot, runAsUser, writableRootFilesystem, addCapabilities: [...addCapabilities].sort(), hostPath };
+}
+
+function readDisruptionBudget(r: PlainDataReader, value: unknown, keyPath: string): IntOrPercent | undefined {
+  if (value === undefined) return WORKLOAD_DEFAULTS.disruptionBudget;
+  if (value === false) return undefined;
+  const obj = r.object(value, keyPath, ['maxUnavailable']);
+  if (!obj) return undefined;
+  const maxUnavailable = readIntOrPercent(r, obj.maxUnavailable, `${keyPath}.maxUnavailable`);
+  if (maxUnavailable !== undefined && isAlwaysZero(maxUnavailable)) {
+    r.report(`${keyPath}.maxUnavailable`, 'is zero, which blocks every node drain', 'use 1, or disruptionBudget: false for none');
+    return undefined;
+  }
+  return maxUnavailable;
+}
+
+function readServices(r: PlainDataReader, value: unknown): ReleaseService[] | undefined {
+  const map = r.object(value, 'services');
+  if (!map) return undefined;
+  const names = Object.keys(map);
+  if (names.length === 0) {
+    r.report('services', 'must declare at least one Service', 'add a Service whose selector matches the workloads');
+    return undefined;
+  }
+  const services: ReleaseService[] = [];
+  for (const name of names) {
+    const keyPath = `services.${name}`;
+    if (objectNameProblem(name)) {
+      r.report(keyPath, objectNameProblem(name) as string, 'rename the Service to a lowercase name');
+      continue;
+    }
+    const s = r.object(map[name], keyPath, SERVICE_KEYS);
+    if (!s) continue;
+    const type = s.type === undefined ? 'ClusterIP' : r.oneOf(s.type, `${keyPath}.type`, ['ClusterIP', 'NodePort', 'LoadBalancer'] as const);
+    const selector = readServiceSelector(r, s.selector, `${keyPath}.selector`);
+    const ports = readServicePorts(r, s.ports, `${keyPath}.ports`, type);
+    if (type && selector && ports) services.push({ name, type, selector, ports });
+  }
+  return services.length === names.length ? services : undefined;
+}
+
+function readServiceSelector(r: PlainDataReader, value: unknown, keyPath: string): Labels | undefined {
+  const selector = readLabels(r, value, keyPath);
+  if (selector && Object.keys(selector).length === 0) {
+    r.report(keyPath, 'must not be empty (a Service without a selector gets no endpoints from its pods)', 'select the shared label, e.g. { app: fop-gate }');
+    return undefined;
+  }
+  return selector;
+}
+
+function readServicePorts(r: PlainDataReader, value: unknown, keyPath: string, type: string | undefined): ServicePort[] | undefined {
+  const items = r.list(value, keyPath);
+  if (!items) return undefined;
+  if (items.length === 0) {
+    r.report(keyPath, 'must list at least one port', 'e.g. - { port: 80, targetPort: 8080 }');
+    return undefined;
+  }
+  const ports: ServicePort[] = [];
+  items.forEach((item, i) => {
+    const at = `${keyPath}[${i}]`;
+    const p = r.object(item, at, ['name', 'port', 'targetPort', 'nodePort', 'protocol']);
+    if (!p) return;
+    const name = r.optionalString(p.name, `${at}.name`);
+    if (items.length > 1 && name === undefined) r.report(`${at}.name`, 'is required when a Service has several ports', 'name each port, e.g. name: http');
+    const port = readPort(r, p.port, `${at}.port`);
+    const targetPort = p.targetPort === undefined ? port : readPort(r, p.targetPort, `${at}.targetPort`);
+    const nodePort = p.nodePort === undefined ? undefined : r.wholeNumber(p.nodePort, `${at}.nodePort`, 30000, 32767);
+    if (nodePort !== undefined && type === 'ClusterIP') r.report(`${at}.nodePort`, 'needs a NodePort or LoadBalancer Service', 'set type: NodePort on the Service');
+    const protocol = p.protocol === undefined ? 'TCP' : r.oneOf(p.protocol, `${at}.protocol`, PROTOCOLS);
+    if (port && targetPort !== undefined && protocol) ports.push({ name, port, targetPort, nodePort, protocol });
+  });
+  return ports.length === items.length ? ports : undefined;
+}
+
+function readChecks(r: PlainDataReader, value: unknown): CheckSettings | undefined {
+  const obj = r.optionalObject(value, 'checks', ['capacityFloor']);
+  if (value !== undefined && !obj) return undefined;
+  if (!obj || obj.capacityFloor === undefined) return {};
+  const capacityFloor = readIntOrPercent(r, obj.capacityFloor, 'checks.capacityFloor');
+  return capacityFloor === undefined ? undefined : { capacityFloor };
+}
+
+function readStages(r: PlainDataReader, value: unknown, workloads: readonly Workload[], services: readonly ReleaseService[]): Stage[] | undefined {
+  const items = r.list(value, 'stages');
+  if (!items) return undefined;
+  if (items.length === 0) {
+    r.report('stages', 'must list at least one stage', 'add the stage the cluster is in now, e.g. - name: baseline');
+    return undefined;
+  }
+  const workloadNames = workloads.map((w) => w.name);
+  const serviceNames = services.map((s) => s.name);
+  const stages: Stage[] = [];
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    const at = `stages[${i}]`;
+    const s = r.object(item, at, STAGE_KEYS);
+    if (!s) return;
+    const name = r.string(s.name, `${at}.name`, 'name the stage, e.g. canary');
+    if (name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+      r.report(`${at}.name`, `'${name}' must be lowercase letters, digits and '-'`, 'e.g. canary-image');
+    } else if (name !== undefined && seen.has(name)) {
+      r.report(`${at}.name`, `'${name}' is used by an earlier stage`, 'give every stage its own name');
+    }
+    if (name) seen.add(name);
+    const description = r.optionalString(s.description, `${at}.description`);
+    const stageWorkloads = readStageWorkloads(r, s.workloads, `${at}.workloads`, workloadNames);
+    const serviceSelectors = readStageServices(r, s.services, `${at}.services`, services, serviceNames);
+    const extensions: Record<string, unknown> = {};
+    for (const key of STAGE_EXTENSION_KEYS) if (s[key] !== undefined) extensions[key] = s[key];
+    if (name && stageWorkloads && serviceSelectors) stages.push({ name, description, workloads: stageWorkloads, serviceSelectors, extensions });
+  });
+  return stages.length === items.length ? stages : undefined;
+}
+
+function readStageWorkloads(r: PlainDataReader, value: unknown, keyPath: string, known: readonly string[]): Record<string, WorkloadInStage> | undefined {
+  const map = r.object(value, keyPath, known);
+  if (!map) return undefined;
+  const result: Record<string, WorkloadInStage> = {};
+  let ok = true;
+  // Declaration order, not the stage's order, so that rendering never depends on how a stage lists them.
+  for (const name of known) {
+    if (!(name in map)) continue;
+    const at = `${keyPath}.${name}`;
+    const w = r.object(map[name], at, STAGE_WORKLOAD_KEYS);
+    if (!w) {
+      ok = false;
+      continue;
+    }
+    const replicas = r.wholeNumber(w.replicas, `${at}.replicas`);
+    const image = r.string(w.image, `${at}.image`, 'give the image with a tag or digest, e.g. registry.example.com/app:1.4.2');
+    if (image !== undefined && /\s/.test(image)) r.report(`${at}.image`, `must not contain spaces, got ${describe(image)}`, 'give the image reference only');
+    const paused = r.optionalBoolean(w.paused, `${at}.paused`) ?? false;
+    if (replicas === undefined || image === undefined || /\s/.test(image)) {
+      ok = false;
+      continue;
+    }
+    result[name] = { replicas, image, paused };
+  }
+  return ok ? result : undefined;
+}
+
+function readStageServices(
+  r: PlainDataReader,
+  value: unknown,
+  keyPath: string,
+  services: readonly ReleaseService[],
+  known: readonly string[],
+): Record<string, Labels> | undefined {
+  const map = value === undefined ? {} : r.object(value, keyPath, known);
+  if (!map) return undefined;
+  const result: Record<string, Labels> = {};
+  let ok = true;
+  for (const service of services) {
+    const entry = map[service.name];
+    if (entry === undefined) {
+      result[service.name] = service.selector;
+      continue;
+    }
+    const at = `${keyPath}.${service.name}`;
+    const s = r.object(entry, at, ['selector']);
+    const selector = s && readServiceSelector(r, s.selector, `${at}.selector`);
+    if (!selector) {
+      ok = false;
+      continue;
+    }
+    result[service.name] = selector;
+  }
+  return ok ? result : undefined;
+}
+
+/** Two Deployments whose selectors overlap fight over each other's pods; Kubernetes does not stop it. */
+function checkSelectorsDoNotOverlap(r: PlainDataReader, workloads: readonly Workload[]): void {
+  for (const a of workloads) {
+    for (const b of workloads) {
+      if (a !== b && workloadSelectorMatches(a.selector, b.labels)) {
+        r.report(
+          `workloads.${a.name}.selector`,
+          `also selects the pods of workload '${b.name}' (labels ${formatLabels(b.labels)}): the two Deployments would fight over pods`,
+          `give each workload its own track/version label (e.g. track: ${a.name === b.name ? 'stable' : 'canary'}) and include it in both selectors`,
+        );
+      }
+    }
+  }
+}

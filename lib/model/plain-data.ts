@@ -1,0 +1,187 @@
+import { StepwiseError, joinKeyPath } from './errors';
+
+/**
+ * Reads plain data (parsed YAML or Pulumi config) field by field, remembering the key path so
+ * that every complaint says exactly where it is. Problems are collected, not thrown one by one,
+ * so a user sees all of them in one run.
+ */
+export class PlainDataReader {
+  private readonly problems: StepwiseError[];
+
+  constructor(problems: StepwiseError[] = []) {
+    this.problems = problems;
+  }
+
+  /** Everything reported so far. */
+  get errors(): readonly StepwiseError[] {
+    return this.problems;
+  }
+
+  /** Records a problem at `keyPath`. */
+  report(keyPath: string, problem: string, fix?: string): void {
+    this.problems.push(new StepwiseError({ keyPath, problem, fix }));
+  }
+
+  /** A mapping (YAML object) at `keyPath`, or undefined (reported) when it is something else. */
+  object(value: unknown, keyPath: string, allowedKeys?: readonly string[]): Record<string, unknown> | undefined {
+    if (!isPlainObject(value)) {
+      this.report(keyPath, `must be a mapping, got ${describe(value)}`, 'write it as `key: value` lines');
+      return undefined;
+    }
+    if (allowedKeys) {
+      for (const key of Object.keys(value)) {
+        if (!allowedKeys.includes(key)) {
+          const suggestion = closest(key, allowedKeys);
+          this.report(
+            joinKeyPath(keyPath, key),
+            'is not a known key',
+            suggestion ? `did you mean '${suggestion}'?` : `use one of: ${allowedKeys.join(', ')}`,
+          );
+        }
+      }
+    }
+    return value;
+  }
+
+  /** An optional mapping: undefined stays undefined without a report. */
+  optionalObject(value: unknown, keyPath: string, allowedKeys?: readonly string[]): Record<string, unknown> | undefined {
+    return value === undefined || value === null ? undefined : this.object(value, keyPath, allowedKeys);
+  }
+
+  /** A list at `keyPath`. */
+  list(value: unknown, keyPath: string): unknown[] | undefined {
+    if (!Array.isArray(value)) {
+      this.report(keyPath, `must be a list, got ${describe(value)}`, 'write it as `- item` lines');
+      return undefined;
+    }
+    return value;
+  }
+
+  /** A non-empty string at `keyPath`. */
+  string(value: unknown, keyPath: string, fix = 'give a non-empty string'): string | undefined {
+    if (typeof value !== 'string' || value.length === 0) {
+      this.report(keyPath, `must be a non-empty string, got ${describe(value)}`, fix);
+      return undefined;
+    }
+    return value;
+  }
+
+  /** An optional non-empty string. */
+  optionalString(value: unknown, keyPath: string, fix?: string): string | undefined {
+    return value === undefined || value === null ? undefined : this.string(value, keyPath, fix);
+  }
+
+  /** A whole number in [min, max] at `keyPath`. */
+  wholeNumber(value: unknown, keyPath: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+      this.report(keyPath, `must be a whole number ${range}, got ${describe(value)}`, `use a whole number ${range}`);
+      return undefined;
+    }
+    return value;
+  }
+
+  /** An optional whole number: undefined stays undefined. */
+  optionalWholeNumber(value: unknown, keyPath: string, min = 0, max?: number): number | undefined {
+    return value === undefined || value === null ? undefined : this.wholeNumber(value, keyPath, min, max);
+  }
+
+  /** A boolean. */
+  boolean(value: unknown, keyPath: string): boolean | undefined {
+    if (typeof value !== 'boolean') {
+      this.report(keyPath, `must be true or false, got ${describe(value)}`, 'write true or false');
+      return undefined;
+    }
+    return value;
+  }
+
+  /** An optional boolean. */
+  optionalBoolean(value: unknown, keyPath: string): boolean | undefined {
+    return value === undefined || value === null ? undefined : this.boolean(value, keyPath);
+  }
+
+  /** One of a fixed set of strings. */
+  oneOf<T extends string>(value: unknown, keyPath: string, choices: readonly T[]): T | undefined {
+    if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+      const suggestion = typeof value === 'string' ? closest(value, choices) : undefined;
+      this.report(
+        keyPath,
+        `must be one of ${choices.join(', ')}, got ${describe(value)}`,
+        suggestion ? `did you mean '${suggestion}'?` : `use one of: ${choices.join(', ')}`,
+      );
+      return undefined;
+    }
+    return value as T;
+  }
+
+  /** A list of non-empty strings. */
+  stringList(value: unknown, keyPath: string): string[] | undefined {
+    const items = this.list(value, keyPath);
+    if (!items) return undefined;
+    const result: string[] = [];
+    items.forEach((item, i) => {
+      const s = this.string(item, `${keyPath}[${i}]`);
+      if (s !== undefined) result.push(s);
+    });
+    return result.length === items.length ? result : undefined;
+  }
+
+  /** A mapping of string keys to string values (numbers and booleans are not silently converted). */
+  stringMap(value: unknown, keyPath: string, fix = 'quote the value, e.g. "80" or "true"'): Record<string, string> | undefined {
+    const obj = this.object(value, keyPath);
+    if (!obj) return undefined;
+    const result: Record<string, string> = {};
+    let ok = true;
+    for (const key of Object.keys(obj).sort()) {
+      const v = obj[key];
+      if (typeof v !== 'string') {
+        this.report(joinKeyPath(keyPath, key), `must be a string, got ${describe(v)}`, fix);
+        ok = false;
+      } else {
+        result[key] = v;
+      }
+    }
+    return ok ? result : undefined;
+  }
+}
+
+/** True for `{...}` objects parsed from YAML/JSON (not arrays, not null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A short description of a value for error messages: `-1`, `"abc"`, `a list`, `nothing`. */
+export function describe(value: unknown): string {
+  if (value === undefined || value === null) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  return String(value);
+}
+
+/** The choice closest to `word` by edit distance, when it is close enough to be a typo. */
+export function closest(word: string, choices: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const choice of choices) {
+    const d = editDistance(word.toLowerCase(), choice.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = choice;
+    }
+  }
+  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return Infinity;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

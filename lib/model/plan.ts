@@ -1,0 +1,225 @@
+import type { IntOrPercent } from './int-or-percent';
+import type { Labels, WorkloadSelector } from './labels';
+
+/**
+ * The release plan: the types a stack file's `stepwise:plan` is parsed into. Pure data, no
+ * cdk8s or Pulumi; everything else in stepwise reads these.
+ */
+
+/** Which of the three release practices a plan follows; picks the construct that renders it. */
+export type ReleaseKind = 'CanaryService' | 'BatchedRollout' | 'SelectorCutover';
+
+/** The release kinds, in the order they are documented. */
+export const RELEASE_KINDS: readonly ReleaseKind[] = ['CanaryService', 'BatchedRollout', 'SelectorCutover'];
+
+/** How a Deployment replaces its pods when the pod template changes. */
+export type DeploymentStrategy =
+  | { readonly type: 'RollingUpdate'; readonly maxSurge: IntOrPercent; readonly maxUnavailable: IntOrPercent }
+  | { readonly type: 'Recreate' };
+
+/** A container port. */
+export interface ContainerPort {
+  /** Port name (referenced by Services and probes), at most 15 characters. */
+  readonly name?: string;
+  /** The port the process listens on. */
+  readonly containerPort: number;
+  /** TCP (default), UDP or SCTP. */
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** How a probe checks the container. Exactly one handler is set. */
+export interface Probe {
+  /** HTTP GET of `path` on `port`. */
+  readonly httpGet?: { readonly path: string; readonly port: number };
+  /** TCP connect to `port`. */
+  readonly tcpSocket?: { readonly port: number };
+  /** Run a command in the container; exit 0 is healthy. */
+  readonly exec?: { readonly command: readonly string[] };
+  /** Seconds after start before the first probe. */
+  readonly initialDelaySeconds?: number;
+  /** Seconds between probes. */
+  readonly periodSeconds?: number;
+  /** Seconds before a probe times out. */
+  readonly timeoutSeconds?: number;
+  /** Consecutive failures before the probe counts as failed. */
+  readonly failureThreshold?: number;
+  /** Consecutive successes before the probe counts as passed again. */
+  readonly successThreshold?: number;
+}
+
+/** A `preStop` hook: run a command, or sleep, before the container gets SIGTERM. */
+export type PreStopHook =
+  | { readonly exec: { readonly command: readonly string[] } }
+  | { readonly httpGet: { readonly path: string; readonly port: number } };
+
+/** A volume mounted into the container. */
+export interface VolumeMount {
+  /** Volume name. */
+  readonly name: string;
+  /** Where it appears in the container. */
+  readonly mountPath: string;
+  /** Mount read-only. */
+  readonly readOnly: boolean;
+  /** The source: an emptyDir, a hostPath (needs the `hostPath` security override) or a ConfigMap. */
+  readonly source:
+    | { readonly emptyDir: { readonly medium?: 'Memory'; readonly sizeLimit?: string } }
+    | { readonly hostPath: { readonly path: string; readonly type?: string } }
+    | { readonly configMap: { readonly name: string } };
+}
+
+/** Resource requests and limits, as Kubernetes quantities (`500m`, `8196Mi`). */
+export interface Resources {
+  /** What the scheduler reserves. */
+  readonly requests: { readonly cpu?: string; readonly memory?: string };
+  /** What the container may use at most. */
+  readonly limits: { readonly cpu?: string; readonly memory?: string };
+}
+
+/**
+ * Explicit departures from the restricted Pod Security Standard. Each one is rendered, listed by
+ * `stepwise check` as a warning, and must carry a `reason`.
+ */
+export interface SecurityOverrides {
+  /** Why the workload needs the overrides (shown in `check` output). */
+  readonly reason: string;
+  /** Run as root (restricted requires runAsNonRoot). */
+  readonly runAsRoot: boolean;
+  /** The UID to run as; the image's own user when unset. */
+  readonly runAsUser?: number;
+  /** Allow writes to the root filesystem. */
+  readonly writableRootFilesystem: boolean;
+  /** Capabilities to add back after dropping ALL (restricted allows only NET_BIND_SERVICE). */
+  readonly addCapabilities: readonly string[];
+  /** Allow hostPath volumes (restricted forbids them). */
+  readonly hostPath: boolean;
+}
+
+/** One Deployment of the release, the same in every stage except for replicas, image and paused. */
+export interface Workload {
+  /** Deployment name; stable across stages (a rename is a delete + create). */
+  readonly name: string;
+  /** Pod labels: the shared Service label (`app`) and the per-track label (`track`/`version`). */
+  readonly labels: Labels;
+  /** The Deployment's `spec.selector`. Immutable in Kubernetes, so it is not per stage. */
+  readonly selector: WorkloadSelector;
+  /** Annotations on the pod template. */
+  readonly podAnnotations: Labels;
+  /** Container name. */
+  readonly containerName: string;
+  /** Container ports. */
+  readonly ports: readonly ContainerPort[];
+  /** Entrypoint override. */
+  readonly command?: readonly string[];
+  /** Arguments. */
+  readonly args?: readonly string[];
+  /** Environment variables, sorted by name when rendered. */
+  readonly env: Labels;
+  /** Requests and limits. */
+  readonly resources: Resources;
+  /** Readiness probe: gates endpoints and rollout progress. */
+  readonly readinessProbe?: Probe;
+  /** Liveness probe: restarts a stuck container. */
+  readonly livenessProbe?: Probe;
+  /** Startup probe: holds liveness back while the app starts. */
+  readonly startupProbe?: Probe;
+  /** Hook run before SIGTERM, for graceful offline. */
+  readonly preStop?: PreStopHook;
+  /** Seconds between SIGTERM and SIGKILL. */
+  readonly terminationGracePeriodSeconds: number;
+  /** Seconds a new pod must be ready before it counts as available. */
+  readonly minReadySeconds: number;
+  /** Seconds without progress before the rollout is reported failed. */
+  readonly progressDeadlineSeconds: number;
+  /** Old ReplicaSets kept for `kubectl rollout undo`. */
+  readonly revisionHistoryLimit: number;
+  /** RollingUpdate (with maxSurge / maxUnavailable) or Recreate. */
+  readonly strategy: DeploymentStrategy;
+  /** Volumes and where they are mounted. */
+  readonly volumes: readonly VolumeMount[];
+  /** Image pull policy. */
+  readonly imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
+  /** Departures from the restricted Pod Security Standard, if any. */
+  readonly securityOverrides?: SecurityOverrides;
+  /** `maxUnavailable` of the workload's PodDisruptionBudget, or undefined for none. */
+  readonly disruptionBudget?: IntOrPercent;
+}
+
+/** A Service port. */
+export interface ServicePort {
+  /** Port name. */
+  readonly name?: string;
+  /** The Service's port. */
+  readonly port: number;
+  /** The pods' port. */
+  readonly targetPort: number;
+  /** Fixed node port for NodePort/LoadBalancer Services. */
+  readonly nodePort?: number;
+  /** TCP (default), UDP or SCTP. */
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** A Service in front of the workloads. Its selector may change from stage to stage. */
+export interface ReleaseService {
+  /** Service name. */
+  readonly name: string;
+  /** ClusterIP, NodePort or LoadBalancer. */
+  readonly type: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  /** The selector used by stages that do not set their own. */
+  readonly selector: Labels;
+  /** Ports. */
+  readonly ports: readonly ServicePort[];
+}
+
+/** What one workload looks like in one stage. */
+export interface WorkloadInStage {
+  /** Desired replicas. */
+  readonly replicas: number;
+  /** Container image. */
+  readonly image: string;
+  /** A paused Deployment does not roll out template changes. */
+  readonly paused: boolean;
+}
+
+/** One named step of the release. */
+export interface Stage {
+  /** Stage name, unique in the plan. */
+  readonly name: string;
+  /** What the step is for, in words. */
+  readonly description?: string;
+  /** The workloads that exist in this stage; a workload missing here is deleted (or not yet created). */
+  readonly workloads: Readonly<Record<string, WorkloadInStage>>;
+  /** Each Service's selector in this stage. Every Service of the plan appears. */
+  readonly serviceSelectors: Readonly<Record<string, Labels>>;
+  /** Extension sections of the stage (e.g. `traffic`), kept as plain data for their own parsers. */
+  readonly extensions: Readonly<Record<string, unknown>>;
+}
+
+/** Thresholds `stepwise check` applies to every transition. */
+export interface CheckSettings {
+  /**
+   * The fewest ready endpoints a Service may have during a transition, as a count or a percent of
+   * the endpoints it had before. When unset: the endpoints before minus what each workload's
+   * maxUnavailable allows.
+   */
+  readonly capacityFloor?: IntOrPercent;
+}
+
+/** A whole release: workloads, Services and the ordered stages. */
+export interface Plan {
+  /** The practice this plan follows. */
+  readonly kind: ReleaseKind;
+  /** Namespace of every object. */
+  readonly namespace: string;
+  /** Labels on every object (team, type, …), besides each object's own. */
+  readonly commonLabels: Labels;
+  /** Workloads by name, in the order they are declared. */
+  readonly workloads: readonly Workload[];
+  /** Services by name, in the order they are declared. */
+  readonly services: readonly ReleaseService[];
+  /** Stages in release order. */
+  readonly stages: readonly Stage[];
+  /** `stepwise check` settings. */
+  readonly checks: CheckSettings;
+  /** Extension sections (traffic routing, analysis, …) kept as plain data for their own parsers. */
+  readonly extensions: Readonly<Record<string, unknown>>;
+}

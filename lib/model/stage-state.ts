@@ -1,0 +1,92 @@
+import { StepwiseError } from './errors';
+import { labelsMatch, type Labels } from './labels';
+import type { Plan, ReleaseService, Stage, Workload, WorkloadInStage } from './plan';
+
+/** A workload as it runs in one stage. */
+export interface RunningWorkload {
+  /** The workload's definition. */
+  readonly workload: Workload;
+  /** Replicas, image and paused in this stage. */
+  readonly state: WorkloadInStage;
+}
+
+/** A Service in one stage: its selector and the workloads whose pods it sends traffic to. */
+export interface ServiceInStage {
+  /** The Service's definition. */
+  readonly service: ReleaseService;
+  /** The selector in this stage. */
+  readonly selector: Labels;
+  /** Names of the workloads the selector matches and that exist in this stage, in plan order. */
+  readonly endpoints: readonly string[];
+  /** How many pods back the Service when every replica is ready. */
+  readonly readyEndpoints: number;
+  /**
+   * The expected share of the Service's requests per workload: its ready replicas over all
+   * ready endpoints (kube-proxy spreads connections evenly over endpoints). Empty when the Service
+   * has no ready endpoints.
+   */
+  readonly traffic: Readonly<Record<string, number>>;
+}
+
+/** Everything stepwise knows about one stage of a plan. */
+export interface StageState {
+  /** The stage's definition. */
+  readonly stage: Stage;
+  /** Its position in the plan (0-based). */
+  readonly index: number;
+  /** The workloads that exist in this stage, in plan order. */
+  readonly workloads: readonly RunningWorkload[];
+  /** Every Service, in plan order. */
+  readonly services: readonly ServiceInStage[];
+}
+
+/** The stage called `name`, or a StepwiseError listing the stages there are. */
+export function findStage(plan: Plan, name: string): { stage: Stage; index: number } {
+  const index = plan.stages.findIndex((s) => s.name === name);
+  if (index < 0) {
+    throw new StepwiseError({
+      keyPath: 'stage',
+      problem: `unknown stage '${name}'`,
+      fix: `use one of: ${plan.stages.map((s) => s.name).join(', ')}`,
+    });
+  }
+  return { stage: plan.stages[index], index };
+}
+
+/** Endpoints and traffic shares of every Service in the stage at `index`. */
+export function stageState(plan: Plan, index: number): StageState {
+  const stage = plan.stages[index];
+  const workloads: RunningWorkload[] = plan.workloads
+    .filter((w) => stage.workloads[w.name] !== undefined)
+    .map((workload) => ({ workload, state: stage.workloads[workload.name] }));
+  const services = plan.services.map((service) => serviceInStage(service, stage.serviceSelectors[service.name], workloads));
+  return { stage, index, workloads, services };
+}
+
+/** Every stage of the plan, in order. */
+export function allStageStates(plan: Plan): StageState[] {
+  return plan.stages.map((_, i) => stageState(plan, i));
+}
+
+function serviceInStage(service: ReleaseService, selector: Labels, workloads: readonly RunningWorkload[]): ServiceInStage {
+  const matched = workloads.filter((w) => labelsMatch(selector, w.workload.labels));
+  const readyEndpoints = matched.reduce((sum, w) => sum + w.state.replicas, 0);
+  const traffic: Record<string, number> = {};
+  if (readyEndpoints > 0) {
+    for (const w of matched) traffic[w.workload.name] = w.state.replicas / readyEndpoints;
+  }
+  return { service, selector, endpoints: matched.map((w) => w.workload.name), readyEndpoints, traffic };
+}
+
+/**
+ * Per workload, the share of requests it gets from the first Service (in plan order) that selects
+ * it; a workload no Service selects gets 0.
+ */
+export function trafficByWorkload(state: StageState): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const w of state.workloads) {
+    const service = state.services.find((s) => s.endpoints.includes(w.workload.name));
+    result[w.workload.name] = service?.traffic[w.workload.name] ?? 0;
+  }
+  return result;
+}

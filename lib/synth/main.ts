@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import { UsageError, runMain } from '../cli/run-main';
+import { StepwiseErrors, stepwiseErrorsOf, type StepwiseError } from '../model/errors';
+import { DEFAULT_STACKS_DIR, listStacks, loadStack } from '../stacks';
+import { renderStackStage, type RenderedStage } from './render-stack';
+import { writeRenderedStages } from './write-output';
+
+const USAGE = `usage: npm run synth -- [STACK...] [--stacks DIR] [--out DIR]
+
+Renders the current stage (stepwise:stage) of every stack in stacks/ (or the STACKs named) into
+<out>/<stack>/<Kind>.<name>.k8s.yaml. Every object is validated first; if any stack is invalid,
+nothing is written.
+
+  --stacks DIR   where the Pulumi.<stack>.yaml files are (default: stacks)
+  --out DIR      output folder (default: $CDK8S_OUTDIR, else dist)`;
+
+/** `npm run synth`: every stack's current stage into `dist/<stack>/`, all or nothing. */
+export function synthMain(argv: readonly string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { stacks: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const stacksDir = parsed.values.stacks ?? DEFAULT_STACKS_DIR;
+  // `cdk8s synth` runs this file with CDK8S_OUTDIR set (see cdk8s.yaml).
+  const outDir = parsed.values.out ?? process.env.CDK8S_OUTDIR ?? 'dist';
+  const names = parsed.positionals.length > 0 ? parsed.positionals : listStacks(stacksDir);
+  if (names.length === 0) throw new UsageError(`no stack files (Pulumi.<stack>.yaml) in ${stacksDir}`);
+
+  const rendered: RenderedStage[] = [];
+  const problems: StepwiseError[] = [];
+  for (const name of names) {
+    try {
+      rendered.push(renderStackStage(loadStack(stacksDir, name)));
+    } catch (error) {
+      const found = stepwiseErrorsOf(error);
+      if (found.length === 0) throw error;
+      problems.push(...found);
+    }
+  }
+  if (problems.length > 0) {
+    process.stderr.write(`stepwise synth: ${outDir}/ left unchanged, ${problems.length} problem(s):\n`);
+    throw new StepwiseErrors(problems);
+  }
+  const written = writeRenderedStages(outDir, rendered);
+  rendered.forEach((r, i) => process.stdout.write(`${written[i]}/  stage ${r.stage}: ${r.files.length} objects\n`));
+  return 0;
+}
+
+if (require.main === module) runMain('stepwise synth', () => synthMain(process.argv.slice(2)));
