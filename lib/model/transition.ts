@@ -1,7 +1,7 @@
 import { resolveRollingUpdate, scaledValue } from './int-or-percent';
 import { labelsMatch, sameLabels, type Labels } from './labels';
 import type { Plan, Workload, WorkloadInStage } from './plan';
-import type { StageState } from './stage-state';
+import { stageState, type StageState } from './stage-state';
 
 /**
  * What moving from one stage to another does, in the order stepwise applies it
@@ -56,7 +56,7 @@ export interface ServiceTransition {
   readonly minReadyEndpoints: number;
   /** The phase in which the minimum happens. */
   readonly minDuring: 'make' | 'switch' | 'break';
-  /** The fewest ready endpoints the transition may leave, per the plan's `checks.capacityFloor`. */
+  /** The fewest ready endpoints the Service may have (see `capacityFloor`). */
   readonly capacityFloor: number;
 }
 
@@ -81,7 +81,6 @@ export function transition(plan: Plan, from: StageState, to: StageState): Transi
   const workloads = plan.workloads
     .filter((w) => from.stage.workloads[w.name] || to.stage.workloads[w.name])
     .map((w) => workloadTransition(w, from.stage.workloads[w.name], to.stage.workloads[w.name]));
-  const byName = new Map(workloads.map((t) => [t.name, t]));
   const labelsOf = new Map(plan.workloads.map((w) => [w.name, w.labels]));
 
   const availableIn = (phase: 'make' | 'switch' | 'break', t: WorkloadTransition): number => {
@@ -117,7 +116,7 @@ export function transition(plan: Plan, from: StageState, to: StageState): Transi
       endpointsAfter: after.readyEndpoints,
       minReadyEndpoints: lowest.value,
       minDuring: lowest.during,
-      capacityFloor: capacityFloor(plan, before.endpoints.map((name) => ({ workload: plan.workloads.find((w) => w.name === name) as Workload, replicas: byName.get(name)?.from?.replicas ?? 0 }))),
+      capacityFloor: capacityFloor(plan, i),
     };
   });
 
@@ -169,16 +168,22 @@ export function podBounds(workload: Workload, before: number, after: number, rol
 }
 
 /**
- * The fewest ready endpoints a Service may have while moving away from `endpoints` (the
- * workloads it selected before, with their replicas): `checks.capacityFloor` when set (a percent
- * of the endpoints before, rounded up), else each workload's replicas minus what its
- * maxUnavailable allows (Recreate allows all).
+ * The fewest ready endpoints the Service at `serviceIndex` may have at any point of a release.
+ * It is measured against the plan's first stage, the baseline the release starts from (a stage
+ * that temporarily doubles capacity, like v2 scaled up beside v1 before a cutover, does not raise
+ * it): `checks.capacityFloor` when set (a count, or a percent of the baseline endpoints rounded
+ * up), else each baseline workload's replicas minus what its maxUnavailable allows (Recreate
+ * allows all).
  */
-export function capacityFloor(plan: Plan, endpoints: readonly { workload: Workload; replicas: number }[]): number {
-  const total = endpoints.reduce((sum, e) => sum + e.replicas, 0);
+export function capacityFloor(plan: Plan, serviceIndex: number): number {
+  const baseline = stageState(plan, 0).services[serviceIndex];
   const configured = plan.checks.capacityFloor;
-  if (configured !== undefined) return typeof configured === 'number' ? configured : Math.ceil((Number(configured.slice(0, -1)) * total) / 100);
-  return endpoints.reduce((sum, { workload, replicas }) => {
+  if (configured !== undefined) {
+    return typeof configured === 'number' ? configured : Math.ceil((Number(configured.slice(0, -1)) * baseline.readyEndpoints) / 100);
+  }
+  return baseline.endpoints.reduce((sum, name) => {
+    const workload = plan.workloads.find((w) => w.name === name) as Workload;
+    const replicas = plan.stages[0].workloads[name].replicas;
     if (workload.strategy.type === 'Recreate') return sum;
     const unavailable = resolveRollingUpdate(workload.strategy.maxSurge, workload.strategy.maxUnavailable, replicas).unavailable;
     return sum + Math.max(0, replicas - unavailable);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { StepwiseError } from '../model/errors';
 import { configBlock, stackFromConfig, type Stack } from './stack-config';
 
@@ -28,10 +28,11 @@ export function listStacks(stacksDir: string): string[] {
 
 /** Parses YAML text, turning syntax errors into a StepwiseError with the line. */
 export function parseStackYaml(text: string, file: string): unknown {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (document.errors.length > 0) {
     const first = document.errors[0];
-    const line = first.linePos?.[0]?.line;
+    const line = lineCounter.linePos(first.pos[0]).line;
     throw new StepwiseError({
       file,
       keyPath: line ? `line ${line}` : undefined,

@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { StepwiseErrors, parsePlan, stepwiseErrorsOf } from '../lib/model';
+import { stackFromConfig } from '../lib/stacks';
+import { exampleConfig, examplePlanData } from './support/example-stacks';
+
+/** The messages parsePlan reports for `data` (fails the test when it parses). */
+function problems(data: unknown): string[] {
+  try {
+    parsePlan(data);
+  } catch (error) {
+    assert.ok(error instanceof StepwiseErrors, `expected StepwiseErrors, got ${String(error)}`);
+    return stepwiseErrorsOf(error).map((e) => e.message);
+  }
+  assert.fail('the plan was accepted');
+}
+
+function assertReports(data: unknown, pattern: RegExp): void {
+  const found = problems(data);
+  assert.ok(found.some((m) => pattern.test(m)), `no problem matched ${pattern}:\n${found.join('\n')}`);
+}
+
+describe('plan validation', () => {
+  test('every example plan is valid', () => {
+    for (const name of ['fop-gate', 'web-nginx', 'trade-aone']) assert.doesNotThrow(() => parsePlan(examplePlanData(name)), name);
+  });
+
+  test('negative replicas are reported with the stage, workload and a fix', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.stages[2].workloads['fop-gate-canary'].replicas = -1;
+    assertReports(plan, /^stages\[2\]\.workloads\.fop-gate-canary\.replicas: must be a whole number >= 0, got -1 \(fix: /);
+  });
+
+  test('a missing image is reported at its key path', () => {
+    const plan = examplePlanData('fop-gate');
+    delete plan.stages[1].workloads['fop-gate-canary'].image;
+    assertReports(plan, /^stages\[1\]\.workloads\.fop-gate-canary\.image: must be a non-empty string, got nothing/);
+  });
+
+  test('a misspelt key is reported with the key it probably meant', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.stages[0].workloads['fop-gate'].replica = 9;
+    assertReports(plan, /stages\[0\]\.workloads\.fop-gate\.replica: is not a known key \(fix: did you mean 'replicas'\?\)/);
+  });
+
+  test('a stage naming a workload the plan does not declare is reported', () => {
+    const plan = examplePlanData('web-nginx');
+    plan.stages[1].workloads['nginx-v3'] = { replicas: 1, image: 'nginx:1.20' };
+    assertReports(plan, /stages\[1\]\.workloads\.nginx-v3: is not a known key/);
+  });
+
+  test('maxSurge and maxUnavailable cannot be both zero', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.workloads['fop-gate'].strategy = { type: 'RollingUpdate', maxSurge: 0, maxUnavailable: '0%' };
+    assertReports(plan, /workloads\.fop-gate\.strategy: 'maxSurge' and 'maxUnavailable' cannot be both zero/);
+  });
+
+  test('a percentage above 100% is rejected', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.workloads['fop-gate'].strategy = { maxSurge: '150%' };
+    assertReports(plan, /workloads\.fop-gate\.strategy\.maxSurge: must be a whole number >= 0 or a percentage/);
+  });
+
+  test('Deployments whose selectors overlap are rejected, as in the naive nginx cutover', () => {
+    const plan = examplePlanData('web-nginx');
+    // nginx-dm labelled only `name: nginx` selects nginx-v2's pods too.
+    plan.workloads['nginx-dm'].labels = { name: 'nginx' };
+    assertReports(plan, /workloads\.nginx-dm\.selector: also selects the pods of workload 'nginx-v2'.*fight over pods/);
+  });
+
+  test('a selector that does not select its own pods is rejected', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.workloads['fop-gate'].selector = { app: 'fop-gate', track: 'main' };
+    assertReports(plan, /workloads\.fop-gate\.selector: does not select the workload's own pods/);
+  });
+
+  test('a hostPath volume needs an explicit security override', () => {
+    const plan = examplePlanData('trade-aone');
+    delete plan.defaults.securityOverrides;
+    assertReports(plan, /workloads\.trade-aone-1\.volumes\[0\]\.hostPath: is forbidden by the restricted Pod Security Standard \(fix: add securityOverrides/);
+  });
+
+  test('a security override must say why', () => {
+    const plan = examplePlanData('web-nginx');
+    delete plan.defaults.securityOverrides.reason;
+    assertReports(plan, /workloads\.nginx-dm\.securityOverrides\.reason: must be a non-empty string/);
+  });
+
+  test('label values that Kubernetes rejects are caught before rendering', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.workloads['fop-gate-canary'].labels = { app: 'fop-gate', track: 'canary release' };
+    assertReports(plan, /workloads\.fop-gate-canary\.labels\.track: label value 'canary release'/);
+  });
+
+  test('a number where a label value belongs must be quoted', () => {
+    const plan = examplePlanData('trade-aone');
+    plan.workloads['trade-aone-2'].labels = { app: 'trade-aone', batch: 2 };
+    assertReports(plan, /workloads\.trade-aone-2\.labels\.batch: must be a string, got 2 \(fix: quote label values/);
+  });
+
+  test('memory must be a binary quantity', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.defaults.resources = { requests: { cpu: '500m', memory: '1GB' } };
+    assertReports(plan, /workloads\.fop-gate\.resources\.requests\.memory: must be a memory quantity in Mi, Gi or Ti/);
+  });
+
+  test('two stages with the same name are rejected', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.stages[2].name = 'canary';
+    assertReports(plan, /stages\[2\]\.name: 'canary' is used by an earlier stage/);
+  });
+
+  test('an empty Service selector is rejected', () => {
+    const plan = examplePlanData('web-nginx');
+    plan.stages[3].services['nginx-svc'].selector = {};
+    assertReports(plan, /stages\[3\]\.services\.nginx-svc\.selector: must not be empty/);
+  });
+
+  test('a nodePort needs a NodePort Service and must be in the node port range', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.services['fop-gate'].ports[0].nodePort = 31000;
+    assertReports(plan, /services\.fop-gate\.ports\[0\]\.nodePort: needs a NodePort or LoadBalancer Service/);
+    const web = examplePlanData('web-nginx');
+    web.services['nginx-svc'].ports[0].nodePort = 80;
+    assertReports(web, /services\.nginx-svc\.ports\[0\]\.nodePort: must be a whole number from 30000 to 32767/);
+  });
+
+  test('all problems are reported together', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.stages[0].workloads['fop-gate'].replicas = 'nine';
+    plan.stages[1].workloads['fop-gate-canary'].image = '';
+    plan.namespace = 'Dora Apps';
+    const found = problems(plan);
+    assert.equal(found.length, 3, found.join('\n'));
+  });
+
+  test('a canary pair whose stage changes the Service selector must be a SelectorCutover', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.stages[3].services = { 'fop-gate': { selector: { app: 'fop-gate', track: 'canary' } } };
+    assertReports(plan, /stages\[3\]\.services\.fop-gate\.selector: changes the selector .* \(fix: .*kind: SelectorCutover\)/);
+  });
+
+  test('a SelectorCutover that never changes a selector is reported', () => {
+    const plan = examplePlanData('web-nginx');
+    for (const stage of plan.stages) delete stage.services;
+    assertReports(plan, /^stages: no stage changes a Service selector/);
+  });
+
+  test('workload defaults are merged under each workload, labels key by key', () => {
+    const plan = parsePlan(examplePlanData('fop-gate'));
+    const canary = plan.workloads.find((w) => w.name === 'fop-gate-canary');
+    assert.ok(canary);
+    assert.equal(canary.minReadySeconds, 30);
+    assert.equal(canary.terminationGracePeriodSeconds, 90);
+    assert.deepEqual(canary.strategy, { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 });
+    assert.deepEqual(canary.labels, { app: 'fop-gate', team: 'dora', track: 'canary', type: 'basic' });
+    // The default selector is the workload's own labels, not the plan's common labels.
+    assert.deepEqual(canary.selector.matchLabels, { app: 'fop-gate', track: 'canary' });
+  });
+});
+
+describe('stack config', () => {
+  test('errors name the stack file and the full key path', () => {
+    const config = exampleConfig('fop-gate');
+    (config['stepwise:plan'] as any).stages[2].workloads['fop-gate-canary'].replicas = -1;
+    assert.throws(
+      () => stackFromConfig('fop-gate', 'stacks/Pulumi.fop-gate.yaml', config),
+      (error: unknown) => stepwiseErrorsOf(error).some((e) => e.message.startsWith('stacks/Pulumi.fop-gate.yaml: config.stepwise:plan.stages[2].workloads.fop-gate-canary.replicas: must be a whole number >= 0, got -1 (fix:')),
+    );
+  });
+
+  test('an unknown current stage lists the stages there are', () => {
+    const config = exampleConfig('fop-gate');
+    config['stepwise:stage'] = 'canery';
+    assert.throws(() => stackFromConfig('fop-gate', 'f.yaml', config), /f\.yaml: config\.stepwise:stage: unknown stage 'canery' \(fix: use one of: baseline, canary, canary-widened, stable\)/);
+  });
+
+  test('a misspelt stepwise config key is reported', () => {
+    const config = exampleConfig('fop-gate');
+    config['stepwise:stages'] = 'canary';
+    assert.throws(() => stackFromConfig('fop-gate', 'f.yaml', config), /config\.stepwise:stages: is not a stepwise config key \(fix: did you mean 'stepwise:stage'\?\)/);
+  });
+
+  test('the stage the cluster comes from defaults to the stage before', () => {
+    const config = exampleConfig('fop-gate');
+    config['stepwise:stage'] = 'canary-widened';
+    const stack = stackFromConfig('fop-gate', 'f.yaml', config);
+    assert.equal(stack.fromStage, 'canary');
+    config['stepwise:fromStage'] = 'stable';
+    assert.equal(stackFromConfig('fop-gate', 'f.yaml', config).fromStage, 'stable');
+  });
+});

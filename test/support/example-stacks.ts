@@ -1,0 +1,45 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { listStacks, loadStack, parseStackYaml, stackFilePath, type Stack } from '../../lib/stacks';
+
+/** The repository root (tests run from anywhere). */
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+/** The real example stacks directory. */
+export const STACKS_DIR = path.join(ROOT, 'stacks');
+
+/** Names of every example stack in stacks/. */
+export const EXAMPLE_STACKS: readonly string[] = listStacks(STACKS_DIR);
+
+/** An example stack, parsed and validated. */
+export function exampleStack(name: string): Stack {
+  return loadStack(STACKS_DIR, name);
+}
+
+/** The `config:` block of an example stack file as plain data, a fresh copy each call (tests mutate it). */
+export function exampleConfig(name: string): Record<string, unknown> {
+  const file = stackFilePath(STACKS_DIR, name);
+  const document = parseStackYaml(fs.readFileSync(file, 'utf8'), file) as { config: Record<string, unknown> };
+  return structuredClone(document.config);
+}
+
+/** The example's `stepwise:plan` as plain data (a fresh copy). */
+export function examplePlanData(name: string): Record<string, any> {
+  return exampleConfig(name)['stepwise:plan'] as Record<string, any>;
+}
+
+/** A temporary directory, removed when the process exits. */
+export function tempDir(prefix = 'stepwise-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A copy of stacks/ in a temporary directory. */
+export function copyOfStacks(): string {
+  const dir = tempDir();
+  const stacks = path.join(dir, 'stacks');
+  fs.cpSync(STACKS_DIR, stacks, { recursive: true });
+  return stacks;
+}
