@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { allStageStates, consecutiveTransitions, parsePlan, podBounds, stageState, transition, trafficByWorkload, type Plan, type Transition } from '../lib/model';
+import { allStageStates, consecutiveTransitions, parsePlan, podBounds, stageState, trafficByImage, transition, trafficByWorkload, type Plan, type Transition } from '../lib/model';
 import { exampleStack, examplePlanData } from './support/example-stacks';
 
 function stateOf(plan: Plan, stage: string) {
@@ -47,6 +47,11 @@ describe('endpoints and traffic share per stage', () => {
     const traffic = trafficByWorkload(stateOf(trade, 'gray'));
     assert.equal(traffic['trade-aone-1'], 1 / 17);
     assert.equal(traffic['trade-aone-5'], 4 / 17);
+  });
+
+  test('the share on the new image grows batch by batch: 1/17, 5/17, 9/17, 13/17, all', () => {
+    const onNew = (stage: string) => trafficByImage(stateOf(trade, stage))['registry.example.com/trade/trade-aone:2024.06.0'] ?? 0;
+    assert.deepEqual(['baseline', 'gray', 'batch-2', 'batch-3', 'batch-4', 'batch-5'].map((s) => Math.round(onNew(s) * 17)), [0, 1, 5, 9, 13, 17]);
   });
 
   test('a Service with no ready endpoints has no traffic shares', () => {

@@ -90,3 +90,18 @@ export function trafficByWorkload(state: StageState): Record<string, number> {
   }
   return result;
 }
+
+/**
+ * Per image, the share of requests of the first Service (in plan order): the share already on a
+ * new version during a batched rollout, whatever the batches are called.
+ */
+export function trafficByImage(state: StageState): Record<string, number> {
+  const service = state.services.find((s) => s.readyEndpoints > 0);
+  const result: Record<string, number> = {};
+  if (!service) return result;
+  for (const w of state.workloads) {
+    const share = service.traffic[w.workload.name];
+    if (share !== undefined) result[w.state.image] = (result[w.state.image] ?? 0) + share;
+  }
+  return result;
+}
