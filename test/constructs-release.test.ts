@@ -73,7 +73,10 @@ describe('canary pair (fop-gate)', () => {
   test('a PodDisruptionBudget guards each Deployment with the same selector', () => {
     const r = render('fop-gate', 'baseline');
     const budgets = r.objects.filter((o) => o.kind === 'PodDisruptionBudget') as any[];
-    assert.deepEqual(budgets.map((b) => b.metadata.name), ['fop-gate', 'fop-gate-canary']);
+    assert.deepEqual(
+      budgets.map((b) => b.metadata.name),
+      ['fop-gate', 'fop-gate-canary'],
+    );
     for (const b of budgets) {
       assert.deepEqual(b.spec.selector, r.deployment(b.metadata.name).spec.selector);
       assert.equal(b.spec.maxUnavailable, 1);
@@ -101,7 +104,10 @@ describe('selector cutover (web-nginx)', () => {
 
   test('v1-removed: nginx-dm and its budget are gone', () => {
     const r = render('web-nginx', 'v1-removed');
-    assert.deepEqual(r.objects.map((o) => `${o.kind}/${o.metadata.name}`), ['Deployment/nginx-v2', 'PodDisruptionBudget/nginx-v2', 'Service/nginx-svc']);
+    assert.deepEqual(
+      r.objects.map((o) => `${o.kind}/${o.metadata.name}`),
+      ['Deployment/nginx-v2', 'PodDisruptionBudget/nginx-v2', 'Service/nginx-svc'],
+    );
   });
 
   test('the nginx security override is rendered as written, and only that', () => {
@@ -117,15 +123,32 @@ describe('batched rollout (trade-aone)', () => {
   test('gray: only batch 1 runs the new image', () => {
     const r = render('trade-aone', 'gray');
     const images = Object.fromEntries(r.deployments.map((d) => [d.metadata.name, d.spec.template.spec.containers[0].image.split(':')[1]]));
-    assert.deepEqual(images, { 'trade-aone-1': '2024.06.0', 'trade-aone-2': '2024.05.1', 'trade-aone-3': '2024.05.1', 'trade-aone-4': '2024.05.1', 'trade-aone-5': '2024.05.1' });
+    assert.deepEqual(images, {
+      'trade-aone-1': '2024.06.0',
+      'trade-aone-2': '2024.05.1',
+      'trade-aone-3': '2024.05.1',
+      'trade-aone-4': '2024.05.1',
+      'trade-aone-5': '2024.05.1',
+    });
   });
 
   test('each later stage releases one more 25% batch of the 16 main pods', () => {
     const stack = exampleStack('trade-aone');
-    for (const [stage, released] of [['batch-2', 4], ['batch-3', 8], ['batch-4', 12], ['batch-5', 16]] as const) {
+    for (const [stage, released] of [
+      ['batch-2', 4],
+      ['batch-3', 8],
+      ['batch-4', 12],
+      ['batch-5', 16],
+    ] as const) {
       const r = render('trade-aone', stage);
-      const main = r.deployments.filter((d) => d.metadata.name !== 'trade-aone-1' && d.spec.template.spec.containers[0].image.endsWith('2024.06.0'));
-      assert.equal(main.reduce((n, d) => n + d.spec.replicas, 0), released, stage);
+      const main = r.deployments.filter(
+        (d) => d.metadata.name !== 'trade-aone-1' && d.spec.template.spec.containers[0].image.endsWith('2024.06.0'),
+      );
+      assert.equal(
+        main.reduce((n, d) => n + d.spec.replicas, 0),
+        released,
+        stage,
+      );
     }
     assert.equal(stack.plan.stages.length, 6);
   });
@@ -165,7 +188,10 @@ describe('rules across every stage of every example', () => {
           for (const b of deployments) {
             if (a === b) continue;
             const selector = { matchLabels: a.spec.selector.matchLabels, matchExpressions: [] };
-            assert.ok(!workloadSelectorMatches(selector, b.spec.template.metadata.labels), `${stage.name}: ${a.metadata.name} selects ${b.metadata.name}'s pods`);
+            assert.ok(
+              !workloadSelectorMatches(selector, b.spec.template.metadata.labels),
+              `${stage.name}: ${a.metadata.name} selects ${b.metadata.name}'s pods`,
+            );
           }
         }
       }
@@ -174,11 +200,17 @@ describe('rules across every stage of every example', () => {
     test(`${name}: rendered replicas, images and Service endpoints agree with the plan in every stage`, () => {
       for (const stage of plan.stages) {
         const r = render(name, stage.name);
-        assert.deepEqual(r.deployments.map((d) => d.metadata.name), Object.keys(stage.workloads), stage.name);
+        assert.deepEqual(
+          r.deployments.map((d) => d.metadata.name),
+          Object.keys(stage.workloads),
+          stage.name,
+        );
         for (const d of r.deployments) {
           assert.equal(d.spec.replicas, stage.workloads[d.metadata.name].replicas);
           assert.equal(d.spec.template.spec.containers[0].image, stage.workloads[d.metadata.name].image);
-          assert.ok(workloadSelectorMatches({ matchLabels: d.spec.selector.matchLabels, matchExpressions: [] }, d.spec.template.metadata.labels));
+          assert.ok(
+            workloadSelectorMatches({ matchLabels: d.spec.selector.matchLabels, matchExpressions: [] }, d.spec.template.metadata.labels),
+          );
         }
         for (const s of r.services) {
           assert.deepEqual(s.spec.selector, stage.serviceSelectors[s.metadata.name]);
@@ -233,12 +265,20 @@ describe('the constructs in a cdk8s app', () => {
     const chart = Testing.chart();
     assert.throws(
       () => new CanaryService(chart, 'web', { plan: exampleStack('web-nginx').plan }),
-      (error: unknown) => stepwiseErrorsOf(error).some((e) => /kind: is SelectorCutover, but this construct renders CanaryService plans \(fix: use the SelectorCutover construct/.test(e.message)),
+      (error: unknown) =>
+        stepwiseErrorsOf(error).some((e) =>
+          /kind: is SelectorCutover, but this construct renders CanaryService plans \(fix: use the SelectorCutover construct/.test(
+            e.message,
+          ),
+        ),
     );
   });
 
   test('an unknown stage is an error listing the stages', () => {
-    assert.throws(() => renderStage(exampleStack('fop-gate').plan, 'canery'), /unknown stage 'canery' \(fix: use one of: baseline, canary, canary-widened, stable\)/);
+    assert.throws(
+      () => renderStage(exampleStack('fop-gate').plan, 'canery'),
+      /unknown stage 'canery' \(fix: use one of: baseline, canary, canary-widened, stable\)/,
+    );
   });
 
   test('a paused stage renders spec.paused', () => {

@@ -17,7 +17,10 @@ function problems(data: unknown): string[] {
 
 function assertReports(data: unknown, pattern: RegExp): void {
   const found = problems(data);
-  assert.ok(found.some((m) => pattern.test(m)), `no problem matched ${pattern}:\n${found.join('\n')}`);
+  assert.ok(
+    found.some((m) => pattern.test(m)),
+    `no problem matched ${pattern}:\n${found.join('\n')}`,
+  );
 }
 
 describe('plan validation', () => {
@@ -77,7 +80,10 @@ describe('plan validation', () => {
   test('a hostPath volume needs an explicit security override', () => {
     const plan = examplePlanData('trade-aone');
     delete plan.defaults.securityOverrides;
-    assertReports(plan, /workloads\.trade-aone-1\.volumes\[0\]\.hostPath: is forbidden by the restricted Pod Security Standard \(fix: add securityOverrides/);
+    assertReports(
+      plan,
+      /workloads\.trade-aone-1\.volumes\[0\]\.hostPath: is forbidden by the restricted Pod Security Standard \(fix: add securityOverrides/,
+    );
   });
 
   test('a security override must say why', () => {
@@ -165,20 +171,31 @@ describe('stack config', () => {
     (config['stepwise:plan'] as any).stages[2].workloads['fop-gate-canary'].replicas = -1;
     assert.throws(
       () => stackFromConfig('fop-gate', 'stacks/Pulumi.fop-gate.yaml', config),
-      (error: unknown) => stepwiseErrorsOf(error).some((e) => e.message.startsWith('stacks/Pulumi.fop-gate.yaml: config.stepwise:plan.stages[2].workloads.fop-gate-canary.replicas: must be a whole number >= 0, got -1 (fix:')),
+      (error: unknown) =>
+        stepwiseErrorsOf(error).some((e) =>
+          e.message.startsWith(
+            'stacks/Pulumi.fop-gate.yaml: config.stepwise:plan.stages[2].workloads.fop-gate-canary.replicas: must be a whole number >= 0, got -1 (fix:',
+          ),
+        ),
     );
   });
 
   test('an unknown current stage lists the stages there are', () => {
     const config = exampleConfig('fop-gate');
     config['stepwise:stage'] = 'canery';
-    assert.throws(() => stackFromConfig('fop-gate', 'f.yaml', config), /f\.yaml: config\.stepwise:stage: unknown stage 'canery' \(fix: use one of: baseline, canary, canary-widened, stable\)/);
+    assert.throws(
+      () => stackFromConfig('fop-gate', 'f.yaml', config),
+      /f\.yaml: config\.stepwise:stage: unknown stage 'canery' \(fix: use one of: baseline, canary, canary-widened, stable\)/,
+    );
   });
 
   test('a misspelt stepwise config key is reported', () => {
     const config = exampleConfig('fop-gate');
     config['stepwise:stages'] = 'canary';
-    assert.throws(() => stackFromConfig('fop-gate', 'f.yaml', config), /config\.stepwise:stages: is not a stepwise config key \(fix: did you mean 'stepwise:stage'\?\)/);
+    assert.throws(
+      () => stackFromConfig('fop-gate', 'f.yaml', config),
+      /config\.stepwise:stages: is not a stepwise config key \(fix: did you mean 'stepwise:stage'\?\)/,
+    );
   });
 
   test('the stage the cluster comes from defaults to the stage before', () => {

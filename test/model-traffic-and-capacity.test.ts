@@ -1,10 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { allStageStates, consecutiveTransitions, parsePlan, podBounds, stageState, trafficByImage, transition, trafficByWorkload, type Plan, type Transition } from '../lib/model';
+import {
+  allStageStates,
+  consecutiveTransitions,
+  parsePlan,
+  podBounds,
+  stageState,
+  trafficByImage,
+  transition,
+  trafficByWorkload,
+  type Plan,
+  type Transition,
+} from '../lib/model';
 import { exampleStack, examplePlanData } from './support/example-stacks';
 
 function stateOf(plan: Plan, stage: string) {
-  return stageState(plan, plan.stages.findIndex((s) => s.name === stage));
+  return stageState(
+    plan,
+    plan.stages.findIndex((s) => s.name === stage),
+  );
 }
 
 function transitionOf(plan: Plan, from: string, to: string): Transition {
@@ -40,7 +54,10 @@ describe('endpoints and traffic share per stage', () => {
   });
 
   test('a removed workload is no endpoint', () => {
-    assert.deepEqual(stateOf(web, 'v1-removed').workloads.map((w) => w.workload.name), ['nginx-v2']);
+    assert.deepEqual(
+      stateOf(web, 'v1-removed').workloads.map((w) => w.workload.name),
+      ['nginx-v2'],
+    );
   });
 
   test('the gray batch takes 1/17 of requests and each main batch 4/17', () => {
@@ -51,7 +68,10 @@ describe('endpoints and traffic share per stage', () => {
 
   test('the share on the new image grows batch by batch: 1/17, 5/17, 9/17, 13/17, all', () => {
     const onNew = (stage: string) => trafficByImage(stateOf(trade, stage))['registry.example.com/trade/trade-aone:2024.06.0'] ?? 0;
-    assert.deepEqual(['baseline', 'gray', 'batch-2', 'batch-3', 'batch-4', 'batch-5'].map((s) => Math.round(onNew(s) * 17)), [0, 1, 5, 9, 13, 17]);
+    assert.deepEqual(
+      ['baseline', 'gray', 'batch-2', 'batch-3', 'batch-4', 'batch-5'].map((s) => Math.round(onNew(s) * 17)),
+      [0, 1, 5, 9, 13, 17],
+    );
   });
 
   test('a Service with no ready endpoints has no traffic shares', () => {
@@ -124,7 +144,13 @@ describe('capacity during a transition (make-before-break)', () => {
 
   test('removing v1 after the cutover does not touch the endpoints', () => {
     const t = transitionOf(web, 'cutover', 'v1-removed');
-    assert.deepEqual(t.workloads.map((w) => [w.name, w.change, w.phase]), [['nginx-dm', 'delete', 'break'], ['nginx-v2', 'unchanged', 'none']]);
+    assert.deepEqual(
+      t.workloads.map((w) => [w.name, w.change, w.phase]),
+      [
+        ['nginx-dm', 'delete', 'break'],
+        ['nginx-v2', 'unchanged', 'none'],
+      ],
+    );
     assert.equal(t.services[0].minReadyEndpoints, 6);
     assert.equal(t.minAvailablePods, 6);
   });
@@ -147,13 +173,19 @@ describe('capacity during a transition (make-before-break)', () => {
   });
 
   test('a rolling update never has more pods than old plus new', () => {
-    const workload = { ...exampleStack('fop-gate').plan.workloads[0], strategy: { type: 'RollingUpdate' as const, maxSurge: '100%' as const, maxUnavailable: 0 } };
+    const workload = {
+      ...exampleStack('fop-gate').plan.workloads[0],
+      strategy: { type: 'RollingUpdate' as const, maxSurge: '100%' as const, maxUnavailable: 0 },
+    };
     assert.deepEqual(podBounds(workload, 1, 6, true), { peakPods: 7, minAvailable: 1 });
     assert.deepEqual(podBounds(workload, 6, 6, true), { peakPods: 12, minAvailable: 6 });
   });
 
   test('percent fenceposts are resolved on the new replica count', () => {
-    const workload = { ...exampleStack('fop-gate').plan.workloads[0], strategy: { type: 'RollingUpdate' as const, maxSurge: '25%' as const, maxUnavailable: '25%' as const } };
+    const workload = {
+      ...exampleStack('fop-gate').plan.workloads[0],
+      strategy: { type: 'RollingUpdate' as const, maxSurge: '25%' as const, maxUnavailable: '25%' as const },
+    };
     // 10 replicas: surge ceil(2.5)=3, unavailable floor(2.5)=2.
     assert.deepEqual(podBounds(workload, 10, 10, true), { peakPods: 13, minAvailable: 8 });
   });
@@ -163,7 +195,10 @@ describe('capacity during a transition (make-before-break)', () => {
       const plan = exampleStack(name).plan;
       for (const t of consecutiveTransitions(plan, allStageStates(plan))) {
         for (const s of t.services) {
-          assert.ok(s.minReadyEndpoints >= s.capacityFloor, `${name} ${t.from.stage.name} → ${t.to.stage.name}: ${s.name} ${s.minReadyEndpoints} < ${s.capacityFloor}`);
+          assert.ok(
+            s.minReadyEndpoints >= s.capacityFloor,
+            `${name} ${t.from.stage.name} → ${t.to.stage.name}: ${s.name} ${s.minReadyEndpoints} < ${s.capacityFloor}`,
+          );
         }
       }
     }

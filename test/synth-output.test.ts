@@ -42,14 +42,19 @@ describe('rendered manifests', () => {
 
   test('the YAML of each file reads back as exactly its object', () => {
     for (const name of EXAMPLE_STACKS) {
-      for (const file of renderStackStage(exampleStack(name)).files) assert.deepEqual(parse(file.yaml), file.object, `${name}/${file.name}`);
+      for (const file of renderStackStage(exampleStack(name)).files)
+        assert.deepEqual(parse(file.yaml), file.object, `${name}/${file.name}`);
     }
   });
 
   test('rendering the same stage twice gives byte-identical YAML', () => {
     for (const name of EXAMPLE_STACKS) {
-      const a = renderStackStage(exampleStack(name)).files.map((f) => f.yaml).join('---\n');
-      const b = renderStackStage(exampleStack(name)).files.map((f) => f.yaml).join('---\n');
+      const a = renderStackStage(exampleStack(name))
+        .files.map((f) => f.yaml)
+        .join('---\n');
+      const b = renderStackStage(exampleStack(name))
+        .files.map((f) => f.yaml)
+        .join('---\n');
       assert.equal(a, b, name);
     }
   });
@@ -57,7 +62,10 @@ describe('rendered manifests', () => {
   test('a schema violation names the object and the field', () => {
     const deployment = structuredClone(renderStackStage(exampleStack('fop-gate')).files[0].object) as any;
     deployment.spec.replicas = 'nine';
-    assert.throws(() => validateObject(deployment, 'stacks/Pulumi.fop-gate.yaml'), /^StepwiseError: stacks\/Pulumi\.fop-gate\.yaml: Deployment\/fop-gate \/spec\/replicas: violates the Kubernetes schema: must be integer/);
+    assert.throws(
+      () => validateObject(deployment, 'stacks/Pulumi.fop-gate.yaml'),
+      /^StepwiseError: stacks\/Pulumi\.fop-gate\.yaml: Deployment\/fop-gate \/spec\/replicas: violates the Kubernetes schema: must be integer/,
+    );
   });
 
   test('a Deployment selector that misses its pod template is caught (the schemas do not check it)', () => {
@@ -75,7 +83,39 @@ describe('rendered manifests', () => {
 
 describe('the YAML emitter', () => {
   test('strings a YAML 1.1 reader would turn into booleans, numbers or nulls are quoted', () => {
-    for (const s of ['yes', 'No', 'on', 'OFF', 'y', 'true', 'null', '~', '1', '0755', '1:20', '1e3', '.5', '0x1F', '-1', '', ' lead', 'trail ', 'a: b', '#x', 'x #y', '- x', '*ref', '&a', '!tag', '{a}', '[a]', '@x', '`x`', 'a\nb', '%x']) {
+    for (const s of [
+      'yes',
+      'No',
+      'on',
+      'OFF',
+      'y',
+      'true',
+      'null',
+      '~',
+      '1',
+      '0755',
+      '1:20',
+      '1e3',
+      '.5',
+      '0x1F',
+      '-1',
+      '',
+      ' lead',
+      'trail ',
+      'a: b',
+      '#x',
+      'x #y',
+      '- x',
+      '*ref',
+      '&a',
+      '!tag',
+      '{a}',
+      '[a]',
+      '@x',
+      '`x`',
+      'a\nb',
+      '%x',
+    ]) {
       const yaml = toYaml({ k: s });
       assert.notEqual(yaml, `k: ${s}\n`, `${JSON.stringify(s)} was written plain`);
       assert.deepEqual(parse(yaml), { k: s });
@@ -83,7 +123,10 @@ describe('the YAML emitter', () => {
   });
 
   test('ordinary values stay plain', () => {
-    assert.equal(toYaml({ image: 'nginx:1.16.1', path: '/healthz', name: 'fop-gate-canary', count: 3, b: false }), 'image: nginx:1.16.1\npath: /healthz\nname: fop-gate-canary\ncount: 3\nb: false\n');
+    assert.equal(
+      toYaml({ image: 'nginx:1.16.1', path: '/healthz', name: 'fop-gate-canary', count: 3, b: false }),
+      'image: nginx:1.16.1\npath: /healthz\nname: fop-gate-canary\ncount: 3\nb: false\n',
+    );
   });
 
   test('empty collections and nested lists round-trip', () => {
@@ -98,7 +141,11 @@ describe('npm run synth', () => {
     const result = synth(['--out', out]);
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(fs.readdirSync(out).sort(), [...EXAMPLE_STACKS].sort());
-    assert.deepEqual(fs.readdirSync(path.join(out, 'web-nginx')).sort(), ['Deployment.nginx-dm.k8s.yaml', 'PodDisruptionBudget.nginx-dm.k8s.yaml', 'Service.nginx-svc.k8s.yaml']);
+    assert.deepEqual(fs.readdirSync(path.join(out, 'web-nginx')).sort(), [
+      'Deployment.nginx-dm.k8s.yaml',
+      'PodDisruptionBudget.nginx-dm.k8s.yaml',
+      'Service.nginx-svc.k8s.yaml',
+    ]);
     assert.match(result.stdout, /web-nginx\/ {2}stage v1-only: 3 objects/);
   });
 
@@ -119,11 +166,19 @@ describe('npm run synth', () => {
     const fop = path.join(stacks, 'Pulumi.fop-gate.yaml');
     fs.writeFileSync(fop, fs.readFileSync(fop, 'utf8').replace('stepwise:stage: baseline', 'stepwise:stage: canary'));
     const web = path.join(stacks, 'Pulumi.web-nginx.yaml');
-    fs.writeFileSync(web, fs.readFileSync(web, 'utf8').replace('nginx-v2: { replicas: 1, image: nginx:1.18.0 }', 'nginx-v2: { replicas: -1, image: nginx:1.18.0 }'));
+    fs.writeFileSync(
+      web,
+      fs
+        .readFileSync(web, 'utf8')
+        .replace('nginx-v2: { replicas: 1, image: nginx:1.18.0 }', 'nginx-v2: { replicas: -1, image: nginx:1.18.0 }'),
+    );
 
     const result = synth(['--stacks', stacks, '--out', out]);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /Pulumi\.web-nginx\.yaml: config\.stepwise:plan\.stages\[1\]\.workloads\.nginx-v2\.replicas: must be a whole number >= 0, got -1 \(fix: use a whole number >= 0\)/);
+    assert.match(
+      result.stderr,
+      /Pulumi\.web-nginx\.yaml: config\.stepwise:plan\.stages\[1\]\.workloads\.nginx-v2\.replicas: must be a whole number >= 0, got -1 \(fix: use a whole number >= 0\)/,
+    );
     assert.match(result.stderr, /left unchanged/);
     assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
     assert.deepEqual(snapshotDir(out), before);
@@ -131,7 +186,10 @@ describe('npm run synth', () => {
 
   test('broken YAML is reported with its line', () => {
     const stacks = copyOfStacks();
-    fs.writeFileSync(path.join(stacks, 'Pulumi.fop-gate.yaml'), 'config:\n  stepwise:stage: baseline\n  stepwise:plan: { kind: CanaryService\n');
+    fs.writeFileSync(
+      path.join(stacks, 'Pulumi.fop-gate.yaml'),
+      'config:\n  stepwise:stage: baseline\n  stepwise:plan: { kind: CanaryService\n',
+    );
     const result = synth(['--stacks', stacks, '--out', tempDir(), 'fop-gate']);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /Pulumi\.fop-gate\.yaml: line \d+: is not valid YAML/);
@@ -152,13 +210,20 @@ describe('npm run synth', () => {
   test('cdk8s synth (cdk8s.yaml) renders the same objects', () => {
     const out = tempDir();
     const ours = tempDir();
-    const cdk8s = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade', '--output', out], { cwd: ROOT, encoding: 'utf8' });
+    const cdk8s = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade', '--output', out], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     assert.equal(cdk8s.status, 0, cdk8s.stderr);
     assert.equal(synth(['--out', ours]).status, 0);
     const theirs = snapshotDir(out);
     assert.deepEqual(Object.keys(theirs).sort(), Object.keys(snapshotDir(ours)).sort());
     for (const [file, text] of Object.entries(theirs)) {
-      assert.deepEqual(parseAllDocuments(text).map((d) => d.toJS()), [parse(fs.readFileSync(path.join(ours, file), 'utf8'))], file);
+      assert.deepEqual(
+        parseAllDocuments(text).map((d) => d.toJS()),
+        [parse(fs.readFileSync(path.join(ours, file), 'utf8'))],
+        file,
+      );
     }
   });
 });

@@ -46,7 +46,12 @@ export interface KubeObject {
   /** e.g. `Deployment`. */
   readonly kind: string;
   /** Name, namespace, labels, annotations. */
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
   /** Everything else. */
   readonly [field: string]: unknown;
 }
@@ -70,5 +75,8 @@ function orderObjects(objects: KubeObject[]): KubeObject[] {
     return i < 0 ? KIND_ORDER.length : i;
   };
   // Stable sort: within a kind the construct order (plan order) stays.
-  return objects.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map(({ o }) => o);
+  return objects
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i)
+    .map(({ o }) => o);
 }

@@ -60,10 +60,17 @@ export class WorkloadDeployment extends Construct {
       ports: workload.ports.map((p) => ({ number: p.containerPort, name: p.name, protocol: p.protocol as kplus.Protocol })),
       command: workload.command ? [...workload.command] : undefined,
       args: workload.args ? [...workload.args] : undefined,
-      envVariables: Object.fromEntries(Object.keys(workload.env).sort().map((k) => [k, kplus.EnvValue.fromValue(workload.env[k])])),
+      envVariables: Object.fromEntries(
+        Object.keys(workload.env)
+          .sort()
+          .map((k) => [k, kplus.EnvValue.fromValue(workload.env[k])]),
+      ),
       resources: {
         cpu: { request: opt(workload.resources.requests.cpu, cpuQuantity), limit: opt(workload.resources.limits.cpu, cpuQuantity) },
-        memory: { request: opt(workload.resources.requests.memory, memoryQuantity), limit: opt(workload.resources.limits.memory, memoryQuantity) },
+        memory: {
+          request: opt(workload.resources.requests.memory, memoryQuantity),
+          limit: opt(workload.resources.limits.memory, memoryQuantity),
+        },
       },
       readiness: opt(workload.readinessProbe, toProbe),
       liveness: opt(workload.livenessProbe, toProbe),
@@ -85,7 +92,9 @@ export class WorkloadDeployment extends Construct {
     const deploymentObject = ApiObject.of(this.deployment);
     deploymentObject.addJsonPatch(JsonPatch.remove(CDK8S_ADDRESS_LABEL_PATH));
     deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', POD_SECCOMP_PROFILE));
-    deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', containerCapabilities(workload)));
+    deploymentObject.addJsonPatch(
+      JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', containerCapabilities(workload)),
+    );
     deploymentObject.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', workload.revisionHistoryLimit));
     if (state.paused) deploymentObject.addJsonPatch(JsonPatch.add('/spec/paused', true));
 
@@ -99,7 +108,13 @@ export class WorkloadDeployment extends Construct {
           selector: {
             matchLabels: { ...workload.selector.matchLabels },
             ...(workload.selector.matchExpressions.length > 0
-              ? { matchExpressions: workload.selector.matchExpressions.map((e) => ({ key: e.key, operator: e.operator, values: e.values.length ? [...e.values] : undefined })) }
+              ? {
+                  matchExpressions: workload.selector.matchExpressions.map((e) => ({
+                    key: e.key,
+                    operator: e.operator,
+                    values: e.values.length ? [...e.values] : undefined,
+                  })),
+                }
               : {}),
           },
         },
@@ -129,7 +144,8 @@ export class WorkloadDeployment extends Construct {
 function deploymentStrategy(workload: Workload): kplus.DeploymentStrategy {
   const strategy = workload.strategy;
   if (strategy.type === 'Recreate') return kplus.DeploymentStrategy.recreate();
-  const amount = (v: number | string) => (typeof v === 'number' ? kplus.PercentOrAbsolute.absolute(v) : kplus.PercentOrAbsolute.percent(Number(v.slice(0, -1))));
+  const amount = (v: number | string) =>
+    typeof v === 'number' ? kplus.PercentOrAbsolute.absolute(v) : kplus.PercentOrAbsolute.percent(Number(v.slice(0, -1)));
   return kplus.DeploymentStrategy.rollingUpdate({ maxSurge: amount(strategy.maxSurge), maxUnavailable: amount(strategy.maxUnavailable) });
 }
 

@@ -14,24 +14,44 @@ export function kindRuleProblems(plan: Plan, kind: ReleaseKind = plan.kind): Ste
     return problems;
   }
   if (plan.workloads.length < 2) {
-    report('workloads', `a ${kind} needs at least two workloads, got ${plan.workloads.length}`, kind === 'SelectorCutover' ? 'declare the v1 and the v2 workload' : kind === 'CanaryService' ? 'declare the stable and the canary workload' : 'declare the gray batch and at least one more batch');
+    report(
+      'workloads',
+      `a ${kind} needs at least two workloads, got ${plan.workloads.length}`,
+      kind === 'SelectorCutover'
+        ? 'declare the v1 and the v2 workload'
+        : kind === 'CanaryService'
+          ? 'declare the stable and the canary workload'
+          : 'declare the gray batch and at least one more batch',
+    );
   }
   const changing = plan.services.filter((s) => plan.stages.some((stage) => !sameLabels(stage.serviceSelectors[s.name], s.selector)));
 
   if (kind === 'CanaryService' || kind === 'BatchedRollout') {
     for (const service of changing) {
       const i = plan.stages.findIndex((stage) => !sameLabels(stage.serviceSelectors[service.name], service.selector));
-      report(`stages[${i}].services.${service.name}.selector`, `changes the selector of Service '${service.name}', which a ${kind} keeps fixed (traffic moves by replicas)`, 'remove the stage selector, or use kind: SelectorCutover');
+      report(
+        `stages[${i}].services.${service.name}.selector`,
+        `changes the selector of Service '${service.name}', which a ${kind} keeps fixed (traffic moves by replicas)`,
+        'remove the stage selector, or use kind: SelectorCutover',
+      );
     }
     // Every workload must sit behind a Service through the shared label, or it would get no traffic at all.
     for (const workload of plan.workloads) {
       if (!plan.services.some((s) => labelsMatch(s.selector, workload.labels))) {
-        report(`workloads.${workload.name}.labels`, `no Service selects workload '${workload.name}', so it never gets traffic`, 'give it the shared label the Service selects (e.g. app: <app>)');
+        report(
+          `workloads.${workload.name}.labels`,
+          `no Service selects workload '${workload.name}', so it never gets traffic`,
+          'give it the shared label the Service selects (e.g. app: <app>)',
+        );
       }
     }
   }
   if (kind === 'SelectorCutover' && changing.length === 0) {
-    report('stages', 'no stage changes a Service selector, so nothing is cut over', "set the cutover stage's services.<name>.selector (e.g. { version: v2 }), or use kind: CanaryService");
+    report(
+      'stages',
+      'no stage changes a Service selector, so nothing is cut over',
+      "set the cutover stage's services.<name>.selector (e.g. { version: v2 }), or use kind: CanaryService",
+    );
   }
   return problems;
 }

@@ -36,12 +36,39 @@ export const PLAN_EXTENSION_KEYS = ['traffic', 'analysis', 'gitops'] as const;
 
 const PLAN_KEYS = ['kind', 'namespace', 'labels', 'defaults', 'workloads', 'services', 'stages', 'checks', ...PLAN_EXTENSION_KEYS];
 const WORKLOAD_KEYS = [
-  'labels', 'selector', 'podAnnotations', 'container', 'ports', 'command', 'args', 'env', 'resources',
-  'readinessProbe', 'livenessProbe', 'startupProbe', 'preStop', 'terminationGracePeriodSeconds',
-  'minReadySeconds', 'progressDeadlineSeconds', 'revisionHistoryLimit', 'strategy', 'volumes',
-  'imagePullPolicy', 'securityOverrides', 'disruptionBudget',
+  'labels',
+  'selector',
+  'podAnnotations',
+  'container',
+  'ports',
+  'command',
+  'args',
+  'env',
+  'resources',
+  'readinessProbe',
+  'livenessProbe',
+  'startupProbe',
+  'preStop',
+  'terminationGracePeriodSeconds',
+  'minReadySeconds',
+  'progressDeadlineSeconds',
+  'revisionHistoryLimit',
+  'strategy',
+  'volumes',
+  'imagePullPolicy',
+  'securityOverrides',
+  'disruptionBudget',
 ];
-const PROBE_KEYS = ['httpGet', 'tcpSocket', 'exec', 'initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'];
+const PROBE_KEYS = [
+  'httpGet',
+  'tcpSocket',
+  'exec',
+  'initialDelaySeconds',
+  'periodSeconds',
+  'timeoutSeconds',
+  'failureThreshold',
+  'successThreshold',
+];
 const SERVICE_KEYS = ['type', 'selector', 'ports'];
 /** Stage sections other modules parse (e.g. a router's traffic weight). */
 export const STAGE_EXTENSION_KEYS = ['traffic'] as const;
@@ -122,7 +149,12 @@ function readLabels(r: PlainDataReader, value: unknown, keyPath: string): Labels
   return ok ? labels : undefined;
 }
 
-function readWorkloads(r: PlainDataReader, value: unknown, defaults: Record<string, unknown>, commonLabels: Labels): Workload[] | undefined {
+function readWorkloads(
+  r: PlainDataReader,
+  value: unknown,
+  defaults: Record<string, unknown>,
+  commonLabels: Labels,
+): Workload[] | undefined {
   const map = r.object(value, 'workloads');
   if (!map) return undefined;
   const names = Object.keys(map);
@@ -171,9 +203,18 @@ function readWorkload(
   } else if (ownLabels && Object.keys(ownLabels).length === 0) {
     r.report(at('labels'), 'must have at least one label', `e.g. labels: { app: ${name} }`);
   }
-  const selector = merged.selector === undefined ? (ownLabels ? { matchLabels: ownLabels, matchExpressions: [] } : undefined) : readWorkloadSelector(r, merged.selector, at('selector'));
+  const selector =
+    merged.selector === undefined
+      ? ownLabels
+        ? { matchLabels: ownLabels, matchExpressions: [] }
+        : undefined
+      : readWorkloadSelector(r, merged.selector, at('selector'));
   if (labels && selector && !workloadSelectorMatches(selector, labels)) {
-    r.report(at('selector'), `does not select the workload's own pods (labels ${formatLabels(labels)})`, 'make every selector label one of the workload labels');
+    r.report(
+      at('selector'),
+      `does not select the workload's own pods (labels ${formatLabels(labels)})`,
+      'make every selector label one of the workload labels',
+    );
   }
   const containerName = merged.container === undefined ? WORKLOAD_DEFAULTS.containerName : readName(r, merged.container, at('container'));
   const ports = merged.ports === undefined ? [] : readContainerPorts(r, merged.ports, at('ports'));
@@ -186,23 +227,39 @@ function readWorkload(
   const livenessProbe = merged.livenessProbe === undefined ? undefined : readProbe(r, merged.livenessProbe, at('livenessProbe'));
   const startupProbe = merged.startupProbe === undefined ? undefined : readProbe(r, merged.startupProbe, at('startupProbe'));
   const preStop = merged.preStop === undefined ? undefined : readPreStop(r, merged.preStop, at('preStop'));
-  const terminationGracePeriodSeconds = r.optionalWholeNumber(merged.terminationGracePeriodSeconds, at('terminationGracePeriodSeconds')) ?? WORKLOAD_DEFAULTS.terminationGracePeriodSeconds;
+  const terminationGracePeriodSeconds =
+    r.optionalWholeNumber(merged.terminationGracePeriodSeconds, at('terminationGracePeriodSeconds')) ??
+    WORKLOAD_DEFAULTS.terminationGracePeriodSeconds;
   const minReadySeconds = r.optionalWholeNumber(merged.minReadySeconds, at('minReadySeconds')) ?? WORKLOAD_DEFAULTS.minReadySeconds;
-  const progressDeadlineSeconds = r.optionalWholeNumber(merged.progressDeadlineSeconds, at('progressDeadlineSeconds'), 1) ?? WORKLOAD_DEFAULTS.progressDeadlineSeconds;
-  const revisionHistoryLimit = r.optionalWholeNumber(merged.revisionHistoryLimit, at('revisionHistoryLimit')) ?? WORKLOAD_DEFAULTS.revisionHistoryLimit;
+  const progressDeadlineSeconds =
+    r.optionalWholeNumber(merged.progressDeadlineSeconds, at('progressDeadlineSeconds'), 1) ?? WORKLOAD_DEFAULTS.progressDeadlineSeconds;
+  const revisionHistoryLimit =
+    r.optionalWholeNumber(merged.revisionHistoryLimit, at('revisionHistoryLimit')) ?? WORKLOAD_DEFAULTS.revisionHistoryLimit;
   const strategy = merged.strategy === undefined ? WORKLOAD_DEFAULTS.strategy : readStrategy(r, merged.strategy, at('strategy'));
   const volumes = merged.volumes === undefined ? [] : readVolumes(r, merged.volumes, at('volumes'));
-  const imagePullPolicy = merged.imagePullPolicy === undefined ? WORKLOAD_DEFAULTS.imagePullPolicy : r.oneOf(merged.imagePullPolicy, at('imagePullPolicy'), ['Always', 'IfNotPresent', 'Never'] as const);
-  const securityOverrides = merged.securityOverrides === undefined ? undefined : readSecurityOverrides(r, merged.securityOverrides, at('securityOverrides'));
+  const imagePullPolicy =
+    merged.imagePullPolicy === undefined
+      ? WORKLOAD_DEFAULTS.imagePullPolicy
+      : r.oneOf(merged.imagePullPolicy, at('imagePullPolicy'), ['Always', 'IfNotPresent', 'Never'] as const);
+  const securityOverrides =
+    merged.securityOverrides === undefined ? undefined : readSecurityOverrides(r, merged.securityOverrides, at('securityOverrides'));
   const disruptionBudget = readDisruptionBudget(r, merged.disruptionBudget, at('disruptionBudget'));
 
   if (progressDeadlineSeconds !== undefined && minReadySeconds !== undefined && progressDeadlineSeconds <= minReadySeconds) {
-    r.report(at('progressDeadlineSeconds'), `must be greater than minReadySeconds (${minReadySeconds})`, 'raise progressDeadlineSeconds or lower minReadySeconds');
+    r.report(
+      at('progressDeadlineSeconds'),
+      `must be greater than minReadySeconds (${minReadySeconds})`,
+      'raise progressDeadlineSeconds or lower minReadySeconds',
+    );
   }
   if (volumes) {
     volumes.forEach((volume, i) => {
       if ('hostPath' in volume.source && !securityOverrides?.hostPath) {
-        r.report(`${at('volumes')}[${i}].hostPath`, 'is forbidden by the restricted Pod Security Standard', 'add securityOverrides: { hostPath: true, reason: "..." } to the workload if the node path is really needed');
+        r.report(
+          `${at('volumes')}[${i}].hostPath`,
+          'is forbidden by the restricted Pod Security Standard',
+          'add securityOverrides: { hostPath: true, reason: "..." } to the workload if the node path is really needed',
+        );
       }
     });
   }
@@ -276,7 +333,6 @@ function readPort(r: PlainDataReader, value: unknown, keyPath: string): number |
   return r.wholeNumber(value, keyPath, 1, 65535);
 }
 
-
 function readContainerPorts(r: PlainDataReader, value: unknown, keyPath: string): ContainerPort[] | undefined {
   const items = r.list(value, keyPath);
   if (!items) return undefined;
@@ -292,7 +348,11 @@ function readContainerPorts(r: PlainDataReader, value: unknown, keyPath: string)
     if (!p) return;
     const name = r.optionalString(p.name, `${at}.name`);
     if (name !== undefined && (name.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || !/[a-z]/.test(name))) {
-      r.report(`${at}.name`, `'${name}' must be at most 15 lowercase letters, digits and '-', with at least one letter`, 'use a short name such as http');
+      r.report(
+        `${at}.name`,
+        `'${name}' must be at most 15 lowercase letters, digits and '-', with at least one letter`,
+        'use a short name such as http',
+      );
     }
     const containerPort = readPort(r, p.containerPort, `${at}.containerPort`);
     const protocol = p.protocol === undefined ? 'TCP' : r.oneOf(p.protocol, `${at}.protocol`, PROTOCOLS);
@@ -316,7 +376,9 @@ function readResources(r: PlainDataReader, value: unknown, keyPath: string): Res
       if (typeof quantity !== 'string' || !pattern.test(quantity) || /^0+(m|Mi|Gi|Ti)?$/.test(quantity)) {
         r.report(
           `${at}.${key}`,
-          key === 'cpu' ? `must be a CPU quantity such as 500m or 2, got ${describe(o[key])}` : `must be a memory quantity in Mi, Gi or Ti, got ${describe(o[key])}`,
+          key === 'cpu'
+            ? `must be a CPU quantity such as 500m or 2, got ${describe(o[key])}`
+            : `must be a memory quantity in Mi, Gi or Ti, got ${describe(o[key])}`,
           key === 'cpu' ? 'e.g. 500m, 1 or 1.5' : 'e.g. 256Mi or 8Gi',
         );
       } else {
@@ -329,7 +391,11 @@ function readResources(r: PlainDataReader, value: unknown, keyPath: string): Res
   const limits = side(obj.limits, `${keyPath}.limits`);
   if (!requests || !limits) return undefined;
   if (!requests.cpu && !requests.memory) {
-    r.report(`${keyPath}.requests`, 'must request cpu or memory (the scheduler needs requests to place pods safely)', 'add requests: { cpu: 100m, memory: 128Mi }');
+    r.report(
+      `${keyPath}.requests`,
+      'must request cpu or memory (the scheduler needs requests to place pods safely)',
+      'add requests: { cpu: 100m, memory: 128Mi }',
+    );
     return undefined;
   }
   return { requests, limits };
@@ -410,10 +476,15 @@ function readStrategy(r: PlainDataReader, value: unknown, keyPath: string): Depl
   if (type !== 'RollingUpdate') return undefined;
   const defaults = WORKLOAD_DEFAULTS.strategy as { maxSurge: IntOrPercent; maxUnavailable: IntOrPercent };
   const maxSurge = obj.maxSurge === undefined ? defaults.maxSurge : readIntOrPercent(r, obj.maxSurge, `${keyPath}.maxSurge`);
-  const maxUnavailable = obj.maxUnavailable === undefined ? defaults.maxUnavailable : readIntOrPercent(r, obj.maxUnavailable, `${keyPath}.maxUnavailable`);
+  const maxUnavailable =
+    obj.maxUnavailable === undefined ? defaults.maxUnavailable : readIntOrPercent(r, obj.maxUnavailable, `${keyPath}.maxUnavailable`);
   if (maxSurge === undefined || maxUnavailable === undefined) return undefined;
   if (isAlwaysZero(maxSurge) && isAlwaysZero(maxUnavailable)) {
-    r.report(keyPath, "'maxSurge' and 'maxUnavailable' cannot be both zero (Kubernetes rejects it: the rollout could never progress)", 'set maxSurge: 1 to add a pod before removing one');
+    r.report(
+      keyPath,
+      "'maxSurge' and 'maxUnavailable' cannot be both zero (Kubernetes rejects it: the rollout could never progress)",
+      'set maxSurge: 1 to add a pod before removing one',
+    );
     return undefined;
   }
   return { type, maxSurge, maxUnavailable };
@@ -508,7 +579,8 @@ function readServices(r: PlainDataReader, value: unknown): ReleaseService[] | un
     }
     const s = r.object(map[name], keyPath, SERVICE_KEYS);
     if (!s) continue;
-    const type = s.type === undefined ? 'ClusterIP' : r.oneOf(s.type, `${keyPath}.type`, ['ClusterIP', 'NodePort', 'LoadBalancer'] as const);
+    const type =
+      s.type === undefined ? 'ClusterIP' : r.oneOf(s.type, `${keyPath}.type`, ['ClusterIP', 'NodePort', 'LoadBalancer'] as const);
     const selector = readServiceSelector(r, s.selector, `${keyPath}.selector`);
     const ports = readServicePorts(r, s.ports, `${keyPath}.ports`, type);
     if (type && selector && ports) services.push({ name, type, selector, ports });
@@ -519,7 +591,11 @@ function readServices(r: PlainDataReader, value: unknown): ReleaseService[] | un
 function readServiceSelector(r: PlainDataReader, value: unknown, keyPath: string): Labels | undefined {
   const selector = readLabels(r, value, keyPath);
   if (selector && Object.keys(selector).length === 0) {
-    r.report(keyPath, 'must not be empty (a Service without a selector gets no endpoints from its pods)', 'select the shared label, e.g. { app: fop-gate }');
+    r.report(
+      keyPath,
+      'must not be empty (a Service without a selector gets no endpoints from its pods)',
+      'select the shared label, e.g. { app: fop-gate }',
+    );
     return undefined;
   }
   return selector;
@@ -538,11 +614,13 @@ function readServicePorts(r: PlainDataReader, value: unknown, keyPath: string, t
     const p = r.object(item, at, ['name', 'port', 'targetPort', 'nodePort', 'protocol']);
     if (!p) return;
     const name = r.optionalString(p.name, `${at}.name`);
-    if (items.length > 1 && name === undefined) r.report(`${at}.name`, 'is required when a Service has several ports', 'name each port, e.g. name: http');
+    if (items.length > 1 && name === undefined)
+      r.report(`${at}.name`, 'is required when a Service has several ports', 'name each port, e.g. name: http');
     const port = readPort(r, p.port, `${at}.port`);
     const targetPort = p.targetPort === undefined ? port : readPort(r, p.targetPort, `${at}.targetPort`);
     const nodePort = p.nodePort === undefined ? undefined : r.wholeNumber(p.nodePort, `${at}.nodePort`, 30000, 32767);
-    if (nodePort !== undefined && type === 'ClusterIP') r.report(`${at}.nodePort`, 'needs a NodePort or LoadBalancer Service', 'set type: NodePort on the Service');
+    if (nodePort !== undefined && type === 'ClusterIP')
+      r.report(`${at}.nodePort`, 'needs a NodePort or LoadBalancer Service', 'set type: NodePort on the Service');
     const protocol = p.protocol === undefined ? 'TCP' : r.oneOf(p.protocol, `${at}.protocol`, PROTOCOLS);
     if (port && targetPort !== undefined && protocol) ports.push({ name, port, targetPort, nodePort, protocol });
   });
@@ -557,7 +635,12 @@ function readChecks(r: PlainDataReader, value: unknown): CheckSettings | undefin
   return capacityFloor === undefined ? undefined : { capacityFloor };
 }
 
-function readStages(r: PlainDataReader, value: unknown, workloads: readonly Workload[], services: readonly ReleaseService[]): Stage[] | undefined {
+function readStages(
+  r: PlainDataReader,
+  value: unknown,
+  workloads: readonly Workload[],
+  services: readonly ReleaseService[],
+): Stage[] | undefined {
   const items = r.list(value, 'stages');
   if (!items) return undefined;
   if (items.length === 0) {
@@ -584,12 +667,18 @@ function readStages(r: PlainDataReader, value: unknown, workloads: readonly Work
     const serviceSelectors = readStageServices(r, s.services, `${at}.services`, services, serviceNames);
     const extensions: Record<string, unknown> = {};
     for (const key of STAGE_EXTENSION_KEYS) if (s[key] !== undefined) extensions[key] = s[key];
-    if (name && stageWorkloads && serviceSelectors) stages.push({ name, description, workloads: stageWorkloads, serviceSelectors, extensions });
+    if (name && stageWorkloads && serviceSelectors)
+      stages.push({ name, description, workloads: stageWorkloads, serviceSelectors, extensions });
   });
   return stages.length === items.length ? stages : undefined;
 }
 
-function readStageWorkloads(r: PlainDataReader, value: unknown, keyPath: string, known: readonly string[]): Record<string, WorkloadInStage> | undefined {
+function readStageWorkloads(
+  r: PlainDataReader,
+  value: unknown,
+  keyPath: string,
+  known: readonly string[],
+): Record<string, WorkloadInStage> | undefined {
   const map = r.object(value, keyPath, known);
   if (!map) return undefined;
   const result: Record<string, WorkloadInStage> = {};
@@ -605,7 +694,8 @@ function readStageWorkloads(r: PlainDataReader, value: unknown, keyPath: string,
     }
     const replicas = r.wholeNumber(w.replicas, `${at}.replicas`);
     const image = r.string(w.image, `${at}.image`, 'give the image with a tag or digest, e.g. registry.example.com/app:1.4.2');
-    if (image !== undefined && /\s/.test(image)) r.report(`${at}.image`, `must not contain spaces, got ${describe(image)}`, 'give the image reference only');
+    if (image !== undefined && /\s/.test(image))
+      r.report(`${at}.image`, `must not contain spaces, got ${describe(image)}`, 'give the image reference only');
     const paused = r.optionalBoolean(w.paused, `${at}.paused`) ?? false;
     if (replicas === undefined || image === undefined || /\s/.test(image)) {
       ok = false;

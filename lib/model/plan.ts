@@ -49,8 +49,7 @@ export interface Probe {
 
 /** A `preStop` hook: run a command, or sleep, before the container gets SIGTERM. */
 export type PreStopHook =
-  | { readonly exec: { readonly command: readonly string[] } }
-  | { readonly httpGet: { readonly path: string; readonly port: number } };
+  { readonly exec: { readonly command: readonly string[] } } | { readonly httpGet: { readonly path: string; readonly port: number } };
 
 /** A volume mounted into the container. */
 export interface VolumeMount {

@@ -136,7 +136,11 @@ export function consecutiveTransitions(plan: Plan, states: readonly StageState[]
 }
 
 /** How one workload changes, with its own peak and minimum-available pod counts. */
-export function workloadTransition(workload: Workload, from: WorkloadInStage | undefined, to: WorkloadInStage | undefined): WorkloadTransition {
+export function workloadTransition(
+  workload: Workload,
+  from: WorkloadInStage | undefined,
+  to: WorkloadInStage | undefined,
+): WorkloadTransition {
   const name = workload.name;
   if (!from && to) return { name, change: 'create', to, rollsOut: false, phase: 'make', peakPods: to.replicas, minAvailable: 0 };
   if (from && !to) return { name, change: 'delete', from, rollsOut: false, phase: 'break', peakPods: from.replicas, minAvailable: 0 };
@@ -145,7 +149,13 @@ export function workloadTransition(workload: Workload, from: WorkloadInStage | u
   // A paused Deployment takes the new template but does not roll it out.
   const rollsOut = before.image !== after.image && !after.paused;
   const change: WorkloadChange =
-    after.replicas > before.replicas ? 'scale-up' : after.replicas < before.replicas ? 'scale-down' : rollsOut || before.paused !== after.paused || before.image !== after.image ? 'update' : 'unchanged';
+    after.replicas > before.replicas
+      ? 'scale-up'
+      : after.replicas < before.replicas
+        ? 'scale-down'
+        : rollsOut || before.paused !== after.paused || before.image !== after.image
+          ? 'update'
+          : 'unchanged';
   const phase: TransitionPhase = change === 'unchanged' ? 'none' : change === 'scale-down' ? 'break' : 'make';
   const { peakPods, minAvailable } = podBounds(workload, before.replicas, after.replicas, rollsOut);
   return { name, change, from: before, to: after, rollsOut, phase, peakPods, minAvailable };
@@ -157,7 +167,12 @@ export function workloadTransition(workload: Workload, from: WorkloadInStage | u
  * `after + maxSurge` pods (and never more than old + new) and at least `after - maxUnavailable`
  * available, both resolved on the new replica count; Recreate stops every old pod first.
  */
-export function podBounds(workload: Workload, before: number, after: number, rollsOut: boolean): { peakPods: number; minAvailable: number } {
+export function podBounds(
+  workload: Workload,
+  before: number,
+  after: number,
+  rollsOut: boolean,
+): { peakPods: number; minAvailable: number } {
   if (!rollsOut) return { peakPods: Math.max(before, after), minAvailable: Math.min(before, after) };
   if (workload.strategy.type === 'Recreate') return { peakPods: Math.max(before, after), minAvailable: 0 };
   const { surge, unavailable } = resolveRollingUpdate(workload.strategy.maxSurge, workload.strategy.maxUnavailable, after);

@@ -32,7 +32,11 @@ export function manifestFileName(object: KubeObject): string {
  * Renders a stage of a stack (its current stage by default) and validates every object against
  * the Kubernetes schemas. Throws before returning anything if one object is invalid.
  */
-export function renderStackStage(stack: Stack, stage: string = stack.stage, extraObjects: (objects: KubeObject[]) => KubeObject[] = (o) => o): RenderedStage {
+export function renderStackStage(
+  stack: Stack,
+  stage: string = stack.stage,
+  extraObjects: (objects: KubeObject[]) => KubeObject[] = (o) => o,
+): RenderedStage {
   const objects = extraObjects(renderStage(stack.plan, stage, stack.name));
   for (const object of objects) validateObject(object, stack.file);
   return {

@@ -41,21 +41,41 @@ export function validateObject(object: KubeObject, where: string): void {
     new (Model as SchemaModel)(object as never).validate();
   } catch (error) {
     const detail = (error as { errors?: { instancePath?: string; message?: string }[] }).errors?.[0];
-    fail(detail?.instancePath ?? '', `violates the Kubernetes schema: ${detail?.message ?? (error as Error).message}`, 'this is a stepwise rendering bug or an invalid plan value; check the field named');
+    fail(
+      detail?.instancePath ?? '',
+      `violates the Kubernetes schema: ${detail?.message ?? (error as Error).message}`,
+      'this is a stepwise rendering bug or an invalid plan value; check the field named',
+    );
   }
   checkLabels(object.metadata.labels, '/metadata/labels', fail);
-  const spec = object.spec as { selector?: { matchLabels?: Record<string, string>; matchExpressions?: LabelRequirement[] }; template?: { metadata?: { labels?: Record<string, string> } } } | undefined;
+  const spec = object.spec as
+    | {
+        selector?: { matchLabels?: Record<string, string>; matchExpressions?: LabelRequirement[] };
+        template?: { metadata?: { labels?: Record<string, string> } };
+      }
+    | undefined;
   if (object.kind === 'Deployment' && spec?.template) {
     const labels = spec.template.metadata?.labels ?? {};
     checkLabels(labels, '/spec/template/metadata/labels', fail);
-    const selector = { matchLabels: spec.selector?.matchLabels ?? {}, matchExpressions: (spec.selector?.matchExpressions ?? []).map((e) => ({ ...e, values: e.values ?? [] })) };
+    const selector = {
+      matchLabels: spec.selector?.matchLabels ?? {},
+      matchExpressions: (spec.selector?.matchExpressions ?? []).map((e) => ({ ...e, values: e.values ?? [] })),
+    };
     if (!workloadSelectorMatches(selector, labels)) {
-      fail('/spec/selector', 'does not select the pod template (Kubernetes rejects the Deployment)', "make the selector's labels a subset of the pod labels");
+      fail(
+        '/spec/selector',
+        'does not select the pod template (Kubernetes rejects the Deployment)',
+        "make the selector's labels a subset of the pod labels",
+      );
     }
   }
 }
 
-function checkLabels(labels: Record<string, string> | undefined, at: string, fail: (keyPath: string, problem: string, fix: string) => never): void {
+function checkLabels(
+  labels: Record<string, string> | undefined,
+  at: string,
+  fail: (keyPath: string, problem: string, fix: string) => never,
+): void {
   for (const [key, value] of Object.entries(labels ?? {})) {
     const problem = labelKeyProblem(key) ?? labelValueProblem(value);
     if (problem) fail(`${at}/${key}`, problem, 'use a valid Kubernetes label');

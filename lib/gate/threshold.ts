@@ -1,0 +1,126 @@
+/**
+ * A metric's threshold and how a measured value is judged against it. Pure functions; the
+ * reasons are sentences an operator reads in the gate report.
+ */
+import type { GateVerdict } from './verdict';
+
+/** The workloads a metric can be compared with. */
+export const BASELINES = ['stable'] as const;
+
+/** A workload a metric can be compared with: the stable workload of the release. */
+export type Baseline = (typeof BASELINES)[number];
+
+/**
+ * The limits a metric's value must stay within. Absolute limits (`min`, `max`) apply to the
+ * canary's value; relative limits (`maxIncrease`, `maxDecrease`) compare it with the same query
+ * run for the stable workload. Every limit that is set must hold.
+ */
+export interface Threshold {
+  /**
+   * The lowest acceptable canary value (inclusive).
+   * @default no lower limit
+   */
+  readonly min?: number;
+  /**
+   * The highest acceptable canary value (inclusive).
+   * @default no upper limit
+   */
+  readonly max?: number;
+  /**
+   * The workload the relative limits compare with; the metric's query also runs for it.
+   * @default no comparison
+   */
+  readonly relativeTo?: Baseline;
+  /**
+   * How much the canary's value may exceed the stable value (e.g. an error rate).
+   * @default no limit upwards
+   */
+  readonly maxIncrease?: number;
+  /**
+   * How much the canary's value may fall below the stable value (e.g. a success rate).
+   * @default no limit downwards
+   */
+  readonly maxDecrease?: number;
+}
+
+/** A judged value: the result and the reason in plain words. */
+export interface Judgement {
+  /** `pass` or `fail`; `inconclusive` only when the threshold checks nothing it could apply. */
+  readonly result: GateVerdict;
+  /** Why, e.g. `0.8 is below the minimum 0.99`. */
+  readonly reason: string;
+}
+
+/** True when the threshold compares the canary with another workload, so the query runs twice. */
+export function comparesWithBaseline(threshold: Threshold): boolean {
+  return threshold.relativeTo !== undefined;
+}
+
+/** True when the threshold has at least one limit. */
+export function hasLimit(threshold: Threshold): boolean {
+  return [threshold.min, threshold.max, threshold.maxIncrease, threshold.maxDecrease].some((limit) => limit !== undefined);
+}
+
+/**
+ * Judges a finite canary value (and, for relative limits, the finite stable value). Relative
+ * limits are skipped when `stable` is undefined: the caller decides what a missing comparison means.
+ */
+export function judge(threshold: Threshold, canary: number, stable?: number): Judgement {
+  const failures: string[] = [];
+  const passes: string[] = [];
+  const v = formatValue(canary);
+  const baseline = threshold.relativeTo ?? 'stable';
+  if (threshold.min !== undefined) {
+    if (canary >= threshold.min) passes.push(`${v} is at least ${formatValue(threshold.min)}`);
+    else failures.push(`${v} is below the minimum ${formatValue(threshold.min)}`);
+  }
+  if (threshold.max !== undefined) {
+    if (canary <= threshold.max) passes.push(`${v} is at most ${formatValue(threshold.max)}`);
+    else failures.push(`${v} is above the maximum ${formatValue(threshold.max)}`);
+  }
+  if (stable !== undefined && threshold.maxIncrease !== undefined) {
+    const s = formatValue(stable);
+    const above = `${v} is ${formatValue(canary - stable)} above ${baseline} (${s})`;
+    // Compare by adding: `canary - stable` can land a rounding error past an exact limit.
+    if (canary <= stable + threshold.maxIncrease) {
+      passes.push(
+        canary > stable ? `${above}, within the allowed ${formatValue(threshold.maxIncrease)}` : `${v} is not above ${baseline} (${s})`,
+      );
+    } else {
+      failures.push(`${above}, more than the allowed ${formatValue(threshold.maxIncrease)}`);
+    }
+  }
+  if (stable !== undefined && threshold.maxDecrease !== undefined) {
+    const s = formatValue(stable);
+    const below = `${v} is ${formatValue(stable - canary)} below ${baseline} (${s})`;
+    if (canary >= stable - threshold.maxDecrease) {
+      passes.push(
+        canary < stable ? `${below}, within the allowed ${formatValue(threshold.maxDecrease)}` : `${v} is not below ${baseline} (${s})`,
+      );
+    } else {
+      failures.push(`${below}, more than the allowed ${formatValue(threshold.maxDecrease)}`);
+    }
+  }
+  if (failures.length > 0) return { result: 'fail', reason: failures.join('; ') };
+  if (passes.length === 0) return { result: 'inconclusive', reason: 'the threshold has no limit that could be checked' };
+  return { result: 'pass', reason: passes.join('; ') };
+}
+
+/** The threshold as a short text for the report: `>= 0.99`, `<= 0.5`, `<= stable + 0.01`. */
+export function describeThreshold(threshold: Threshold): string {
+  const parts: string[] = [];
+  const baseline = threshold.relativeTo ?? 'stable';
+  if (threshold.min !== undefined) parts.push(`>= ${formatValue(threshold.min)}`);
+  if (threshold.max !== undefined) parts.push(`<= ${formatValue(threshold.max)}`);
+  if (threshold.maxIncrease !== undefined) parts.push(`<= ${baseline} + ${formatValue(threshold.maxIncrease)}`);
+  if (threshold.maxDecrease !== undefined) parts.push(`>= ${baseline} - ${formatValue(threshold.maxDecrease)}`);
+  return parts.length > 0 ? parts.join(' and ') : 'none';
+}
+
+/** A measured value for people: six significant digits, and Prometheus' spelling of NaN and infinities. */
+export function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(Number.parseFloat(value.toPrecision(6)));
+}
