@@ -1,0 +1,52 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closest } from '../model/plain-data';
+import { DEFAULT_STACKS_DIR } from '../stacks';
+import { UsageError } from './run-main';
+
+/** Options every command that reads a stack accepts. */
+export const STACK_OPTIONS = {
+  stacks: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/** Parsed arguments: option values by name, and the positionals. */
+export interface ParsedArgs<V> {
+  /** Option values. */
+  readonly values: V;
+  /** Positional arguments in order. */
+  readonly positionals: string[];
+}
+
+/**
+ * Parses a command's arguments strictly. An unknown flag or a missing value is a `UsageError`
+ * (exit 2) that names the flag, suggests the closest known one, and ends with the usage text.
+ */
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = (error as Error).message;
+    const flag = /'(--?[^' ]+)'/.exec(message)?.[1];
+    const suggestion = flag?.startsWith('--') ? closest(flag.slice(2), Object.keys(options)) : undefined;
+    throw new UsageError(`${message}${suggestion ? ` (did you mean --${suggestion}?)` : ''}\n\n${usage}`);
+  }
+}
+
+/** The stack named by the first positional, or a UsageError asking for it. */
+export function requireStackName(positionals: readonly string[], usage: string): string {
+  if (positionals.length === 0) throw new UsageError(`missing the stack name\n\n${usage}`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'\n\n${usage}`);
+  return positionals[0];
+}
+
+/** The stacks directory: `--stacks DIR`, else `stacks/` (Pulumi.yaml's stackConfigDir). */
+export function stacksDirOf(values: { stacks?: string }): string {
+  return values.stacks ?? DEFAULT_STACKS_DIR;
+}
+
+/** A `--format` value checked against the formats a command supports. */
+export function formatOption<F extends string>(value: string | undefined, formats: readonly F[], usage: string): F {
+  if (value === undefined) return formats[0];
+  if ((formats as readonly string[]).includes(value)) return value as F;
+  throw new UsageError(`unknown --format '${value}': use one of ${formats.join(', ')}\n\n${usage}`);
+}

@@ -1,0 +1,41 @@
+import { closest } from '../model/plain-data';
+import type { CommandContext } from './command';
+import { COMMANDS } from './registry';
+import { UsageError } from './run-main';
+
+/** `stepwise --help`. */
+export function topLevelUsage(): string {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((n) => n.length));
+  const lines = names.map((name) => `  ${name.padEnd(width)}  ${COMMANDS[name].summary}`);
+  return [
+    'usage: stepwise <command> <stack> [options]',
+    '',
+    'Reviewable staged Kubernetes releases: every stack is stacks/Pulumi.<stack>.yaml.',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    "Run 'stepwise <command> --help' for a command's options. Every command takes --stacks DIR (default: stacks).",
+  ].join('\n');
+}
+
+/** The `stepwise` command line: dispatches to the subcommand, returns the exit code. */
+export async function cliMain(argv: readonly string[], context: CommandContext): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    context.out(`${topLevelUsage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
+    const suggestion = closest(name, Object.keys(COMMANDS));
+    throw new UsageError(`unknown command '${name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}\n\n${topLevelUsage()}`);
+  }
+  const command = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    context.out(`${command.usage}\n`);
+    return 0;
+  }
+  return command.run(rest, context);
+}
