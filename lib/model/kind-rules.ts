@@ -1,4 +1,5 @@
 import { StepwiseError } from './errors';
+import { LabelIndex } from './label-index';
 import { labelsMatch, sameLabels } from './labels';
 import type { Plan, ReleaseKind } from './plan';
 
@@ -36,8 +37,10 @@ export function kindRuleProblems(plan: Plan, kind: ReleaseKind = plan.kind): Ste
       );
     }
     // Every workload must sit behind a Service through the shared label, or it would get no traffic at all.
+    const byLabel = new LabelIndex(plan.workloads, (w) => w.labels);
+    const selected = new Set(plan.services.flatMap((s) => byLabel.candidates(s.selector).filter((w) => labelsMatch(s.selector, w.labels))));
     for (const workload of plan.workloads) {
-      if (!plan.services.some((s) => labelsMatch(s.selector, workload.labels))) {
+      if (!selected.has(workload)) {
         report(
           `workloads.${workload.name}.labels`,
           `no Service selects workload '${workload.name}', so it never gets traffic`,

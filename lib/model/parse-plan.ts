@@ -1,5 +1,6 @@
 import { StepwiseErrors } from './errors';
 import { kindRuleProblems } from './kind-rules';
+import { LabelIndex } from './label-index';
 import { isAlwaysZero, isIntOrPercent, type IntOrPercent } from './int-or-percent';
 import {
   labelKeyProblem,
@@ -737,8 +738,9 @@ function readStageServices(
 
 /** Two Deployments whose selectors overlap fight over each other's pods; Kubernetes does not stop it. */
 function checkSelectorsDoNotOverlap(r: PlainDataReader, workloads: readonly Workload[]): void {
+  const byLabel = new LabelIndex(workloads, (w) => w.labels);
   for (const a of workloads) {
-    for (const b of workloads) {
+    for (const b of byLabel.candidates(a.selector.matchLabels)) {
       if (a !== b && workloadSelectorMatches(a.selector, b.labels)) {
         r.report(
           `workloads.${a.name}.selector`,

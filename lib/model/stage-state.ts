@@ -1,4 +1,5 @@
 import { StepwiseError } from './errors';
+import { LabelIndex } from './label-index';
 import { labelsMatch, type Labels } from './labels';
 import type { Plan, ReleaseService, Stage, Workload, WorkloadInStage } from './plan';
 
@@ -59,7 +60,8 @@ export function stageState(plan: Plan, index: number): StageState {
   const workloads: RunningWorkload[] = plan.workloads
     .filter((w) => stage.workloads[w.name] !== undefined)
     .map((workload) => ({ workload, state: stage.workloads[workload.name] }));
-  const services = plan.services.map((service) => serviceInStage(service, stage.serviceSelectors[service.name], workloads));
+  const byLabel = new LabelIndex(workloads, (w) => w.workload.labels);
+  const services = plan.services.map((service) => serviceInStage(service, stage.serviceSelectors[service.name], byLabel));
   return { stage, index, workloads, services };
 }
 
@@ -68,8 +70,8 @@ export function allStageStates(plan: Plan): StageState[] {
   return plan.stages.map((_, i) => stageState(plan, i));
 }
 
-function serviceInStage(service: ReleaseService, selector: Labels, workloads: readonly RunningWorkload[]): ServiceInStage {
-  const matched = workloads.filter((w) => labelsMatch(selector, w.workload.labels));
+function serviceInStage(service: ReleaseService, selector: Labels, workloads: LabelIndex<RunningWorkload>): ServiceInStage {
+  const matched = workloads.candidates(selector).filter((w) => labelsMatch(selector, w.workload.labels));
   const readyEndpoints = matched.reduce((sum, w) => sum + w.state.replicas, 0);
   const traffic: Record<string, number> = {};
   if (readyEndpoints > 0) {

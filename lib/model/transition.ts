@@ -1,4 +1,5 @@
 import { resolveRollingUpdate, scaledValue } from './int-or-percent';
+import { LabelIndex } from './label-index';
 import { labelsMatch, sameLabels, type Labels } from './labels';
 import type { Plan, Workload, WorkloadInStage } from './plan';
 import { stageState, type StageState } from './stage-state';
@@ -82,6 +83,8 @@ export function transition(plan: Plan, from: StageState, to: StageState): Transi
     .filter((w) => from.stage.workloads[w.name] || to.stage.workloads[w.name])
     .map((w) => workloadTransition(w, from.stage.workloads[w.name], to.stage.workloads[w.name]));
   const labelsOf = new Map(plan.workloads.map((w) => [w.name, w.labels]));
+  const byLabel = new LabelIndex(workloads, (t) => labelsOf.get(t.name) as Labels);
+  const floors = capacityFloors(plan);
 
   const availableIn = (phase: 'make' | 'switch' | 'break', t: WorkloadTransition): number => {
     const before = t.from?.replicas ?? 0;
@@ -100,7 +103,12 @@ export function transition(plan: Plan, from: StageState, to: StageState): Transi
     const before = from.services[i];
     const after = to.services[i];
     const endpointsUnder = (selector: Labels, phase: 'make' | 'switch' | 'break') =>
-      sum(workloads.filter((t) => labelsMatch(selector, labelsOf.get(t.name) as Labels)).map((t) => availableIn(phase, t)));
+      sum(
+        byLabel
+          .candidates(selector)
+          .filter((t) => labelsMatch(selector, labelsOf.get(t.name) as Labels))
+          .map((t) => availableIn(phase, t)),
+      );
     const phases = [
       { during: 'make' as const, value: endpointsUnder(before.selector, 'make') },
       { during: 'switch' as const, value: endpointsUnder(after.selector, 'switch') },
@@ -116,7 +124,7 @@ export function transition(plan: Plan, from: StageState, to: StageState): Transi
       endpointsAfter: after.readyEndpoints,
       minReadyEndpoints: lowest.value,
       minDuring: lowest.during,
-      capacityFloor: capacityFloor(plan, i),
+      capacityFloor: floors[i],
     };
   });
 
@@ -191,18 +199,25 @@ export function podBounds(
  * allows all).
  */
 export function capacityFloor(plan: Plan, serviceIndex: number): number {
-  const baseline = stageState(plan, 0).services[serviceIndex];
+  return capacityFloors(plan)[serviceIndex];
+}
+
+/** {@link capacityFloor} of every Service, in plan order, computed in one pass over the baseline. */
+export function capacityFloors(plan: Plan, baselineState: StageState = stageState(plan, 0)): number[] {
   const configured = plan.checks.capacityFloor;
-  if (configured !== undefined) {
-    return typeof configured === 'number' ? configured : Math.ceil((Number(configured.slice(0, -1)) * baseline.readyEndpoints) / 100);
-  }
-  return baseline.endpoints.reduce((sum, name) => {
-    const workload = plan.workloads.find((w) => w.name === name) as Workload;
-    const replicas = plan.stages[0].workloads[name].replicas;
-    if (workload.strategy.type === 'Recreate') return sum;
-    const unavailable = resolveRollingUpdate(workload.strategy.maxSurge, workload.strategy.maxUnavailable, replicas).unavailable;
-    return sum + Math.max(0, replicas - unavailable);
-  }, 0);
+  const byName = new Map(plan.workloads.map((w) => [w.name, w]));
+  return baselineState.services.map((baseline) => {
+    if (configured !== undefined) {
+      return typeof configured === 'number' ? configured : Math.ceil((Number(configured.slice(0, -1)) * baseline.readyEndpoints) / 100);
+    }
+    return baseline.endpoints.reduce((sum, name) => {
+      const workload = byName.get(name) as Workload;
+      const replicas = plan.stages[0].workloads[name].replicas;
+      if (workload.strategy.type === 'Recreate') return sum;
+      const unavailable = resolveRollingUpdate(workload.strategy.maxSurge, workload.strategy.maxUnavailable, replicas).unavailable;
+      return sum + Math.max(0, replicas - unavailable);
+    }, 0);
+  });
 }
 
 /** Re-exported for callers that only need the rounding rule. */

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, isAlias, parseDocument, visit } from 'yaml';
 import { StepwiseError } from '../model/errors';
 import { configBlock, stackFromConfig, type Stack } from './stack-config';
 
@@ -40,7 +40,24 @@ export function parseStackYaml(text: string, file: string): unknown {
       fix: 'fix the YAML syntax (indentation, a missing colon, or quotes around values with ": ")',
     });
   }
-  return document.toJS({ maxAliasCount: 100 });
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // The yaml package refuses alias bombs (too many *aliases) while converting; point at the first alias.
+    let line = 1;
+    visit(document, (_key, node) => {
+      if (isAlias(node) && node.range) {
+        line = lineCounter.linePos(node.range[0]).line;
+        return visit.BREAK;
+      }
+    });
+    throw new StepwiseError({
+      file,
+      keyPath: `line ${line}`,
+      problem: `cannot be read: ${(error as Error).message}`,
+      fix: 'use fewer YAML aliases (*name), or write the values out',
+    });
+  }
 }
 
 /** Reads and validates `stacks/Pulumi.<stack>.yaml`. */
