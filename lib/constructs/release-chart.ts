@@ -11,6 +11,11 @@ export interface ReleaseChartProps extends ChartProps {
   readonly plan: Plan;
   /** The stage to render, by name. */
   readonly stage: string;
+  /**
+   * The stage the cluster is in before `stage` (orders `gitops.syncWaves`).
+   * @default - the stage before `stage` in the plan
+   */
+  readonly fromStage?: string;
 }
 
 /**
@@ -24,7 +29,7 @@ export class ReleaseChart extends Chart {
 
   constructor(scope: App, id: string, props: ReleaseChartProps) {
     super(scope, id, { ...props, disableResourceNameHashes: true });
-    const releaseProps = { plan: props.plan, stage: props.stage };
+    const releaseProps = { plan: props.plan, stage: props.stage, fromStage: props.fromStage };
     switch (props.plan.kind) {
       case 'CanaryService':
         this.release = new CanaryService(this, 'release', releaseProps);
@@ -56,18 +61,27 @@ export interface KubeObject {
   readonly [field: string]: unknown;
 }
 
+/** Options of {@link renderStage}. */
+export interface RenderStageOptions {
+  /**
+   * The stage the cluster is in before `stage` (orders `gitops.syncWaves`).
+   * @default - the stage before `stage` in the plan
+   */
+  readonly fromStage?: string;
+}
+
 /**
  * The objects of one stage of a plan, in a fixed order (Deployments, then PodDisruptionBudgets,
- * then Services, each in plan order). This is the single rendering path: `npm run synth`, the
- * CLI and the Pulumi program all call it.
+ * then Services, then the router's Ingresses, HTTPRoute or TrafficSplit, each in plan order).
+ * This is the single rendering path: `npm run synth`, the CLI and the Pulumi program all call it.
  */
-export function renderStage(plan: Plan, stage: string, chartId = 'release'): KubeObject[] {
+export function renderStage(plan: Plan, stage: string, chartId = 'release', options: RenderStageOptions = {}): KubeObject[] {
   const app = new App({ outdir: '.' });
-  const chart = new ReleaseChart(app, chartId, { plan, stage });
+  const chart = new ReleaseChart(app, chartId, { plan, stage, fromStage: options.fromStage });
   return orderObjects(chart.toJson() as KubeObject[]);
 }
 
-const KIND_ORDER = ['Deployment', 'PodDisruptionBudget', 'Service'];
+const KIND_ORDER = ['Deployment', 'PodDisruptionBudget', 'Service', 'Ingress', 'HTTPRoute', 'TrafficSplit'];
 
 function orderObjects(objects: KubeObject[]): KubeObject[] {
   const rank = (o: KubeObject) => {

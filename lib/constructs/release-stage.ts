@@ -1,5 +1,9 @@
 import { Construct } from 'constructs';
 import { StepwiseErrors, findStage, kindRuleProblems, stageState, type Plan, type ReleaseKind, type StageState } from '../model';
+import { parseGitOps } from '../routing/gitops-section';
+import { annotateSyncWaves } from '../routing/sync-wave-annotations';
+import { isWeighted, parseTraffic } from '../routing/traffic-section';
+import { TrafficRouting } from '../routing/traffic-routing';
 import { ReleaseServiceObject } from './release-service';
 import { WorkloadDeployment } from './workload-deployment';
 
@@ -12,6 +16,12 @@ export interface ReleaseStageProps {
    * @default - the plan's first stage
    */
   readonly stage?: string;
+  /**
+   * The stage the cluster is in before this one; only `gitops.syncWaves` reads it, to order the
+   * transition from it.
+   * @default - the stage before `stage` in the plan, or `stage` itself for the first
+   */
+  readonly fromStage?: string;
 }
 
 /**
@@ -26,6 +36,8 @@ export abstract class ReleaseStage extends Construct {
   readonly workloads: ReadonlyMap<string, WorkloadDeployment>;
   /** The Services, by name. */
   readonly services: ReadonlyMap<string, ReleaseServiceObject>;
+  /** The per-track Services and router objects, when the plan routes by weight (`traffic.router`). */
+  readonly routing?: TrafficRouting;
 
   protected constructor(scope: Construct, id: string, kind: ReleaseKind, props: ReleaseStageProps) {
     super(scope, id);
@@ -44,5 +56,12 @@ export abstract class ReleaseStage extends Construct {
     }
     this.workloads = workloads;
     this.services = services;
+
+    const routing = parseTraffic(props.plan);
+    if (isWeighted(routing)) this.routing = new TrafficRouting(this, 'traffic', { plan: props.plan, routing, stageIndex: index });
+    if (parseGitOps(props.plan).syncWaves) {
+      const fromIndex = props.fromStage === undefined ? Math.max(0, index - 1) : findStage(props.plan, props.fromStage).index;
+      annotateSyncWaves(this, props.plan, fromIndex, index);
+    }
   }
 }

@@ -8,5 +8,6 @@ export * from './evaluate';
 export * from './prometheus-client';
 export * from './promql';
 export * from './report';
+export * from './target';
 export * from './threshold';
 export * from './verdict';

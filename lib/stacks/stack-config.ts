@@ -1,6 +1,7 @@
 import { StepwiseError, StepwiseErrors, stepwiseErrorsOf } from '../model/errors';
 import { findStage, parsePlan, type Plan } from '../model';
 import { closest, isPlainObject } from '../model/plain-data';
+import { parseGitOps, parseTraffic } from '../routing';
 
 /** The Pulumi project name, and so the namespace of every stepwise config key. */
 export const CONFIG_NAMESPACE = 'stepwise';
@@ -51,6 +52,10 @@ export function stackFromConfig(name: string, file: string, config: Readonly<Rec
   } else {
     try {
       plan = parsePlan(planData);
+      // The traffic and gitops sections are read at render time; validate them now so their
+      // problems are reported with the rest, under the stack file and config key.
+      parseTraffic(plan);
+      parseGitOps(plan);
     } catch (error) {
       const found = stepwiseErrorsOf(error);
       if (found.length === 0) throw error;

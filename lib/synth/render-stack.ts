@@ -37,7 +37,9 @@ export function renderStackStage(
   stage: string = stack.stage,
   extraObjects: (objects: KubeObject[]) => KubeObject[] = (o) => o,
 ): RenderedStage {
-  const objects = extraObjects(renderStage(stack.plan, stage, stack.name));
+  // The stack's fromStage orders gitops sync waves for its own stage; any other stage is reached from the one before it.
+  const options = stage === stack.stage ? { fromStage: stack.fromStage } : {};
+  const objects = extraObjects(renderStage(stack.plan, stage, stack.name, options));
   for (const object of objects) validateObject(object, stack.file);
   return {
     stack: stack.name,

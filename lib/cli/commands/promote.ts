@@ -1,0 +1,254 @@
+import * as fs from 'node:fs';
+import type { Finding } from '../../review/finding';
+import { checkPlan, checkStagePair } from '../../review/check';
+import { findingLines, summaryText } from '../../review/diff-format';
+import { stageDiff } from '../../review/diff-stages';
+import type { Stack } from '../../stacks';
+import { setStageInText, writeStackFileAtomically } from '../../stacks/stage-edit';
+import { parseCommandArgs, requireStackName, STACK_OPTIONS, stacksDirOf } from '../args';
+import type { Command, CommandContext } from '../command';
+import { loadStackForCli, stageForCli } from '../load-stack';
+import { UsageError } from '../run-main';
+
+/** Which way a stage move goes: `promote` to a later stage, `rollback` to an earlier one. */
+export type MoveDirection = 'promote' | 'rollback';
+
+const PROMOTE_USAGE = `usage: stepwise promote <stack> [--to STAGE] [--dry-run] [--skip-gate] [--prometheus URL] [--stacks DIR]
+
+Moves the stack to its next stage: sets stepwise:stage (and stepwise:fromStage, the stage it
+leaves) in stacks/Pulumi.<stack>.yaml, changing no other byte of the file. Before writing it
+runs \`stepwise check\` and refuses on errors, and, when the plan has an analysis section, runs
+the metric gate for the current stage and refuses unless it passes. It prints what the change
+does and how to apply it.
+
+options:
+  --to STAGE        move to this later stage, jumping over the ones between (default: the next stage)
+  --dry-run         check and print, but do not write the file
+  --skip-gate       do not run the metric gate (printed as a warning on stderr)
+  --prometheus URL  query this Prometheus for the gate instead of analysis.prometheus.url
+  --stacks DIR      the stacks directory (default: stacks)
+  -h, --help        show this help
+
+exit codes: 0 moved (or would move, with --dry-run), 1 refused (last stage, check errors, the gate
+did not pass) or an invalid stack file, 2 usage error (unknown stack, stage or flag; --to not later)`;
+
+const ROLLBACK_USAGE = `usage: stepwise rollback <stack> [--to STAGE] [--dry-run] [--stacks DIR]
+
+Moves the stack back to its previous stage: sets stepwise:stage (and stepwise:fromStage, the
+stage it leaves) in stacks/Pulumi.<stack>.yaml, changing no other byte of the file. Runs
+\`stepwise check\` first and refuses on errors; never runs the metric gate. Prints what the change
+does and how to apply it.
+
+options:
+  --to STAGE    move to this earlier stage, jumping over the ones between (default: the previous stage)
+  --dry-run     check and print, but do not write the file
+  --stacks DIR  the stacks directory (default: stacks)
+  -h, --help    show this help
+
+exit codes: 0 moved (or would move, with --dry-run), 1 refused (first stage, check errors) or an
+invalid stack file, 2 usage error (unknown stack, stage or flag; --to not earlier)`;
+
+const PROMOTE_OPTIONS = {
+  ...STACK_OPTIONS,
+  to: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'skip-gate': { type: 'boolean' },
+  prometheus: { type: 'string' },
+} as const;
+
+const ROLLBACK_OPTIONS = { ...STACK_OPTIONS, to: { type: 'string' }, 'dry-run': { type: 'boolean' } } as const;
+
+/** What a move was asked to do, from the command line. */
+interface MoveRequest {
+  readonly name: string;
+  readonly stacksDir: string;
+  readonly to?: string;
+  readonly dryRun: boolean;
+  readonly skipGate: boolean;
+  readonly prometheus?: string;
+}
+
+/** `stepwise promote` or `stepwise rollback`: the same steps, in opposite directions. */
+export function stageMoveCommand(direction: MoveDirection): Command {
+  const usage = direction === 'promote' ? PROMOTE_USAGE : ROLLBACK_USAGE;
+  return {
+    name: direction,
+    summary:
+      direction === 'promote'
+        ? 'move the stack to its next stage (checks, then the metric gate, then edits the stack file)'
+        : 'move the stack back to its previous stage (checks, then edits the stack file)',
+    usage,
+    async run(args, context) {
+      let request: MoveRequest;
+      if (direction === 'promote') {
+        const { values, positionals } = parseCommandArgs(args, PROMOTE_OPTIONS, usage);
+        request = {
+          name: requireStackName(positionals, usage),
+          stacksDir: stacksDirOf(values),
+          to: values.to,
+          dryRun: values['dry-run'] ?? false,
+          skipGate: values['skip-gate'] ?? false,
+          prometheus: values.prometheus,
+        };
+      } else {
+        const { values, positionals } = parseCommandArgs(args, ROLLBACK_OPTIONS, usage);
+        request = {
+          name: requireStackName(positionals, usage),
+          stacksDir: stacksDirOf(values),
+          to: values.to,
+          dryRun: values['dry-run'] ?? false,
+          skipGate: false,
+        };
+      }
+      return moveStage(direction, request, usage, context);
+    },
+  };
+}
+
+async function moveStage(direction: MoveDirection, request: MoveRequest, usage: string, context: CommandContext): Promise<number> {
+  const verb = direction;
+  const stack = loadStackForCli(request.stacksDir, request.name);
+  const target = targetStage(direction, stack, request.to, usage);
+  if ('refusal' in target) {
+    context.err(`stepwise: ${target.refusal}\n`);
+    return 1;
+  }
+  const jumped =
+    direction === 'promote'
+      ? stack.plan.stages.slice(stack.stageIndex + 1, target.index)
+      : stack.plan.stages.slice(target.index + 1, stack.stageIndex).reverse();
+  if (jumped.length > 0) context.err(`stepwise: --to ${target.name} jumps over ${jumped.map((s) => s.name).join(', ')}\n`);
+
+  // The plan must be sound, and so must this very move (a jump or a rollback is not one of the
+  // transitions checkPlan looks at).
+  const findings = dedupe([
+    ...checkPlan(stack.plan),
+    ...checkStagePair({ plan: stack.plan, stage: stack.stage }, { plan: stack.plan, stage: target.name }),
+  ]);
+  const errors = findings.filter((f) => f.severity === 'error');
+  const warnings = findings.length - errors.length;
+  if (errors.length > 0) {
+    for (const f of errors) for (const line of findingLines(f)) context.err(`${line}\n`);
+    context.err(
+      `stepwise: refusing to ${verb} ${stack.name}: \`stepwise check\` found ${errors.length} error${errors.length === 1 ? '' : 's'} (above); fix the plan in ${stack.file} and run \`stepwise check ${stack.name}\`\n`,
+    );
+    return 1;
+  }
+  if (warnings > 0) {
+    context.err(
+      `stepwise: \`stepwise check\` found ${warnings} warning${warnings === 1 ? '' : 's'} and no errors; run \`stepwise check ${stack.name}\` to read them\n`,
+    );
+  }
+
+  if (direction === 'promote') {
+    const gate = await runGateBeforePromote(stack, request, context);
+    if (gate !== 0) return gate;
+  }
+
+  const review = {
+    stack: stack.name,
+    diff: stageDiff({ plan: stack.plan, stage: stack.stage }, { plan: stack.plan, stage: target.name }),
+    planChanges: [],
+    findings: errors,
+  };
+  context.out(summaryText(review));
+  context.out('\n');
+
+  const change = `stepwise:stage ${stack.stage} → ${target.name} (stepwise:fromStage: ${stack.stage})`;
+  if (request.dryRun) {
+    context.out(`Dry run: ${stack.file} was not changed; without --dry-run it would get ${change}.\n`);
+    return 0;
+  }
+  const text = fs.readFileSync(stack.file, 'utf8');
+  writeStackFileAtomically(stack.file, setStageInText(text, { stage: target.name, fromStage: stack.stage }, stack.file));
+  context.out(`Updated ${stack.file}: ${change}.\n`);
+  context.out(`Apply it: pulumi up --stack ${stack.name}\n`);
+  context.out(`   or, for GitOps (Argo CD / Flux): commit and push ${stack.file}; CI renders it with npm run synth.\n`);
+  return 0;
+}
+
+/** The stage the move goes to, or why it cannot move (a refusal, exit 1). A `--to` in the wrong direction is a UsageError. */
+function targetStage(
+  direction: MoveDirection,
+  stack: Stack,
+  to: string | undefined,
+  usage: string,
+): { name: string; index: number } | { refusal: string } {
+  const stages = stack.plan.stages;
+  if (to === undefined) {
+    const index = stack.stageIndex + (direction === 'promote' ? 1 : -1);
+    if (index >= stages.length) {
+      return {
+        refusal: `${stack.name} is already at its last stage (${stack.stage}): there is nothing to promote to; ${stack.file} was not changed`,
+      };
+    }
+    if (index < 0) {
+      return {
+        refusal: `${stack.name} is already at its first stage (${stack.stage}): there is nothing to roll back to; ${stack.file} was not changed`,
+      };
+    }
+    return { name: stages[index].name, index };
+  }
+  const target = stageForCli(stack, to, '--to');
+  if (target.index === stack.stageIndex) {
+    return { refusal: `${stack.name} is already at stage ${stack.stage}; ${stack.file} was not changed` };
+  }
+  if (direction === 'promote' && target.index < stack.stageIndex) {
+    throw new UsageError(
+      `--to ${to} is before the current stage ${stack.stage}: promote only moves forward; use \`stepwise rollback ${stack.name} --to ${to}\`\n\n${usage}`,
+    );
+  }
+  if (direction === 'rollback' && target.index > stack.stageIndex) {
+    throw new UsageError(
+      `--to ${to} is after the current stage ${stack.stage}: rollback only moves back; use \`stepwise promote ${stack.name} --to ${to}\`\n\n${usage}`,
+    );
+  }
+  return target;
+}
+
+/**
+ * The metric gate before a promotion: only when the plan has an analysis section. Returns 0 to go
+ * on, or the exit code of the refusal. `--skip-gate` goes on with a warning on stderr.
+ */
+async function runGateBeforePromote(stack: Stack, request: MoveRequest, context: CommandContext): Promise<number> {
+  if (request.skipGate) {
+    context.err(`WARNING: --skip-gate: promoting ${stack.name} without checking its metrics\n`);
+    return 0;
+  }
+  // Loaded only when needed: stacks without a gate never load the Prometheus client.
+  const { gateStack, hasAnalysis, prometheusOption } = await import('./gate.js');
+  const prometheus = prometheusOption(request.prometheus);
+  if (!hasAnalysis(stack)) {
+    if (prometheus !== undefined)
+      context.err(`stepwise: --prometheus is ignored: ${stack.name} has no analysis section, so there is no metric gate\n`);
+    return 0;
+  }
+  const { formatGateReport } = await import('../../gate/index.js');
+  const result = await gateStack(stack, prometheus);
+  if ('none' in result) {
+    context.err(`stepwise: metric gate: nothing to measure yet: ${result.none}; promoting without a gate verdict\n`);
+    return 0;
+  }
+  context.out(formatGateReport(result.report));
+  context.out('\n');
+  if (result.report.verdict === 'pass') return 0;
+  context.err(
+    `stepwise: refusing to promote ${stack.name}: the metric gate is ${result.report.verdict} (above), not pass; ${stack.file} was not changed` +
+      ` (to promote anyway, pass --skip-gate)\n`,
+  );
+  return 1;
+}
+
+/** Findings both checks report (the move's own transition is also one checkPlan checks) once. */
+function dedupe(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = JSON.stringify([f.severity, f.rule, f.stage, f.object, f.problem]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** `stepwise promote <stack>`. */
+export const command: Command = stageMoveCommand('promote');

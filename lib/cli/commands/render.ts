@@ -1,0 +1,89 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { renderStackStage, type RenderedStage } from '../../synth/render-stack';
+import { writeRenderedStages } from '../../synth/write-output';
+import { parseCommandArgs, requireStackName, stacksDirOf, STACK_OPTIONS } from '../args';
+import type { Command } from '../command';
+import { loadStackForCli, stageForCli } from '../load-stack';
+import { UsageError } from '../run-main';
+
+const USAGE = `usage: stepwise render <stack> [--stage S | --all-stages] [--out DIR] [--stacks DIR]
+
+Renders the Kubernetes manifests of a stage of the stack (its current stage, stepwise:stage, by
+default) through the same path as npm run synth and pulumi up, validating every object against the
+Kubernetes schemas. Without --out, prints them as one YAML stream; with --out, writes one file per
+object. Every stage asked for is rendered and validated before anything is written.
+
+options:
+  --stage S      render stage S instead of the current stage
+  --all-stages   render every stage of the plan
+  --out DIR      write DIR/<stack>/<Kind>.<name>.k8s.yaml (with --all-stages
+                 DIR/<stack>/<stage>/...), replacing DIR/<stack>/ as a whole
+  --stacks DIR   where the Pulumi.<stack>.yaml files are (default: stacks)
+  -h, --help     this text
+
+exit codes: 0 rendered, 1 the stack file or a rendered object is invalid, 2 usage error
+(unknown stack, stage or flag)`;
+
+/** `stepwise render <stack>`. */
+export const command: Command = {
+  name: 'render',
+  summary: 'the Kubernetes manifests of a stage (or every stage), validated',
+  usage: USAGE,
+  run(args, context) {
+    const options = { ...STACK_OPTIONS, stage: { type: 'string' }, 'all-stages': { type: 'boolean' }, out: { type: 'string' } } as const;
+    const { values, positionals } = parseCommandArgs(args, options, USAGE);
+    if (values.stage !== undefined && values['all-stages']) {
+      throw new UsageError(`--stage and --all-stages contradict each other: give one\n\n${USAGE}`);
+    }
+    if (values.out === '') throw new UsageError(`--out needs a directory\n\n${USAGE}`);
+    const stack = loadStackForCli(stacksDirOf(values), requireStackName(positionals, USAGE));
+    const stages = values['all-stages']
+      ? stack.plan.stages.map((s) => s.name)
+      : [values.stage === undefined ? stack.stage : stageForCli(stack, values.stage).name];
+    // All-or-nothing: every stage is rendered and validated before a byte is written.
+    const rendered = stages.map((stage) => renderStackStage(stack, stage));
+
+    if (values.out === undefined) {
+      context.out(yamlStream(rendered, values['all-stages'] === true));
+      return 0;
+    }
+    if (values['all-stages']) {
+      const target = writeStagesFolder(values.out, stack.name, rendered);
+      for (const r of rendered) context.out(`${path.join(target, r.stage)}/  stage ${r.stage}: ${r.files.length} objects\n`);
+    } else {
+      const [target] = writeRenderedStages(values.out, rendered);
+      context.out(`${target}/  stage ${rendered[0].stage}: ${rendered[0].files.length} objects\n`);
+    }
+    return 0;
+  },
+};
+
+/** The manifests as one YAML stream; with several stages, a comment names each stage's first document. */
+function yamlStream(rendered: readonly RenderedStage[], labelStages: boolean): string {
+  const documents = rendered.flatMap((r) =>
+    r.files.map((f, i) => (labelStages && i === 0 ? `# ${r.stack}, stage ${r.stage}\n${f.yaml}` : f.yaml)),
+  );
+  return documents.join('---\n');
+}
+
+/**
+ * Writes `<outDir>/<stack>/<stage>/` for every stage, replacing `<outDir>/<stack>/` as a whole the
+ * way `writeRenderedStages` replaces one stack's folder: staged beside it, then renamed into place.
+ */
+function writeStagesFolder(outDir: string, stack: string, rendered: readonly RenderedStage[]): string {
+  const target = path.join(outDir, stack);
+  const staging = path.join(outDir, `.${stack}.all-stages-${process.pid}`);
+  const previous = path.join(outDir, `.${stack}.previous-${process.pid}`);
+  fs.rmSync(staging, { recursive: true, force: true });
+  // Each stage becomes a "stack" folder of the staging directory.
+  writeRenderedStages(
+    staging,
+    rendered.map((r) => ({ ...r, stack: r.stage })),
+  );
+  const hadPrevious = fs.existsSync(target);
+  if (hadPrevious) fs.renameSync(target, previous);
+  fs.renameSync(staging, target);
+  if (hadPrevious) fs.rmSync(previous, { recursive: true, force: true });
+  return target;
+}

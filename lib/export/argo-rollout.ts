@@ -1,0 +1,65 @@
+/**
+ * `stepwise export --to argo-rollouts`: a plan's release as an Argo Rollouts `Rollout` that takes
+ * over the plan's stable Deployment (`workloadRef`) and walks the plan's weights as canary steps.
+ */
+import type { KubeObject } from '../constructs/release-chart';
+import { sortedLabels } from '../model/labels';
+import type { Plan } from '../model/plan';
+import { isWeighted } from '../routing/traffic-section';
+import { validateObject } from '../synth/schema-validation';
+import { handOver } from './hand-over';
+import { sortedKeys } from './sorted-keys';
+
+/** Labels on exported objects, as on rendered ones. */
+export const EXPORTED_BY = { 'app.kubernetes.io/managed-by': 'stepwise' } as const;
+
+/** The Argo Rollouts plugin name of the Gateway API traffic router (https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi). */
+export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
+
+/**
+ * The plan's release as a `Rollout` (`argoproj.io/v1alpha1`), validated against its schema:
+ *  - `workloadRef` is the stable Deployment, scaled down progressively as the Rollout's pods come up;
+ *  - `replicas` are the pods serving requests once the release is done (in the last stage);
+ *  - `steps` are `setWeight: <n>` + `pause: {}` for each weight a stage sends to the new image
+ *    (`kubectl argo rollouts promote` takes the place of `stepwise promote`);
+ *  - with a weighted router, the per-track Services are the stable and canary Services, the
+ *    router's object is named under `trafficRouting`, and `stableMetadata`/`canaryMetadata` put the
+ *    track label on the Rollout's pods so those Services keep selecting them.
+ */
+export function toArgoRollout(plan: Plan, where = 'stepwise export'): KubeObject {
+  const release = handOver(plan, 'Argo Rollouts');
+  const { stable, service, routing } = release;
+  const steps = release.weights.flatMap((weight) => [{ setWeight: weight }, { pause: {} }]);
+  const canary: Record<string, unknown> = { steps };
+  if (isWeighted(routing)) {
+    const [stableTrack, canaryTrack] = routing.tracks;
+    canary.stableService = stableTrack.serviceName;
+    canary.canaryService = canaryTrack.serviceName;
+    canary.stableMetadata = { labels: { [routing.trackLabel]: stableTrack.name } };
+    canary.canaryMetadata = { labels: { [routing.trackLabel]: canaryTrack.name } };
+    canary.trafficRouting =
+      routing.router === 'ingress-nginx'
+        ? { nginx: { stableIngress: service.name } }
+        : routing.router === 'smi'
+          ? { smi: { rootService: service.name, trafficSplitName: service.name } }
+          : { plugins: { [GATEWAY_API_PLUGIN]: { httpRoute: service.name, namespace: plan.namespace } } };
+  }
+  const rollout: KubeObject = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: stable.name, namespace: plan.namespace, labels: sortedLabels({ ...plan.commonLabels, ...EXPORTED_BY }) },
+    spec: {
+      replicas: release.replicas,
+      // The shared label, not the stable workload's selector: the canary pods carry the canary track label.
+      selector: { matchLabels: sortedLabels(service.selector) },
+      workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: stable.name, scaleDown: 'progressively' },
+      minReadySeconds: stable.minReadySeconds,
+      progressDeadlineSeconds: stable.progressDeadlineSeconds,
+      revisionHistoryLimit: stable.revisionHistoryLimit,
+      strategy: { canary },
+    },
+  };
+  const sorted = sortedKeys(rollout);
+  validateObject(sorted, where);
+  return sorted;
+}

@@ -1,0 +1,93 @@
+/**
+ * `stepwise export --to flagger`: a plan's release as a Flagger `Canary` that takes over the
+ * plan's stable Deployment and steps the canary weight the way the plan's stages do.
+ */
+import type { KubeObject } from '../constructs/release-chart';
+import { StepwiseError } from '../model/errors';
+import { sortedLabels } from '../model/labels';
+import type { Plan } from '../model/plan';
+import type { WeightedRouter } from '../routing/traffic-section';
+import { isWeighted } from '../routing/traffic-section';
+import { validateObject } from '../synth/schema-validation';
+import { EXPORTED_BY } from './argo-rollout';
+import { handOver } from './hand-over';
+import { sortedKeys } from './sorted-keys';
+
+/** The analysis Flagger runs at every step when the plan says nothing else; documented in docs/routing.md. */
+export const FLAGGER_ANALYSIS_DEFAULTS = {
+  /** How often Flagger checks the metrics and, when they hold, moves to the next weight. */
+  interval: '1m',
+  /** Failed checks before Flagger rolls back. */
+  threshold: 5,
+  /** Flagger's built-in metric: percent of requests not answered with a 5xx. */
+  minSuccessRatePercent: 99,
+  /** Flagger's built-in metric: P99 request duration in milliseconds. */
+  maxRequestDurationMs: 500,
+};
+
+/** Flagger's provider for each router stepwise renders. */
+export const FLAGGER_PROVIDERS: Record<WeightedRouter, string> = {
+  'ingress-nginx': 'nginx',
+  'gateway-api': 'gatewayapi:v1',
+  smi: 'smi:v1alpha2',
+};
+
+/**
+ * The plan's release as a `Canary` (`flagger.app/v1beta1`), validated against the CRD's schema:
+ * `targetRef` is the stable Deployment; the weights the stages send to the new image become
+ * `stepWeight` + `maxWeight` when they climb in equal steps (10, 20, 30), else `stepWeights`;
+ * the analysis checks `request-success-rate` ≥ 99% and `request-duration` ≤ 500 ms every minute.
+ * Needs a weighted router: Flagger shifts weights only through an ingress, a Gateway or a mesh.
+ */
+export function toFlaggerCanary(plan: Plan, where = 'stepwise export'): KubeObject {
+  const release = handOver(plan, 'Flagger');
+  const { stable, routing, weights } = release;
+  if (!isWeighted(routing)) {
+    throw new StepwiseError({
+      keyPath: 'traffic.router',
+      problem: "is replicas: Flagger moves weights only through an ingress, a Gateway or a mesh (its 'kubernetes' provider runs blue/green only)",
+      fix: 'set traffic.router to gateway-api, ingress-nginx or smi (see docs/routing.md)',
+    });
+  }
+  if (weights.some((w, i) => i > 0 && w <= weights[i - 1])) {
+    throw new StepwiseError({
+      keyPath: 'stages',
+      problem: `the weights on the new image go ${weights.join(' → ')}%; Flagger only steps a canary's weight up`,
+      fix: 'order the stages so the canary weight only grows, or use --to argo-rollouts',
+    });
+  }
+  const equalSteps = weights.every((w, i) => w === weights[0] * (i + 1));
+  const service: Record<string, unknown> = { name: routing.service.name, port: routing.port.port, targetPort: routing.port.targetPort };
+  if (routing.port.name) service.portName = routing.port.name;
+  if (routing.gatewayApi) {
+    service.gatewayRefs = routing.gatewayApi.parentRefs.map((ref) => ({ ...ref }));
+    if (routing.gatewayApi.hostnames.length > 0) service.hosts = [...routing.gatewayApi.hostnames];
+  }
+  const d = FLAGGER_ANALYSIS_DEFAULTS;
+  const canary: KubeObject = {
+    apiVersion: 'flagger.app/v1beta1',
+    kind: 'Canary',
+    metadata: { name: stable.name, namespace: plan.namespace, labels: sortedLabels({ ...plan.commonLabels, ...EXPORTED_BY }) },
+    spec: {
+      provider: FLAGGER_PROVIDERS[routing.router],
+      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: stable.name },
+      ...(routing.router === 'ingress-nginx'
+        ? { ingressRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: routing.service.name } }
+        : {}),
+      progressDeadlineSeconds: stable.progressDeadlineSeconds,
+      service,
+      analysis: {
+        interval: d.interval,
+        threshold: d.threshold,
+        ...(equalSteps ? { stepWeight: weights[0], maxWeight: weights[weights.length - 1] } : { stepWeights: [...weights] }),
+        metrics: [
+          { name: 'request-success-rate', thresholdRange: { min: d.minSuccessRatePercent }, interval: d.interval },
+          { name: 'request-duration', thresholdRange: { max: d.maxRequestDurationMs }, interval: d.interval },
+        ],
+      },
+    },
+  };
+  const sorted = sortedKeys(canary);
+  validateObject(sorted, where);
+  return sorted;
+}

@@ -1,0 +1,82 @@
+import type { KubeObject } from '../constructs/release-chart';
+import type { Transition } from '../model';
+import { logicalName } from './logical-name';
+
+/**
+ * When, within one `pulumi up`, a rendered object is applied (make-before-break):
+ * - `make`: Deployments that are created, scaled up or get a new image; applied first and awaited
+ *   until their pods are ready (pulumi-kubernetes' Deployment await);
+ * - `switch`: objects that route traffic (Services, Ingresses, Gateway API routes, SMI
+ *   TrafficSplits); applied once every `make` Deployment is ready;
+ * - `break`: Deployments that scale down; applied once every `switch` object is applied;
+ * - `none`: everything else (unchanged Deployments, PodDisruptionBudgets); no ordering.
+ *
+ * Workloads deleted by the stage are not rendered at all: Pulumi deletes resources that the
+ * program no longer registers only after the program has finished, i.e. after every create and
+ * update above (https://github.com/pulumi/pulumi/blob/24cf53f6993e0ad158b9fb9c9dece1927c5a3a87/developer-docs/architecture/resource-registration.md,
+ * "Once the Pulumi program has exited, the step generator determines which existing resources must
+ * be deleted"; https://github.com/pulumi/pulumi/issues/19096).
+ */
+export type ApplyPhase = 'make' | 'switch' | 'break' | 'none';
+
+/**
+ * Kinds whose change moves traffic between workloads. Matched by kind alone: the Gateway API,
+ * SMI and Ingress kinds do not clash with anything stepwise renders.
+ */
+export const TRAFFIC_ROUTING_KINDS: ReadonlySet<string> = new Set([
+  'Service',
+  'Ingress',
+  'HTTPRoute',
+  'GRPCRoute',
+  'TLSRoute',
+  'TCPRoute',
+  'UDPRoute',
+  'TrafficSplit',
+]);
+
+/** True when applying `object` moves traffic (see {@link TRAFFIC_ROUTING_KINDS}). */
+export function routesTraffic(object: KubeObject): boolean {
+  return TRAFFIC_ROUTING_KINDS.has(object.kind);
+}
+
+/** A rendered object with its Pulumi name, its phase and the objects it must wait for. */
+export interface OrderedObject {
+  /** The object exactly as rendered. */
+  readonly object: KubeObject;
+  /** Its Pulumi name ({@link logicalName}). */
+  readonly name: string;
+  /** When it is applied. */
+  readonly phase: ApplyPhase;
+  /** Pulumi names of the objects that must be applied (and awaited) before it. */
+  readonly dependsOn: readonly string[];
+}
+
+const PHASE_RANK: Record<ApplyPhase, number> = { make: 0, none: 0, switch: 1, break: 2 };
+
+/**
+ * The objects of a stage with the dependencies that make `transition` make-before-break:
+ * `switch` objects wait for every `make` Deployment, `break` Deployments wait for every `switch`
+ * object. Returned in an order where every object comes after the objects it depends on (stable
+ * within a phase, so render order is kept).
+ */
+export function applyOrder(objects: readonly KubeObject[], transition: Transition): OrderedObject[] {
+  const phaseOf = (object: KubeObject): ApplyPhase => {
+    if (object.kind === 'Deployment') {
+      const change = transition.workloads.find((w) => w.name === object.metadata.name);
+      return change?.phase ?? 'none';
+    }
+    return routesTraffic(object) ? 'switch' : 'none';
+  };
+  const phased = objects.map((object) => ({ object, name: logicalName(object), phase: phaseOf(object) }));
+  const namesIn = (phase: ApplyPhase) => phased.filter((o) => o.phase === phase).map((o) => o.name);
+  const made = namesIn('make');
+  const switched = namesIn('switch');
+  const ordered = phased.map((o): OrderedObject => ({
+    ...o,
+    dependsOn: o.phase === 'switch' ? made : o.phase === 'break' ? switched : [],
+  }));
+  return ordered
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => PHASE_RANK[a.o.phase] - PHASE_RANK[b.o.phase] || a.i - b.i)
+    .map(({ o }) => o);
+}

@@ -1,0 +1,56 @@
+import { stageState, trafficByWorkload } from '../model';
+import type { Stack } from '../stacks';
+
+/** A workload as it runs in the stack's stage. */
+export interface WorkloadOutput {
+  /** Desired replicas. */
+  readonly replicas: number;
+  /** Container image. */
+  readonly image: string;
+  /** Expected share of its Service's requests (0 to 1), once every replica is ready. */
+  readonly trafficShare: number;
+}
+
+/** A Service in the stack's stage. */
+export interface ServiceOutput {
+  /** The selector the Service has in this stage. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** The workloads it selects, in plan order. */
+  readonly endpoints: readonly string[];
+  /** Pods behind it when every replica is ready. */
+  readonly readyEndpoints: number;
+  /** Expected share of its requests per workload (0 to 1). */
+  readonly trafficShare: Readonly<Record<string, number>>;
+}
+
+/** What a release component (and the Pulumi program) exports for a stack. */
+export interface ReleaseOutputs {
+  /** The stage the stack is now in (`stepwise:stage`). */
+  readonly stage: string;
+  /** The stage it came from (`stepwise:fromStage`, or the stage before in the plan). */
+  readonly fromStage: string;
+  /** Per workload present in the stage: replicas, image and traffic share. */
+  readonly workloads: Readonly<Record<string, WorkloadOutput>>;
+  /** Per Service: selector, endpoints and traffic share per workload. */
+  readonly services: Readonly<Record<string, ServiceOutput>>;
+}
+
+/** The outputs of a stack's current stage, computed from the plan (plain data, no Pulumi). */
+export function releaseOutputs(stack: Stack): ReleaseOutputs {
+  const state = stageState(stack.plan, stack.stageIndex);
+  const shares = trafficByWorkload(state);
+  const workloads: Record<string, WorkloadOutput> = {};
+  for (const { workload, state: running } of state.workloads) {
+    workloads[workload.name] = { replicas: running.replicas, image: running.image, trafficShare: shares[workload.name] };
+  }
+  const services: Record<string, ServiceOutput> = {};
+  for (const service of state.services) {
+    services[service.service.name] = {
+      selector: { ...service.selector },
+      endpoints: [...service.endpoints],
+      readyEndpoints: service.readyEndpoints,
+      trafficShare: { ...service.traffic },
+    };
+  }
+  return { stage: stack.stage, fromStage: stack.fromStage, workloads, services };
+}

@@ -1,0 +1,59 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { KubeObject } from '../constructs/release-chart';
+import { StepwiseError, formatLabels, labelsMatch, type Labels } from '../model';
+import { CONFIG_NAMESPACE, type Stack } from '../stacks';
+
+interface ServiceShape {
+  readonly type?: string;
+  readonly clusterIP?: string;
+  readonly selector?: Labels;
+}
+interface DeploymentShape {
+  readonly replicas?: number;
+  readonly template?: { readonly metadata?: { readonly labels?: Labels } };
+}
+
+/** The Services among `objects` whose selector matches no pod of the Deployments among them. */
+export function servicesSelectingNoPods(objects: readonly KubeObject[]): KubeObject[] {
+  const deployments = objects.filter((o) => o.apiVersion === 'apps/v1' && o.kind === 'Deployment');
+  const podsSelectedBy = (service: KubeObject, selector: Labels): number =>
+    deployments
+      .filter((d) => d.metadata.namespace === service.metadata.namespace)
+      .map((d) => d.spec as DeploymentShape)
+      .filter((spec) => labelsMatch(selector, spec.template?.metadata?.labels ?? {}))
+      .reduce((sum, spec) => sum + (spec.replicas ?? 1), 0);
+  return objects.filter((o) => {
+    if (o.apiVersion !== 'v1' || o.kind !== 'Service') return false;
+    const spec = (o.spec ?? {}) as ServiceShape;
+    const selector = spec.selector ?? {};
+    // pulumi-kubernetes does not wait for endpoints of these.
+    if (spec.type === 'ExternalName' || spec.clusterIP === 'None' || Object.keys(selector).length === 0) return false;
+    return podsSelectedBy(o, selector) === 0;
+  });
+}
+
+/**
+ * The Services this `pulumi up` would create or update although they select no pod in the stage:
+ * each one a StepwiseError naming the stack file and the stage.
+ *
+ * pulumi-kubernetes awaits a Service it creates or updates until its Endpoints target a pod, and
+ * fails the update when that has not happened after 10 minutes ("Service does not target any
+ * Pods", provider/pkg/await/service.go). A Service that is unchanged is not awaited, so a track
+ * scaled to 0 behind a Service that already exists is fine. `before` holds the objects of the
+ * stage the cluster is in (`stack.fromStage`); when it is the same stage (the first `pulumi up`
+ * of a stack creates everything) every Service is checked.
+ */
+export function servicesAwaitingNoPods(stack: Stack, objects: readonly KubeObject[], before?: readonly KubeObject[]): StepwiseError[] {
+  const unchanged = (service: KubeObject) => before !== undefined && before.some((b) => isDeepStrictEqual(b, service));
+  return servicesSelectingNoPods(objects)
+    .filter((service) => !unchanged(service))
+    .map((service) => {
+      const selector = ((service.spec as ServiceShape).selector ?? {}) as Labels;
+      return new StepwiseError({
+        file: stack.file,
+        keyPath: `config.${CONFIG_NAMESPACE}:plan.stages[${stack.stageIndex}]`,
+        problem: `in stage '${stack.stage}', Service '${service.metadata.name}' selects no pods (${formatLabels(selector)}) but this update would ${before?.some((b) => b.kind === 'Service' && b.metadata.name === service.metadata.name) ? 'update' : 'create'} it, and pulumi up would wait for its endpoints until it times out`,
+        fix: `keep at least one replica of a workload the selector matches in stage '${stack.stage}', or create the Service in a stage where it has pods`,
+      });
+    });
+}

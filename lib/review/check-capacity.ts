@@ -1,0 +1,144 @@
+import { formatLabels, labelsMatch, type Labels } from '../model/labels';
+import type { Plan } from '../model/plan';
+import { capacityFloor, type ServiceTransition, type Transition, type WorkloadTransition } from '../model/transition';
+import { count, listOf, transitionLabel, type StageRule, type TransitionRule } from './check-rule';
+import type { Finding } from './finding';
+
+/**
+ * Capacity rules: a Service must keep at least its capacity floor of ready endpoints through every
+ * transition (the model's make → switch → break phases), and a selector cutover must only switch
+ * to workloads that already have that many ready pods.
+ */
+
+const PHASE_WORDS = {
+  make: 'the make phase (new workloads, scale-ups and rollouts)',
+  switch: 'the switch phase (selector changes)',
+  break: 'the break phase (scale-downs and deletions)',
+} as const;
+
+/**
+ * `capacity-below-floor`: a Service whose fewest ready endpoints during a transition fall below its
+ * floor, because the transition removes capacity or because the stage it reaches has too little.
+ * A transition that merely starts below the floor (the stage before had too little, and that
+ * transition was flagged) and recovers is not flagged again. A dip in the switch phase of a
+ * selector change is left to `cutover-below-floor`, which says more precisely what to do.
+ */
+export const capacityBelowFloor: TransitionRule = (plan, transition) =>
+  transition.services
+    .filter((s) => s.minReadyEndpoints < s.capacityFloor && (s.minReadyEndpoints < s.endpointsBefore || s.endpointsAfter < s.capacityFloor))
+    .filter((s) => !(s.selectorChanges && s.minDuring === 'switch'))
+    .map((s): Finding => {
+      const shrinking = workloadsLosingPods(plan, transition, s);
+      return {
+        severity: 'error',
+        rule: 'capacity-below-floor',
+        stage: transitionLabel(transition),
+        object: `Service/${s.name}`,
+        problem:
+          (s.minReadyEndpoints < s.endpointsBefore
+            ? `drops to ${count(s.minReadyEndpoints, 'ready endpoint')} during ${PHASE_WORDS[s.minDuring]}, `
+            : `keeps only ${count(s.minReadyEndpoints, 'ready endpoint')}, `) +
+          `below its capacity floor of ${s.capacityFloor} (${s.endpointsBefore} before, ${s.endpointsAfter} after` +
+          `${shrinking.length > 0 ? `; losing pods: ${listOf(shrinking)}` : ''})`,
+        fix: capacityFix(s),
+      };
+    });
+
+function capacityFix(s: ServiceTransition): string {
+  const lower = 'or lower checks.capacityFloor (or pass --capacity-floor) if less capacity is intended';
+  if (s.endpointsAfter < s.capacityFloor) {
+    return `the stage leaves only ${s.endpointsAfter}: keep at least ${s.capacityFloor} replicas behind the Service (scale another selected workload up first, in an earlier stage), ${lower}`;
+  }
+  if (s.minDuring === 'make') {
+    return `roll out with maxSurge: 1 and maxUnavailable: 0 (and not Recreate) so new pods are ready before old ones stop, ${lower}`;
+  }
+  return `scale down in smaller steps, or change images and scale down in separate stages, ${lower}`;
+}
+
+/** Workloads behind the Service that have fewer available pods than before in the phase of its minimum. */
+function workloadsLosingPods(plan: Plan, transition: Transition, s: ServiceTransition): string[] {
+  return transition.workloads
+    .filter((t) => selects(plan, s.fromSelector, t) || selects(plan, s.toSelector, t))
+    .filter((t) => t.phase === s.minDuring && t.minAvailable < (t.from?.replicas ?? 0))
+    .map((t) => t.name);
+}
+
+function selects(plan: Plan, selector: Labels, t: WorkloadTransition): boolean {
+  const workload = plan.workloads.find((w) => w.name === t.name);
+  return workload !== undefined && labelsMatch(selector, workload.labels);
+}
+
+/**
+ * Ready endpoints under the Service's new selector at the moment it switches: the make phase is
+ * done (scale-ups and new workloads ready), the break phase has not started.
+ */
+export function readyEndpointsAtSwitch(plan: Plan, transition: Transition, s: ServiceTransition): number {
+  return transition.workloads
+    .filter((t) => selects(plan, s.toSelector, t))
+    .reduce((sum, t) => sum + (t.phase === 'make' ? (t.to?.replicas ?? 0) : (t.from?.replicas ?? 0)), 0);
+}
+
+/**
+ * `cutover-below-floor`: a Service selector switched to workloads with fewer ready replicas than
+ * the floor, like switching nginx-svc to version v2 while v2 has 1 pod and v1 has 6 (7 → 1).
+ */
+export const cutoverBelowFloor: TransitionRule = (plan, transition) =>
+  transition.services
+    .filter((s) => s.selectorChanges)
+    .flatMap((s): Finding[] => {
+      const atSwitch = readyEndpointsAtSwitch(plan, transition, s);
+      if (atSwitch >= s.capacityFloor) return [];
+      const targets = transition.workloads.filter((t) => t.to && selects(plan, s.toSelector, t));
+      const toStage = transition.to.stage.name;
+      const switched = `switching the selector from ${formatLabels(s.fromSelector)} to ${formatLabels(s.toSelector)}`;
+      if (targets.length === 0) {
+        return [
+          {
+            severity: 'error',
+            rule: 'cutover-below-floor',
+            stage: transitionLabel(transition),
+            object: `Service/${s.name}`,
+            problem: `${switched} leaves no ready endpoints (no workload in stage '${toStage}' has those labels; it had ${s.endpointsBefore} before), below its capacity floor of ${s.capacityFloor}`,
+            fix: `select labels a workload of stage '${toStage}' carries, or create that workload and scale it to ${s.capacityFloor} replicas in an earlier stage`,
+          },
+        ];
+      }
+      const others = atSwitch - targets.reduce((sum, t) => sum + (t.phase === 'make' ? (t.to?.replicas ?? 0) : (t.from?.replicas ?? 0)), 0);
+      const scaleTo =
+        targets.length === 1
+          ? `scale ${targets[0].name} to at least ${s.capacityFloor - others} replicas`
+          : `scale ${listOf(targets.map((t) => t.name))} up to at least ${s.capacityFloor} ready replicas together`;
+      const readyNow = targets.map((t) => `${t.name}: ${t.phase === 'make' ? (t.to?.replicas ?? 0) : (t.from?.replicas ?? 0)}`).join(', ');
+      return [
+        {
+          severity: 'error',
+          rule: 'cutover-below-floor',
+          stage: transitionLabel(transition),
+          object: `Service/${s.name}`,
+          problem: `${switched} drops it from ${s.endpointsBefore} to ${count(atSwitch, 'ready endpoint')} (${readyNow}), below its capacity floor of ${s.capacityFloor}`,
+          fix: `scale v2 first: ${scaleTo} in a stage before '${toStage}', keeping the old selector, then switch`,
+        },
+      ];
+    });
+
+/**
+ * `stage-below-floor`: the plan's first stage already has fewer ready endpoints than a configured
+ * floor. Later stages are reached through a transition, whose check covers them.
+ */
+export const firstStageBelowFloor: StageRule = (plan, state) => {
+  if (state.index !== 0 || plan.checks.capacityFloor === undefined) return [];
+  return state.services.flatMap((s, i): Finding[] => {
+    const floor = capacityFloor(plan, i);
+    if (s.readyEndpoints >= floor) return [];
+    return [
+      {
+        severity: 'error',
+        rule: 'stage-below-floor',
+        stage: state.stage.name,
+        object: `Service/${s.service.name}`,
+        problem: `has ${count(s.readyEndpoints, 'ready endpoint')} in the first stage, below the capacity floor of ${floor} (checks.capacityFloor ${plan.checks.capacityFloor})`,
+        fix: `give the first stage at least ${floor} replicas behind the Service, or lower checks.capacityFloor`,
+      },
+    ];
+  });
+};

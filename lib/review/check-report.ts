@@ -1,0 +1,39 @@
+import { countFindings } from './check';
+import type { Finding } from './finding';
+
+/**
+ * How `stepwise check` prints findings: grouped by severity (errors, then warnings), each with
+ * where (stage, object), the rule, the problem and the fix, then one summary line.
+ */
+export function checkReport(stack: string, findings: readonly Finding[]): string {
+  const { errors, warnings } = countFindings(findings);
+  const out: string[] = [];
+  for (const [severity, heading] of [
+    ['error', 'errors'],
+    ['warning', 'warnings'],
+  ] as const) {
+    const group = findings.filter((f) => f.severity === severity);
+    if (group.length === 0) continue;
+    out.push(`${heading} (${group.length}):`);
+    for (const f of group) {
+      out.push(`  ${f.stage ? `stage ${f.stage}` : 'plan'}: ${f.object} [${f.rule}]`);
+      out.push(`    ${f.problem}`);
+      out.push(`    fix: ${f.fix}`);
+    }
+    out.push('');
+  }
+  out.push(summaryLine(stack, errors, warnings));
+  return `${out.join('\n')}\n`;
+}
+
+/** `check web-nginx: 1 error, 6 warnings`, with what it means for the exit code. */
+export function summaryLine(stack: string, errors: number, warnings: number): string {
+  const counts = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  const verdict = errors > 0 ? 'fix the errors before promoting' : warnings > 0 ? 'no errors; review the warnings' : 'no problems found';
+  return `check ${stack}: ${counts} (${verdict})`;
+}
+
+/** `stepwise check --json`: the counts and every finding. */
+export function checkJson(stack: string, findings: readonly Finding[]): string {
+  return `${JSON.stringify({ stack, ...countFindings(findings), findings }, null, 2)}\n`;
+}

@@ -1,0 +1,99 @@
+import { isAlwaysZero } from '../model/int-or-percent';
+import { formatLabels, workloadSelectorMatches, type WorkloadSelector } from '../model/labels';
+import type { Plan, Workload } from '../model/plan';
+import type { PlanRule, PlanVersionRule } from './check-rule';
+import type { Finding } from './finding';
+
+/**
+ * Deployment rules: what makes a Deployment misbehave whatever the stage (overlapping selectors, a
+ * rolling update that cannot progress) and what Kubernetes cannot change in place between two
+ * versions of a plan (a selector, a name). `parsePlan` already rejects the first two for stack
+ * files; `check` still looks, because plans also come from code and other tools.
+ */
+
+/** `overlapping-selectors`: a Deployment whose selector also matches another workload's pods. */
+export const overlappingSelectors: PlanRule = (plan) =>
+  plan.workloads.flatMap((a) =>
+    plan.workloads
+      .filter((b) => a !== b && workloadSelectorMatches(a.selector, b.labels))
+      .map((b): Finding => ({
+        severity: 'error',
+        rule: 'overlapping-selectors',
+        object: `Deployment/${a.name}`,
+        problem: `its selector (${describeSelector(a.selector)}) also selects the pods of workload '${b.name}' (labels ${formatLabels(b.labels)}): the two Deployments would fight over pods`,
+        fix: `give each workload its own track label (e.g. track: stable / track: canary) and include it in both selectors`,
+      })),
+  );
+
+/** `rolling-update-cannot-progress`: maxSurge and maxUnavailable both zero (Kubernetes rejects it). */
+export const rollingUpdateCannotProgress: PlanRule = (plan) =>
+  plan.workloads
+    .filter((w) => w.strategy.type === 'RollingUpdate' && isAlwaysZero(w.strategy.maxSurge) && isAlwaysZero(w.strategy.maxUnavailable))
+    .map((w): Finding => ({
+      severity: 'error',
+      rule: 'rolling-update-cannot-progress',
+      object: `Deployment/${w.name}`,
+      problem: "'maxSurge' and 'maxUnavailable' are both zero: Kubernetes rejects the Deployment, since its rollout could never progress",
+      fix: 'set maxSurge: 1 (a new pod is started before an old one stops)',
+    }));
+
+/**
+ * `deployment-selector-changed`: a workload running in both stages whose selector differs between
+ * the two plan versions. Kubernetes rejects a change of a Deployment's `spec.selector`; Pulumi
+ * replaces the Deployment instead, deleting all its pods before new ones start.
+ */
+export const deploymentSelectorChanged: PlanVersionRule = (before, after, beforeStage, afterStage) =>
+  runningInBoth(before, after, beforeStage, afterStage)
+    .filter(([old, now]) => describeSelector(old.selector) !== describeSelector(now.selector))
+    .map(([old, now]): Finding => ({
+      severity: 'error',
+      rule: 'deployment-selector-changed',
+      stage: `${beforeStage} → ${afterStage}`,
+      object: `Deployment/${now.name}`,
+      problem: `its selector changes from ${describeSelector(old.selector)} to ${describeSelector(now.selector)}: Kubernetes cannot change a Deployment's selector, so it would be deleted and recreated with all its pods`,
+      fix: `keep the selector; to move to new labels, add a new workload with them beside ${now.name}, move traffic to it, then remove ${now.name}`,
+    }));
+
+/**
+ * `deployment-renamed`: a workload of the old plan that the new plan no longer declares, replaced
+ * by a new name whose selector selects the old pods: a delete + create during which the two
+ * Deployments fight over the same pods.
+ */
+export const deploymentRenamed: PlanVersionRule = (before, after, beforeStage, afterStage) => {
+  const stageOf = (plan: Plan, name: string) => plan.stages.find((s) => s.name === name);
+  const wasRunning = stageOf(before, beforeStage)?.workloads ?? {};
+  const willRun = stageOf(after, afterStage)?.workloads ?? {};
+  const declaredAfter = new Set(after.workloads.map((w) => w.name));
+  const declaredBefore = new Set(before.workloads.map((w) => w.name));
+  return before.workloads
+    .filter((old) => wasRunning[old.name] && !declaredAfter.has(old.name))
+    .flatMap((old) =>
+      after.workloads
+        .filter((now) => willRun[now.name] && !declaredBefore.has(now.name) && workloadSelectorMatches(now.selector, old.labels))
+        .map((now): Finding => ({
+          severity: 'error',
+          rule: 'deployment-renamed',
+          stage: `${beforeStage} → ${afterStage}`,
+          object: `Deployment/${now.name}`,
+          problem: `replaces workload '${old.name}' under a new name with a selector that selects its pods: Kubernetes sees a delete and a create, and while both exist the two Deployments fight over the pods`,
+          fix: `keep the name '${old.name}'; to replace it, add '${now.name}' with its own track label in one stage and remove '${old.name}' in a later one`,
+        })),
+    );
+};
+
+function runningInBoth(before: Plan, after: Plan, beforeStage: string, afterStage: string): [Workload, Workload][] {
+  const wasRunning = before.stages.find((s) => s.name === beforeStage)?.workloads ?? {};
+  const willRun = after.stages.find((s) => s.name === afterStage)?.workloads ?? {};
+  return after.workloads.flatMap((now): [Workload, Workload][] => {
+    const old = before.workloads.find((w) => w.name === now.name);
+    return old && wasRunning[now.name] && willRun[now.name] ? [[old, now]] : [];
+  });
+}
+
+/** `app=web,track=stable` plus any expressions, in a stable order (also used to compare selectors). */
+export function describeSelector(selector: WorkloadSelector): string {
+  const expressions = selector.matchExpressions
+    .map((e) => `${e.key} ${e.operator}${e.values.length > 0 ? ` (${[...e.values].sort().join(',')})` : ''}`)
+    .sort();
+  return [formatLabels(selector.matchLabels), ...expressions].filter(Boolean).join(',');
+}

@@ -1,0 +1,147 @@
+import { StepwiseError } from '../model/errors';
+import { isIntOrPercent, type IntOrPercent } from '../model/int-or-percent';
+import type { Labels } from '../model/labels';
+import type { Plan, Stage } from '../model/plan';
+import { allStageStates, findStage, stageState } from '../model/stage-state';
+import { consecutiveTransitions, transition } from '../model/transition';
+import { capacityBelowFloor, cutoverBelowFloor, firstStageBelowFloor } from './check-capacity';
+import { deletesSelectedWorkload, serviceWithoutEndpoints } from './check-endpoints';
+import { podSecurityOverrides } from './check-pod-security';
+import type { PlanRule, PlanVersionRule, StageRule, TransitionRule } from './check-rule';
+import { deploymentRenamed, deploymentSelectorChanged, overlappingSelectors, rollingUpdateCannotProgress } from './check-workloads';
+import { weightWithoutReadyPods } from '../routing/routing-findings';
+import type { Finding } from './finding';
+
+/**
+ * `stepwise check`: static safety analysis of a plan's whole stage sequence, before anything is
+ * applied. Pure: a plan in, findings out. `promote` and `diff` run the same rules.
+ */
+
+/** Settings for one check run. */
+export interface CheckOptions {
+  /**
+   * The capacity floor for every Service, as a count or a percent of its endpoints in the first
+   * stage (the CLI's `--capacity-floor`).
+   * @default the plan's `checks.capacityFloor`, else each first-stage workload's replicas minus
+   * what its maxUnavailable allows (see `capacityFloor` in lib/model/transition.ts)
+   */
+  readonly capacityFloor?: IntOrPercent;
+}
+
+/** The rules about the plan as a whole. */
+export const PLAN_RULES: readonly PlanRule[] = [overlappingSelectors, rollingUpdateCannotProgress, podSecurityOverrides];
+
+/** The rules applied to every stage. */
+export const STAGE_RULES: readonly StageRule[] = [serviceWithoutEndpoints, firstStageBelowFloor, weightWithoutReadyPods];
+
+/** The rules applied to every transition between consecutive stages (and by `checkStagePair`). */
+export const TRANSITION_RULES: readonly TransitionRule[] = [capacityBelowFloor, cutoverBelowFloor, deletesSelectedWorkload];
+
+/** The rules comparing two versions of a plan (`checkStagePair`). */
+export const PLAN_VERSION_RULES: readonly PlanVersionRule[] = [deploymentSelectorChanged, deploymentRenamed];
+
+/**
+ * Every finding about `plan`: plan-wide rules, every stage, every transition from one stage to
+ * the next. Errors first, then in stage order (plan-wide findings first), then by object and rule.
+ */
+export function checkPlan(plan: Plan, options: CheckOptions = {}): Finding[] {
+  const checked = withCapacityFloor(plan, options);
+  const states = allStageStates(checked);
+  const findings = [
+    ...PLAN_RULES.flatMap((rule) => rule(checked)),
+    ...states.flatMap((state) => STAGE_RULES.flatMap((rule) => rule(checked, state))),
+    ...consecutiveTransitions(checked, states).flatMap((t) => TRANSITION_RULES.flatMap((rule) => rule(checked, t))),
+  ];
+  return sortFindings(checked, findings);
+}
+
+/** A stage of a plan: one side of `checkStagePair`. */
+export interface StageRef {
+  /** The plan (e.g. the stack file as it is now, or at a git ref). */
+  readonly plan: Plan;
+  /** The stage's name in that plan. */
+  readonly stage: string;
+}
+
+/**
+ * The findings about moving the cluster from `before` to `after`, where the two may come from
+ * different versions of a plan (the stack file at a git ref and now) or be any two stages of one
+ * plan (a rollback goes backwards). Checks what Kubernetes cannot change in place (a Deployment's
+ * selector or name), the stage arrived at, and the transition's capacity, cutover and deletions.
+ * The capacity floor comes from `after`'s plan. Plan-wide rules are left to `checkPlan`.
+ * Throws a StepwiseError for a stage the plan does not have.
+ */
+export function checkStagePair(before: StageRef, after: StageRef, options: CheckOptions = {}): Finding[] {
+  const pair = pairPlan(before, after, options);
+  const from = stageState(pair, 1);
+  const to = stageState(pair, 2);
+  const t = transition(pair, from, to);
+  const findings = [
+    ...PLAN_VERSION_RULES.flatMap((rule) => rule(before.plan, after.plan, before.stage, after.stage)),
+    ...STAGE_RULES.flatMap((rule) => rule(pair, to)),
+    ...TRANSITION_RULES.flatMap((rule) => rule(pair, t)),
+  ];
+  return sortFindings(pair, findings);
+}
+
+/**
+ * A three-stage plan the model can compute a transition over: `after`'s first stage (the floor is
+ * measured against it), the `before` stage, the `after` stage. Workloads the new plan no longer
+ * declares are kept (their pods still run until the transition deletes them); a Service the old
+ * stage did not have starts with no endpoints.
+ */
+function pairPlan(before: StageRef, after: StageRef, options: CheckOptions): Plan {
+  const plan = withCapacityFloor(after.plan, options);
+  const beforeStage = findStage(before.plan, before.stage).stage;
+  const afterStage = findStage(after.plan, after.stage).stage;
+  const declared = new Set(plan.workloads.map((w) => w.name));
+  const serviceSelectors: Record<string, Labels> = {};
+  for (const service of plan.services) serviceSelectors[service.name] = beforeStage.serviceSelectors[service.name] ?? {};
+  const from: Stage = { ...beforeStage, serviceSelectors };
+  return {
+    ...plan,
+    workloads: [...plan.workloads, ...before.plan.workloads.filter((w) => !declared.has(w.name))],
+    stages: [plan.stages[0], from, afterStage],
+  };
+}
+
+function withCapacityFloor(plan: Plan, options: CheckOptions): Plan {
+  const floor = options.capacityFloor;
+  if (floor === undefined) return plan;
+  if (!isIntOrPercent(floor)) {
+    throw new StepwiseError({
+      keyPath: 'capacityFloor',
+      problem: `must be a whole number >= 0 or a percent such as 80%, got ${JSON.stringify(floor)}`,
+      fix: 'pass a count such as 6, or a percent of the first stage endpoints such as 80%',
+    });
+  }
+  return { ...plan, checks: { ...plan.checks, capacityFloor: floor } };
+}
+
+/** The number of errors and of warnings. */
+export function countFindings(findings: readonly Finding[]): { errors: number; warnings: number } {
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  return { errors, warnings: findings.length - errors };
+}
+
+/**
+ * Errors before warnings; then plan-wide findings, then by stage in plan order (a transition sorts
+ * just before the stage it leads to); then by object, rule and problem.
+ */
+function sortFindings(plan: Plan, findings: readonly Finding[]): Finding[] {
+  const position = (stage: string | undefined): number => {
+    if (stage === undefined) return -1;
+    const [first, second] = stage.split(' → ');
+    const index = plan.stages.findIndex((s) => s.name === (second ?? first));
+    return second === undefined ? 2 * index + 1 : 2 * index;
+  };
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...findings].sort(
+    (a, b) =>
+      (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) ||
+      position(a.stage) - position(b.stage) ||
+      compare(a.object, b.object) ||
+      compare(a.rule, b.rule) ||
+      compare(a.problem, b.problem),
+  );
+}

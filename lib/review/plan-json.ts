@@ -1,0 +1,121 @@
+import { sortedLabels, type Labels } from '../model/labels';
+import type { ReleaseKind } from '../model/plan';
+import { allStageStates } from '../model/stage-state';
+import { consecutiveTransitions, type TransitionPhase, type WorkloadChange } from '../model/transition';
+import { routedTraffic } from '../routing/routed-traffic';
+import type { Stack } from '../stacks/stack-config';
+
+/**
+ * What `stepwise plan` shows, as data: every stage (replicas, images, Service endpoints, traffic
+ * shares) and every transition between consecutive stages (peak pods, fewest available pods, per
+ * Service the fewest ready endpoints against the capacity floor). `--json` prints it as is; the
+ * table and the SVG chart are drawn from it, so the three never disagree.
+ */
+export interface PlanView {
+  /** Stack name. */
+  readonly stack: string;
+  /** The plan's release kind. */
+  readonly kind: ReleaseKind;
+  /** Namespace of every object. */
+  readonly namespace: string;
+  /** The stage the cluster should be in (`stepwise:stage`). */
+  readonly stage: string;
+  /** Every stage, in release order. */
+  readonly stages: readonly StageView[];
+  /** The transitions from each stage to the next. */
+  readonly transitions: readonly TransitionView[];
+}
+
+/** One stage. */
+export interface StageView {
+  /** Stage name. */
+  readonly name: string;
+  /** What the stage is for, when the stack file says. */
+  readonly description?: string;
+  /** True for the stage the cluster should be in. */
+  readonly current: boolean;
+  /** The workloads that exist in the stage, in plan order. */
+  readonly workloads: readonly { readonly name: string; readonly replicas: number; readonly image: string; readonly paused: boolean }[];
+  /** Every Service: its selector in this stage and the workloads it sends requests to. */
+  readonly services: readonly {
+    readonly name: string;
+    readonly selector: Labels;
+    readonly endpoints: readonly string[];
+    readonly readyEndpoints: number;
+  }[];
+  /**
+   * Per workload of the stage, its share of requests (0-1) as the plan's router sends them: the
+   * stage's track weights (`traffic.router`), else its share of the first Service selecting it.
+   */
+  readonly traffic: Readonly<Record<string, number>>;
+}
+
+/** The move from one stage to the next. */
+export interface TransitionView {
+  /** The stage before. */
+  readonly from: string;
+  /** The stage after. */
+  readonly to: string;
+  /** The most pods that exist at once. */
+  readonly peakPods: number;
+  /** The fewest available pods at any point. */
+  readonly minAvailablePods: number;
+  /** What happens to each workload present in either stage. */
+  readonly workloads: readonly { readonly name: string; readonly change: WorkloadChange; readonly phase: TransitionPhase }[];
+  /** Per Service: the fewest ready endpoints (and in which phase) against its capacity floor. */
+  readonly services: readonly {
+    readonly name: string;
+    readonly selectorChanges: boolean;
+    readonly endpointsBefore: number;
+    readonly endpointsAfter: number;
+    readonly minReadyEndpoints: number;
+    readonly minDuring: 'make' | 'switch' | 'break';
+    readonly capacityFloor: number;
+  }[];
+}
+
+/** The plan view of a stack, computed by the pure model (no cdk8s). */
+export function planView(stack: Stack): PlanView {
+  const { plan } = stack;
+  const states = allStageStates(plan);
+  const stages = states.map((state): StageView => ({
+    name: state.stage.name,
+    ...(state.stage.description !== undefined ? { description: state.stage.description } : {}),
+    current: state.stage.name === stack.stage,
+    workloads: state.workloads.map((w) => ({
+      name: w.workload.name,
+      replicas: w.state.replicas,
+      image: w.state.image,
+      paused: w.state.paused,
+    })),
+    services: state.services.map((s) => ({
+      name: s.service.name,
+      selector: sortedLabels(s.selector),
+      endpoints: s.endpoints,
+      readyEndpoints: s.readyEndpoints,
+    })),
+    traffic: routedTraffic(plan, state.index),
+  }));
+  const transitions = consecutiveTransitions(plan, states).map((t): TransitionView => ({
+    from: t.from.stage.name,
+    to: t.to.stage.name,
+    peakPods: t.peakPods,
+    minAvailablePods: t.minAvailablePods,
+    workloads: t.workloads.map((w) => ({ name: w.name, change: w.change, phase: w.phase })),
+    services: t.services.map((s) => ({
+      name: s.name,
+      selectorChanges: s.selectorChanges,
+      endpointsBefore: s.endpointsBefore,
+      endpointsAfter: s.endpointsAfter,
+      minReadyEndpoints: s.minReadyEndpoints,
+      minDuring: s.minDuring,
+      capacityFloor: s.capacityFloor,
+    })),
+  }));
+  return { stack: stack.name, kind: plan.kind, namespace: plan.namespace, stage: stack.stage, stages, transitions };
+}
+
+/** `stepwise plan --json`: the view as indented JSON with a final newline. */
+export function planJson(view: PlanView): string {
+  return `${JSON.stringify(view, null, 2)}\n`;
+}

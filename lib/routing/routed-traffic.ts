@@ -1,0 +1,75 @@
+/**
+ * The traffic share each workload gets in a stage, as the plan's router sends it: by ready
+ * replicas (`replicas`), or by the stage's weight per track, spread over the track's ready pods.
+ * Pure math for `plan`, `check` and `diff`; no cdk8s.
+ */
+import type { Plan } from '../model/plan';
+import { stageState, trafficByWorkload } from '../model/stage-state';
+import { isWeighted, parseTraffic, type Router, type Track, type TrafficRouting } from './traffic-section';
+
+/** One track in one stage. */
+export interface TrackInStage {
+  /** The track. */
+  readonly track: Track;
+  /** The percent of requests the router sends it (0–100). */
+  readonly weight: number;
+  /** Ready pods of the track's workloads in the stage (every replica assumed ready). */
+  readonly readyPods: number;
+}
+
+/** How the router splits requests in one stage. */
+export interface StageRouting {
+  /** The plan's router. */
+  readonly router: Router;
+  /** The stage's index in the plan. */
+  readonly stageIndex: number;
+  /** Every track with its weight and ready pods, the stable track first; empty for `replicas`. */
+  readonly tracks: readonly TrackInStage[];
+  /**
+   * The share of requests (0–1) each workload of the stage gets: for `replicas` its share of the
+   * ready endpoints of its Service; for a weighted router its track's weight times its part of
+   * the track's ready pods.
+   */
+  readonly byWorkload: Readonly<Record<string, number>>;
+  /** The share of routed requests (0–1) sent to tracks without a ready pod: they fail. */
+  readonly unserved: number;
+}
+
+/** How the plan's router splits requests in the stage at `stageIndex`. */
+export function stageRouting(plan: Plan, stageIndex: number, routing: TrafficRouting = parseTraffic(plan)): StageRouting {
+  const state = stageState(plan, stageIndex);
+  const byReplicas = trafficByWorkload(state);
+  if (!isWeighted(routing)) return { router: routing.router, stageIndex, tracks: [], byWorkload: byReplicas, unserved: 0 };
+
+  const stage = plan.stages[stageIndex];
+  const weights = routing.stageWeights[stageIndex];
+  const inTrack = new Set(routing.tracks.flatMap((t) => t.workloads));
+  // Workloads the routed Service does not select keep the share their own Service gives them.
+  const byWorkload: Record<string, number> = {};
+  for (const running of state.workloads) {
+    if (!inTrack.has(running.workload.name)) byWorkload[running.workload.name] = byReplicas[running.workload.name];
+  }
+  let unserved = 0;
+  const tracks = routing.tracks.map((track): TrackInStage => {
+    const weight = weights[track.name];
+    const present = track.workloads.filter((name) => stage.workloads[name] !== undefined);
+    const readyPods = present.reduce((sum, name) => sum + stage.workloads[name].replicas, 0);
+    for (const name of present) byWorkload[name] = readyPods > 0 ? ((weight / 100) * stage.workloads[name].replicas) / readyPods : 0;
+    if (readyPods === 0) unserved += weight / 100;
+    return { track, weight, readyPods };
+  });
+  const ordered: Record<string, number> = {};
+  for (const running of state.workloads) ordered[running.workload.name] = byWorkload[running.workload.name];
+  return { router: routing.router, stageIndex, tracks, byWorkload: ordered, unserved };
+}
+
+/**
+ * Per workload of the stage at `stageIndex`, the share of requests (0–1) the plan's router sends
+ * it; the same shape as `trafficByWorkload`, which it equals for `replicas` plans.
+ */
+export function routedTraffic(plan: Plan, stageIndex: number): Record<string, number> {
+  // Only this stage's weights are read, so a stage taken from another version of the plan (as
+  // `diff` and `check` build them) is judged on its own.
+  const single: Plan = { ...plan, stages: [plan.stages[stageIndex]] };
+  return { ...stageRouting(single, 0).byWorkload };
+}

@@ -1,0 +1,85 @@
+/**
+ * What `stepwise check` reports about a plan's traffic routing. Pure; the findings have the shape
+ * of `Finding` in lib/review (repeated here so the routing model does not depend on the review).
+ */
+import { stepwiseErrorsOf } from '../model/errors';
+import type { Plan } from '../model/plan';
+import type { StageState } from '../model/stage-state';
+import { stageRouting } from './routed-traffic';
+import { parseTraffic, type WeightedRouting } from './traffic-section';
+
+/** A `stepwise check` finding about routing (the same fields as lib/review's `Finding`). */
+export interface RoutingFinding {
+  /** `error`: `check` exits 1 and `promote` refuses. */
+  readonly severity: 'error' | 'warning';
+  /** The rule's id. */
+  readonly rule: string;
+  /** The stage the finding is about. */
+  readonly stage?: string;
+  /** The object, as `Kind/name`. */
+  readonly object: string;
+  /** What is wrong, with the numbers. */
+  readonly problem: string;
+  /** What to change. */
+  readonly fix: string;
+}
+
+/** Rule id: a stage sends a weight to a track none of whose pods exist. */
+export const WEIGHT_WITHOUT_READY_PODS = 'weight-without-ready-pods';
+
+/** Rule id: the plan's `traffic` section or a stage's weights do not parse. */
+export const INVALID_TRAFFIC_SECTION = 'invalid-traffic-section';
+
+/**
+ * The routing findings of one stage (a `stepwise check` stage rule): an error for every track the
+ * router sends a weight to while the stage runs no pod of it — those requests fail (ingress-nginx
+ * and Gateway API answer 503, the mesh has no endpoint). Only the stage itself is read, so it also
+ * works on the stage pairs `check` builds from two versions of a plan.
+ */
+export function weightWithoutReadyPods(plan: Plan, state: Pick<StageState, 'stage'>): RoutingFinding[] {
+  const single: Plan = { ...plan, stages: [state.stage] };
+  let routing;
+  try {
+    routing = parseTraffic(single);
+  } catch (error) {
+    const problems = stepwiseErrorsOf(error);
+    if (problems.length === 0) throw error;
+    return problems.map((p) => ({
+      severity: 'error' as const,
+      rule: INVALID_TRAFFIC_SECTION,
+      stage: state.stage.name,
+      object: 'plan',
+      problem: `${p.keyPath ? `${p.keyPath.replace('stages[0]', `stage '${state.stage.name}'`)}: ` : ''}${p.problem}`,
+      fix: p.fix ?? 'see docs/routing.md',
+    }));
+  }
+  if (routing.router === 'replicas') return [];
+  const split = stageRouting(single, 0, routing);
+  return split.tracks
+    .filter((t) => t.weight > 0 && t.readyPods === 0)
+    .map((t) => ({
+      severity: 'error' as const,
+      rule: WEIGHT_WITHOUT_READY_PODS,
+      stage: state.stage.name,
+      object: routerObjectFor(routing, t.track.name),
+      problem: `sends ${t.weight}% of requests to track '${t.track.name}' (Service ${t.track.serviceName}), which has no pods in this stage: those requests fail`,
+      fix: `run a workload of track '${t.track.name}' (${t.track.workloads.join(', ')}) in this stage, or set its weight to 0 in the stage's traffic`,
+    }));
+}
+
+/** Every routing finding of the plan, stage by stage. */
+export function routingFindings(plan: Plan): RoutingFinding[] {
+  return plan.stages.flatMap((stage) => weightWithoutReadyPods(plan, { stage }));
+}
+
+/** The object that carries a track's weight, as `Kind/name`. */
+function routerObjectFor(routing: WeightedRouting, track: string): string {
+  switch (routing.router) {
+    case 'ingress-nginx':
+      return track === routing.stableTrack ? `Ingress/${routing.service.name}` : `Ingress/${routing.service.name}-${track}`;
+    case 'gateway-api':
+      return `HTTPRoute/${routing.service.name}`;
+    case 'smi':
+      return `TrafficSplit/${routing.service.name}`;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The Kubernetes objects a weighted router needs in one stage, as plain JSON: the per-track
+ * Services, and the router's own objects (two Ingresses, an HTTPRoute or a TrafficSplit). Pure
+ * functions; the `TrafficRouting` construct adds them to a chart.
+ */
+import { labelsMatch, sortedLabels, type Labels } from '../model/labels';
+import type { Plan, ReleaseService } from '../model/plan';
+import type { ServiceInStage } from '../model/stage-state';
+import type { Track, WeightedRouting } from './traffic-section';
+
+/** ingress-nginx annotations of the canary Ingress (https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#canary). */
+export const NGINX_CANARY_ANNOTATIONS = {
+  canary: 'nginx.ingress.kubernetes.io/canary',
+  weight: 'nginx.ingress.kubernetes.io/canary-weight',
+  byHeader: 'nginx.ingress.kubernetes.io/canary-by-header',
+} as const;
+
+/** A router object as plain JSON, the shape `renderStage` returns. */
+export interface RoutingObject {
+  /** e.g. `gateway.networking.k8s.io/v1`. */
+  readonly apiVersion: string;
+  /** e.g. `HTTPRoute`. */
+  readonly kind: string;
+  /** Name, namespace, labels and (for the canary Ingress) annotations. */
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly labels: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
+  /** The object's spec. */
+  readonly spec: Record<string, unknown>;
+}
+
+/** The selector of a track's Service: the routed Service's own selector plus the track label. */
+export function trackSelector(routing: WeightedRouting, track: Track): Labels {
+  return sortedLabels({ ...routing.service.selector, [routing.trackLabel]: track.name });
+}
+
+/**
+ * The per-track Service of `track` in the stage at `stageIndex`, in the model's shape so it
+ * renders like the plan's own Services: ClusterIP (a NodePort would clash with the routed
+ * Service's), the routed Service's ports without node ports, and the track's selector. Its name
+ * and spec are the same in every stage; only its endpoints change.
+ */
+export function trackService(plan: Plan, routing: WeightedRouting, track: Track, stageIndex: number): ServiceInStage {
+  const selector = trackSelector(routing, track);
+  const service: ReleaseService = {
+    name: track.serviceName,
+    type: 'ClusterIP',
+    selector,
+    ports: routing.service.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol })),
+  };
+  const stage = plan.stages[stageIndex];
+  const endpoints = plan.workloads.filter((w) => stage.workloads[w.name] !== undefined && labelsMatch(selector, w.labels)).map((w) => w.name);
+  const readyEndpoints = endpoints.reduce((sum, name) => sum + stage.workloads[name].replicas, 0);
+  const traffic: Record<string, number> = {};
+  if (readyEndpoints > 0) for (const name of endpoints) traffic[name] = stage.workloads[name].replicas / readyEndpoints;
+  return { service, selector, endpoints, readyEndpoints, traffic };
+}
+
+/**
+ * The router's objects for the stage at `stageIndex`, with `labels` on each: for
+ * `ingress-nginx` a main Ingress to the stable track's Service and a canary Ingress beside it;
+ * for `gateway-api` one HTTPRoute; for `smi` one TrafficSplit. Names never change between stages.
+ */
+export function routerObjects(plan: Plan, routing: WeightedRouting, stageIndex: number, labels: Labels): RoutingObject[] {
+  const weights = routing.stageWeights[stageIndex];
+  const metadata = (name: string) => ({ name, namespace: plan.namespace, labels: sortedLabels(labels) });
+  switch (routing.router) {
+    case 'ingress-nginx':
+      return ingressObjects(routing, weights, metadata);
+    case 'gateway-api':
+      return [httpRoute(routing, weights, metadata)];
+    case 'smi':
+      return [trafficSplit(routing, weights, metadata)];
+  }
+}
+
+type Metadata = (name: string) => RoutingObject['metadata'];
+
+function ingressObjects(routing: WeightedRouting, weights: Readonly<Record<string, number>>, metadata: Metadata): RoutingObject[] {
+  const settings = routing.ingressNginx;
+  if (!settings) throw new Error('ingress-nginx routing without its settings');
+  const [stable, canary] = routing.tracks;
+  const spec = (track: Track) => ({
+    ingressClassName: settings.ingressClassName,
+    rules: [
+      {
+        ...(settings.host ? { host: settings.host } : {}),
+        http: {
+          paths: [
+            {
+              path: settings.path,
+              pathType: 'Prefix',
+              backend: { service: { name: track.serviceName, port: { number: routing.port.port } } },
+            },
+          ],
+        },
+      },
+    ],
+  });
+  const annotations: Record<string, string> = {
+    [NGINX_CANARY_ANNOTATIONS.canary]: 'true',
+    [NGINX_CANARY_ANNOTATIONS.weight]: String(weights[canary.name]),
+  };
+  if (settings.canaryByHeader) annotations[NGINX_CANARY_ANNOTATIONS.byHeader] = settings.canaryByHeader;
+  return [
+    { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: metadata(routing.service.name), spec: spec(stable) },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { ...metadata(`${routing.service.name}-${canary.name}`), annotations: sortedLabels(annotations) },
+      spec: spec(canary),
+    },
+  ];
+}
+
+function httpRoute(routing: WeightedRouting, weights: Readonly<Record<string, number>>, metadata: Metadata): RoutingObject {
+  const settings = routing.gatewayApi;
+  if (!settings) throw new Error('gateway-api routing without its settings');
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: metadata(routing.service.name),
+    spec: {
+      parentRefs: settings.parentRefs.map((ref) => ({ ...ref })),
+      ...(settings.hostnames.length > 0 ? { hostnames: [...settings.hostnames] } : {}),
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: settings.path } }],
+          backendRefs: routing.tracks.map((track) => ({ name: track.serviceName, port: routing.port.port, weight: weights[track.name] })),
+        },
+      ],
+    },
+  };
+}
+
+function trafficSplit(routing: WeightedRouting, weights: Readonly<Record<string, number>>, metadata: Metadata): RoutingObject {
+  return {
+    apiVersion: 'split.smi-spec.io/v1alpha2',
+    kind: 'TrafficSplit',
+    metadata: metadata(routing.service.name),
+    spec: {
+      service: routing.service.name,
+      backends: routing.tracks.map((track) => ({ service: track.serviceName, weight: weights[track.name] })),
+    },
+  };
+}

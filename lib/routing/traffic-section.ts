@@ -1,0 +1,452 @@
+/**
+ * The `traffic` section of a plan and the `traffic` weights of its stages: which router sends
+ * requests to the workloads, and how much of them each track gets in each stage. Pure data and
+ * validation, no cdk8s.
+ */
+import { StepwiseErrors, joinKeyPath } from '../model/errors';
+import { labelKeyProblem, labelsMatch, objectNameProblem } from '../model/labels';
+import { PlainDataReader, describe } from '../model/plain-data';
+import type { Plan, ReleaseService, ServicePort } from '../model/plan';
+
+/** How requests reach the workloads. */
+export type Router = 'replicas' | 'ingress-nginx' | 'gateway-api' | 'smi';
+
+/** The routers, in the order they are documented. */
+export const ROUTERS: readonly Router[] = ['replicas', 'gateway-api', 'ingress-nginx', 'smi'];
+
+/** The routers that send each track an exact weight (every router but `replicas`). */
+export type WeightedRouter = Exclude<Router, 'replicas'>;
+
+/** Defaults for keys a `traffic` section leaves out; documented in docs/routing.md. */
+export const TRAFFIC_DEFAULTS = {
+  router: 'replicas' as Router,
+  trackLabel: 'track',
+  stableTrack: 'stable',
+  path: '/',
+  ingressClassName: 'nginx',
+};
+
+/** One track: the workloads of the routed Service that carry the same track label value. */
+export interface Track {
+  /** The track label's value, e.g. `canary`. */
+  readonly name: string;
+  /** The workloads in the track, in plan order. */
+  readonly workloads: readonly string[];
+  /** The per-track Service stepwise renders for it: `<service>-<track>`, the same in every stage. */
+  readonly serviceName: string;
+}
+
+/** A Gateway API `parentRef`: the Gateway (or listener of it) the HTTPRoute attaches to. */
+export interface GatewayParentRef {
+  /** Gateway name. */
+  readonly name: string;
+  /** Gateway namespace; the plan's namespace when unset. */
+  readonly namespace?: string;
+  /** Listener name on the Gateway. */
+  readonly sectionName?: string;
+  /** Listener port on the Gateway. */
+  readonly port?: number;
+}
+
+/** Settings of the `ingress-nginx` router. */
+export interface IngressNginxSettings {
+  /** Host the Ingresses answer; any host when unset. */
+  readonly host?: string;
+  /** Path prefix routed. */
+  readonly path: string;
+  /** `spec.ingressClassName`. */
+  readonly ingressClassName: string;
+  /** Header that sends a request to the canary when its value is `always` (ingress-nginx `canary-by-header`). */
+  readonly canaryByHeader?: string;
+}
+
+/** Settings of the `gateway-api` router. */
+export interface GatewayApiSettings {
+  /** The Gateways the HTTPRoute attaches to. */
+  readonly parentRefs: readonly GatewayParentRef[];
+  /** Host names the HTTPRoute answers; every host of the Gateway when empty. */
+  readonly hostnames: readonly string[];
+  /** Path prefix routed. */
+  readonly path: string;
+}
+
+/** A plan routed by replicas: every Service spreads requests over its ready pods (no extra objects). */
+export interface ReplicaRouting {
+  /** Always `replicas`. */
+  readonly router: 'replicas';
+}
+
+/** A plan routed by an ingress, a Gateway or a mesh with an exact weight per track and stage. */
+export interface WeightedRouting {
+  /** Which router. */
+  readonly router: WeightedRouter;
+  /** The plan Service whose traffic is split (the SMI apex Service; its name and port for the others). */
+  readonly service: ReleaseService;
+  /** The Service port the router sends to. */
+  readonly port: ServicePort;
+  /** The pod label whose value names a workload's track. */
+  readonly trackLabel: string;
+  /** The track that gets every percent a stage does not send elsewhere. */
+  readonly stableTrack: string;
+  /** The tracks, the stable track first, then in plan order of their first workload. */
+  readonly tracks: readonly Track[];
+  /** Per stage (by index), the percent of requests each track gets; every track is listed and they add up to 100. */
+  readonly stageWeights: readonly Readonly<Record<string, number>>[];
+  /** `ingress-nginx` settings (only for that router). */
+  readonly ingressNginx?: IngressNginxSettings;
+  /** `gateway-api` settings (only for that router). */
+  readonly gatewayApi?: GatewayApiSettings;
+}
+
+/** A plan's parsed `traffic` section. */
+export type TrafficRouting = ReplicaRouting | WeightedRouting;
+
+const COMMON_KEYS = ['router', 'service', 'port', 'trackLabel', 'stableTrack'];
+const ROUTER_KEYS: Record<WeightedRouter, readonly string[]> = {
+  'ingress-nginx': ['host', 'path', 'ingressClassName', 'canaryByHeader'],
+  'gateway-api': ['parentRefs', 'hostnames', 'path'],
+  smi: [],
+};
+const ALL_ROUTER_KEYS = [...new Set(Object.values(ROUTER_KEYS).flat())];
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const HTTP_HEADER = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const SECTION_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Parses and validates a plan's `traffic` section (`plan.extensions.traffic`) and every stage's
+ * `traffic` weights. Throws `StepwiseErrors` listing every problem, with key paths relative to
+ * the plan (`traffic.router`, `stages[1].traffic.canary`) and a fix.
+ */
+export function parseTraffic(plan: Plan): TrafficRouting {
+  const reader = new PlainDataReader();
+  const routing = readTraffic(reader, plan);
+  if (reader.errors.length > 0 || !routing) throw new StepwiseErrors(reader.errors);
+  return routing;
+}
+
+/** True when the plan routes by an exact weight per track (a `traffic.router` other than `replicas`). */
+export function isWeighted(routing: TrafficRouting): routing is WeightedRouting {
+  return routing.router !== 'replicas';
+}
+
+function readTraffic(r: PlainDataReader, plan: Plan): TrafficRouting | undefined {
+  const data = plan.extensions.traffic;
+  const section =
+    data === undefined ? {} : r.object(data, 'traffic', [...COMMON_KEYS, ...ALL_ROUTER_KEYS]);
+  if (!section) return undefined;
+  const router = section.router === undefined ? TRAFFIC_DEFAULTS.router : r.oneOf(section.router, 'traffic.router', ROUTERS);
+  if (!router) return undefined;
+  if (router === 'replicas') return readReplicaRouting(r, plan, section);
+
+  for (const key of Object.keys(section)) {
+    if (!COMMON_KEYS.includes(key) && !ROUTER_KEYS[router].includes(key)) {
+      const owners = (Object.keys(ROUTER_KEYS) as WeightedRouter[]).filter((k) => ROUTER_KEYS[k].includes(key));
+      r.report(`traffic.${key}`, `only applies to router ${owners.join(' or ')}, not ${router}`, `remove it, or set router: ${owners[0]}`);
+    }
+  }
+  const service = readService(r, plan, section.service);
+  const port = service && readPort(r, service, section.port);
+  const trackLabel = readTrackLabel(r, section.trackLabel);
+  const stableTrack = r.optionalString(section.stableTrack, 'traffic.stableTrack') ?? TRAFFIC_DEFAULTS.stableTrack;
+  const tracks = service && trackLabel ? readTracks(r, plan, router, service, trackLabel, stableTrack) : undefined;
+  const stageWeights = tracks ? readStageWeights(r, plan, tracks, stableTrack) : undefined;
+  const ingressNginx = router === 'ingress-nginx' ? readIngressNginx(r, section) : undefined;
+  const gatewayApi = router === 'gateway-api' ? readGatewayApi(r, section) : undefined;
+  if (!service || !port || !trackLabel || !tracks || !stageWeights) return undefined;
+  if (router === 'ingress-nginx' && !ingressNginx) return undefined;
+  if (router === 'gateway-api' && !gatewayApi) return undefined;
+  return {
+    router,
+    service,
+    port,
+    trackLabel,
+    stableTrack,
+    tracks,
+    stageWeights,
+    ...(ingressNginx ? { ingressNginx } : {}),
+    ...(gatewayApi ? { gatewayApi } : {}),
+  };
+}
+
+/** `replicas` takes no settings, and no stage may carry a weight: nothing would apply it. */
+function readReplicaRouting(r: PlainDataReader, plan: Plan, section: Record<string, unknown>): ReplicaRouting {
+  for (const key of Object.keys(section)) {
+    if (key !== 'router') {
+      r.report(`traffic.${key}`, 'only applies to a weighted router; router replicas takes no settings', 'remove it, or set router: gateway-api');
+    }
+  }
+  plan.stages.forEach((stage, i) => {
+    if (stage.extensions.traffic !== undefined) {
+      r.report(
+        `stages[${i}].traffic`,
+        'sets traffic weights, but the plan routes by replicas (each workload gets its share of ready pods)',
+        'set traffic.router to gateway-api, ingress-nginx or smi, or remove the stage weights',
+      );
+    }
+  });
+  return { router: 'replicas' };
+}
+
+function readService(r: PlainDataReader, plan: Plan, value: unknown): ReleaseService | undefined {
+  const names = plan.services.map((s) => s.name);
+  if (value === undefined) {
+    if (plan.services.length === 1) return plan.services[0];
+    r.report('traffic.service', `is missing, and the plan has ${names.length} Services`, `name the Service to split: one of ${names.join(', ')}`);
+    return undefined;
+  }
+  const name = r.oneOf(value, 'traffic.service', names);
+  return plan.services.find((s) => s.name === name);
+}
+
+function readPort(r: PlainDataReader, service: ReleaseService, value: unknown): ServicePort | undefined {
+  if (value === undefined) return service.ports[0];
+  const port = service.ports.find((p) => p.name === value || p.port === value);
+  if (!port) {
+    const known = service.ports.map((p) => p.name ?? String(p.port));
+    r.report('traffic.port', `is not a port of Service '${service.name}', got ${describe(value)}`, `use one of: ${known.join(', ')}`);
+  }
+  return port;
+}
+
+function readTrackLabel(r: PlainDataReader, value: unknown): string | undefined {
+  const label = value === undefined ? TRAFFIC_DEFAULTS.trackLabel : r.string(value, 'traffic.trackLabel', 'e.g. track');
+  const problem = label === undefined ? undefined : labelKeyProblem(label);
+  if (problem) {
+    r.report('traffic.trackLabel', problem, 'use the pod label that tells the tracks apart, e.g. track or version');
+    return undefined;
+  }
+  return label;
+}
+
+/**
+ * The tracks are the values the track label takes on the workloads the routed Service selects.
+ * Each gets a per-track Service selecting the Service's own selector plus the track label.
+ */
+function readTracks(
+  r: PlainDataReader,
+  plan: Plan,
+  router: WeightedRouter,
+  service: ReleaseService,
+  trackLabel: string,
+  stableTrack: string,
+): Track[] | undefined {
+  const members = new Map<string, string[]>();
+  let ok = true;
+  for (const workload of plan.workloads) {
+    if (!labelsMatch(service.selector, workload.labels)) continue;
+    const track = workload.labels[trackLabel];
+    if (track === undefined || track === '') {
+      r.report(
+        `workloads.${workload.name}.labels`,
+        `has no '${trackLabel}' label, so the ${router} router sends workload '${workload.name}' no traffic`,
+        `add ${trackLabel}: <track> (e.g. ${trackLabel}: ${stableTrack}), or set traffic.trackLabel to the label that tells the tracks apart`,
+      );
+      ok = false;
+      continue;
+    }
+    members.set(track, [...(members.get(track) ?? []), workload.name]);
+  }
+  if (!ok) return undefined;
+  const names = [...members.keys()];
+  if (!members.has(stableTrack)) {
+    r.report(
+      'traffic.stableTrack',
+      `'${stableTrack}' is not a track: no workload of Service '${service.name}' has ${trackLabel}: ${stableTrack}`,
+      names.length ? `use one of: ${names.join(', ')}` : `label the workloads with ${trackLabel}`,
+    );
+    return undefined;
+  }
+  if (names.length < 2) {
+    r.report(
+      'traffic.trackLabel',
+      `the workloads of Service '${service.name}' form ${names.length} track (${names.join(', ')}), so there is nothing to weigh`,
+      `give the canary workload its own ${trackLabel} value (e.g. ${trackLabel}: canary)`,
+    );
+    return undefined;
+  }
+  if (router === 'ingress-nginx' && names.length !== 2) {
+    r.report(
+      'traffic.router',
+      `ingress-nginx splits between two tracks (a main and a canary Ingress), got ${names.length}: ${names.join(', ')}`,
+      'use router gateway-api or smi for more than two tracks',
+    );
+    return undefined;
+  }
+  const ordered = [stableTrack, ...names.filter((n) => n !== stableTrack)];
+  const tracks = ordered.map((name) => ({ name, workloads: members.get(name) as string[], serviceName: `${service.name}-${name}` }));
+  for (const track of tracks) {
+    const problem = objectNameProblem(track.serviceName);
+    if (problem) {
+      r.report(
+        'traffic.trackLabel',
+        `track '${track.name}' gives the per-track Service name ${problem}`,
+        `use lowercase track values (letters, digits, '-') and a Service name short enough for '-${track.name}'`,
+      );
+      ok = false;
+    }
+    const taken = plan.services.find((s) => s.name === track.serviceName);
+    if (taken) {
+      r.report(
+        `services.${taken.name}`,
+        `has the name stepwise gives the per-track Service of track '${track.name}' (<service>-<track>)`,
+        'rename this Service, or the track',
+      );
+      ok = false;
+    }
+  }
+  return ok ? tracks : undefined;
+}
+
+function readStageWeights(
+  r: PlainDataReader,
+  plan: Plan,
+  tracks: readonly Track[],
+  stableTrack: string,
+): Record<string, number>[] | undefined {
+  const trackNames = tracks.map((t) => t.name);
+  const result: Record<string, number>[] = [];
+  let ok = true;
+  plan.stages.forEach((stage, i) => {
+    const at = `stages[${i}].traffic`;
+    const data = stage.extensions.traffic;
+    const weights: Record<string, number> = Object.fromEntries(trackNames.map((t) => [t, 0]));
+    if (data === undefined) {
+      weights[stableTrack] = 100;
+      result.push(weights);
+      return;
+    }
+    const given = r.object(data, at);
+    if (!given) {
+      ok = false;
+      return;
+    }
+    let valid = true;
+    for (const key of Object.keys(given)) {
+      if (!trackNames.includes(key)) {
+        r.report(joinKeyPath(at, key), `'${key}' is not a track of this plan`, `use one of: ${trackNames.join(', ')}`);
+        valid = false;
+        continue;
+      }
+      const weight = readWeight(r, given[key], joinKeyPath(at, key));
+      if (weight === undefined) valid = false;
+      else weights[key] = weight;
+    }
+    if (!valid) {
+      ok = false;
+      return;
+    }
+    const others = trackNames.filter((t) => t !== stableTrack).reduce((sum, t) => sum + weights[t], 0);
+    if (given[stableTrack] === undefined) {
+      if (others > 100) {
+        r.report(at, `sends ${others}% to tracks other than '${stableTrack}'; at most 100% can be sent`, 'lower the weights so they add up to 100 or less');
+        ok = false;
+        return;
+      }
+      weights[stableTrack] = 100 - others;
+    } else if (others + weights[stableTrack] !== 100) {
+      r.report(
+        at,
+        `weights add up to ${others + weights[stableTrack]}%, not 100%`,
+        `make them add up to 100, or leave '${stableTrack}' out so it gets the rest`,
+      );
+      ok = false;
+      return;
+    }
+    result.push(weights);
+  });
+  return ok ? result : undefined;
+}
+
+function readWeight(r: PlainDataReader, value: unknown, keyPath: string): number | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100) {
+    r.report(keyPath, `must be a whole percent from 0 to 100, got ${describe(value)}`, 'e.g. 5 for 5% of requests');
+    return undefined;
+  }
+  return value;
+}
+
+function readPath(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {
+  if (value === undefined) return TRAFFIC_DEFAULTS.path;
+  const path = r.string(value, keyPath, 'e.g. /');
+  if (path !== undefined && (!path.startsWith('/') || /\s/.test(path))) {
+    r.report(keyPath, `must be an absolute URL path without spaces, got ${describe(path)}`, 'e.g. / or /api');
+    return undefined;
+  }
+  return path;
+}
+
+function readHost(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {
+  const host = r.string(value, keyPath, 'e.g. shop.example.com');
+  if (host !== undefined && (host.length > 253 || !HOSTNAME.test(host))) {
+    r.report(keyPath, `must be a lowercase DNS name (a leading '*.' is allowed), got ${describe(host)}`, 'e.g. shop.example.com');
+    return undefined;
+  }
+  return host;
+}
+
+function readIngressNginx(r: PlainDataReader, section: Record<string, unknown>): IngressNginxSettings | undefined {
+  const host = section.host === undefined ? undefined : readHost(r, section.host, 'traffic.host');
+  const path = readPath(r, section.path, 'traffic.path');
+  const ingressClassName =
+    section.ingressClassName === undefined
+      ? TRAFFIC_DEFAULTS.ingressClassName
+      : r.string(section.ingressClassName, 'traffic.ingressClassName', 'e.g. nginx');
+  if (ingressClassName !== undefined && !DNS_SUBDOMAIN.test(ingressClassName)) {
+    r.report('traffic.ingressClassName', `must be a lowercase DNS name, got ${describe(ingressClassName)}`, 'e.g. nginx');
+    return undefined;
+  }
+  const canaryByHeader = r.optionalString(section.canaryByHeader, 'traffic.canaryByHeader', 'e.g. X-Canary');
+  if (canaryByHeader !== undefined && !HTTP_HEADER.test(canaryByHeader)) {
+    r.report('traffic.canaryByHeader', `must be an HTTP header name, got ${describe(canaryByHeader)}`, 'e.g. X-Canary');
+    return undefined;
+  }
+  if ((section.host !== undefined && host === undefined) || !path || !ingressClassName) return undefined;
+  return { ...(host ? { host } : {}), path, ingressClassName, ...(canaryByHeader ? { canaryByHeader } : {}) };
+}
+
+function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): GatewayApiSettings | undefined {
+  if (section.parentRefs === undefined) {
+    r.report('traffic.parentRefs', 'is missing: an HTTPRoute must attach to a Gateway', 'e.g. parentRefs: [{ name: public, namespace: gateway-system }]');
+    return undefined;
+  }
+  const items = r.list(section.parentRefs, 'traffic.parentRefs');
+  if (!items) return undefined;
+  if (items.length === 0 || items.length > 32) {
+    r.report('traffic.parentRefs', `must list 1 to 32 Gateways, got ${items.length}`, 'e.g. parentRefs: [{ name: public }]');
+    return undefined;
+  }
+  const parentRefs: GatewayParentRef[] = [];
+  items.forEach((item, i) => {
+    const at = `traffic.parentRefs[${i}]`;
+    const ref = r.object(item, at, ['name', 'namespace', 'sectionName', 'port']);
+    if (!ref) return;
+    const name = r.string(ref.name, `${at}.name`, 'the Gateway name, e.g. public');
+    if (name !== undefined && (name.length > 253 || !DNS_SUBDOMAIN.test(name))) {
+      r.report(`${at}.name`, `must be a lowercase DNS name, got ${describe(name)}`, 'e.g. public');
+      return;
+    }
+    const namespace = r.optionalString(ref.namespace, `${at}.namespace`);
+    if (namespace !== undefined && objectNameProblem(namespace)) {
+      r.report(`${at}.namespace`, objectNameProblem(namespace) as string, 'e.g. gateway-system');
+      return;
+    }
+    const sectionName = r.optionalString(ref.sectionName, `${at}.sectionName`);
+    if (sectionName !== undefined && !SECTION_NAME.test(sectionName)) {
+      r.report(`${at}.sectionName`, `must be a lowercase listener name, got ${describe(sectionName)}`, 'e.g. https');
+      return;
+    }
+    const port = r.optionalWholeNumber(ref.port, `${at}.port`, 1, 65535);
+    if (name === undefined || (ref.port !== undefined && port === undefined)) return;
+    parentRefs.push({ name, ...(namespace ? { namespace } : {}), ...(sectionName ? { sectionName } : {}), ...(port ? { port } : {}) });
+  });
+  const hostnameItems = section.hostnames === undefined ? [] : r.list(section.hostnames, 'traffic.hostnames');
+  const hostnames: string[] = [];
+  hostnameItems?.forEach((item, i) => {
+    const host = readHost(r, item, `traffic.hostnames[${i}]`);
+    if (host !== undefined) hostnames.push(host);
+  });
+  const path = readPath(r, section.path, 'traffic.path');
+  if (parentRefs.length !== items.length || !hostnameItems || hostnames.length !== hostnameItems.length || !path) return undefined;
+  return { parentRefs, hostnames, path };
+}

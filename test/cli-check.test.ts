@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { assertExit, assertNoStackTrace, editStackFile, runCli } from './support/cli';
+import { copyOfStacks } from './support/example-stacks';
+
+/** A copy of stacks/ with `web-nginx-naive`: the cutover switches while v2 still has 1 pod (7 → 1 endpoints). */
+function stacksWithNaiveCutover(): string {
+  const dir = copyOfStacks();
+  editStackFile(
+    dir,
+    'web-nginx',
+    (config) => {
+      const plan = config['stepwise:plan'];
+      plan.stages = plan.stages.filter((s: any) => s.name !== 'v2-scaled');
+      plan.stages.find((s: any) => s.name === 'cutover').workloads['nginx-v2'].replicas = 1;
+    },
+    'web-nginx-naive',
+  );
+  return dir;
+}
+
+describe('stepwise check on the example stacks', () => {
+  const stacks = copyOfStacks();
+
+  test('fop-gate passes with no findings', async () => {
+    const result = await runCli(['check', 'fop-gate', '--stacks', stacks]);
+    assertExit(result, 0);
+    assert.equal(result.stdout, 'check fop-gate: 0 errors, 0 warnings (no problems found)\n');
+  });
+
+  test('web-nginx passes with a warning per security override, each with its reason', async () => {
+    const result = await runCli(['check', 'web-nginx', '--stacks', stacks]);
+    assertExit(result, 0);
+    assert.match(result.stdout, /^warnings \(6\):$/m);
+    assert.doesNotMatch(result.stdout, /^errors/m);
+    assert.match(
+      result.stdout,
+      /^ {2}plan: Deployment\/nginx-dm \[pod-security-override\]\n {4}runs as root; .*reason: the official nginx image starts as root/m,
+    );
+    assert.match(result.stdout, /check web-nginx: 0 errors, 6 warnings \(no errors; review the warnings\)\n$/);
+  });
+
+  test('trade-aone passes with a hostPath warning per batch', async () => {
+    const result = await runCli(['check', 'trade-aone', '--stacks', stacks]);
+    assertExit(result, 0);
+    assert.equal(result.stdout.match(/\[pod-security-override\]\n {4}mounts hostPath volumes/g)?.length, 5);
+  });
+
+  test('--json prints the counts and the findings', async () => {
+    const result = await runCli(['check', 'trade-aone', '--json', '--stacks', stacks]);
+    assertExit(result, 0);
+    const data = JSON.parse(result.stdout);
+    assert.equal(data.stack, 'trade-aone');
+    assert.equal(data.errors, 0);
+    assert.equal(data.warnings, 5);
+    assert.deepEqual(Object.keys(data.findings[0]).sort(), ['fix', 'object', 'problem', 'rule', 'severity']);
+  });
+});
+
+describe('stepwise check on unsafe plans', () => {
+  const stacks = stacksWithNaiveCutover();
+
+  test('the naive cutover is an error naming the transition, the Service and "scale v2 first"; exit 1', async () => {
+    const result = await runCli(['check', 'web-nginx-naive', '--stacks', stacks]);
+    assertExit(result, 1);
+    assert.match(
+      result.stdout,
+      /^errors \(1\):\n {2}stage v2-canary → cutover: Service\/nginx-svc \[cutover-below-floor\]\n {4}switching the selector from name=nginx to name=nginx,version=v2 drops it from 7 to 1 ready endpoint .*\n {4}fix: scale v2 first: scale nginx-v2 to at least 6 replicas/m,
+    );
+    assert.match(result.stdout, /check web-nginx-naive: 1 error, 6 warnings \(fix the errors before promoting\)\n$/);
+    assert.equal(result.stderr, '');
+  });
+
+  test('--json gives the same finding as data', async () => {
+    const result = await runCli(['check', 'web-nginx-naive', '--json', '--stacks', stacks]);
+    assertExit(result, 1);
+    const data = JSON.parse(result.stdout);
+    assert.equal(data.errors, 1);
+    assert.deepEqual(
+      [data.findings[0].rule, data.findings[0].stage, data.findings[0].object],
+      ['cutover-below-floor', 'v2-canary → cutover', 'Service/nginx-svc'],
+    );
+  });
+
+  test('--capacity-floor above the first stage endpoints makes fop-gate fail', async () => {
+    const result = await runCli(['check', 'fop-gate', '--capacity-floor', '11', '--stacks', stacks]);
+    assertExit(result, 1);
+    assert.match(
+      result.stdout,
+      /stage baseline: Service\/fop-gate \[stage-below-floor\]\n {4}has 10 ready endpoints in the first stage, below the capacity floor of 11/,
+    );
+  });
+
+  test('--capacity-floor as a percent of the first stage endpoints', async () => {
+    const result = await runCli(['check', 'web-nginx-naive', '--capacity-floor', '10%', '--stacks', stacks]);
+    assertExit(result, 0); // 10% of 6 endpoints, rounded up: 1, and the naive cutover keeps 1
+  });
+
+  test("the plan's checks.capacityFloor is used", async () => {
+    const dir = copyOfStacks();
+    editStackFile(dir, 'fop-gate', (config) => (config['stepwise:plan'].checks = { capacityFloor: '100%' }));
+    assertExit(await runCli(['check', 'fop-gate', '--stacks', dir]), 0);
+    editStackFile(dir, 'fop-gate', (config) => (config['stepwise:plan'].checks = { capacityFloor: 12 }));
+    assertExit(await runCli(['check', 'fop-gate', '--stacks', dir]), 1);
+  });
+
+  test('a Service left without endpoints is an error', async () => {
+    const dir = copyOfStacks();
+    editStackFile(dir, 'web-nginx', (config) => (config['stepwise:plan'].stages[3].services['nginx-svc'].selector.version = 'v3'));
+    const result = await runCli(['check', 'web-nginx', '--stacks', dir]);
+    assertExit(result, 1);
+    assert.match(result.stdout, /stage cutover: Service\/nginx-svc \[service-without-endpoints\]/);
+  });
+});
+
+describe('stepwise check with bad input', () => {
+  const stacks = copyOfStacks();
+
+  for (const value of ['abc', '101%', '-1', '1.5']) {
+    test(`--capacity-floor ${value} exits 2`, async () => {
+      const result = await runCli(['check', 'fop-gate', `--capacity-floor=${value}`, '--stacks', stacks]);
+      assertExit(result, 2);
+      assert.match(result.stderr, /--capacity-floor '.*' must be a whole number \(e\.g\. 6\) or a percent/);
+      assertNoStackTrace(result.stderr);
+    });
+  }
+
+  test('an unknown stack exits 2', async () => {
+    const result = await runCli(['check', 'nope', '--stacks', stacks]);
+    assertExit(result, 2);
+    assert.match(result.stderr, /unknown stack 'nope'/);
+    assertNoStackTrace(result.stderr);
+  });
+
+  test('a missing stack name exits 2', async () => {
+    const result = await runCli(['check']);
+    assertExit(result, 2);
+    assert.match(result.stderr, /missing the stack name/);
+  });
+
+  test('an unknown flag exits 2 and suggests the closest one', async () => {
+    const result = await runCli(['check', 'fop-gate', '--capacity-flor', '3', '--stacks', stacks]);
+    assertExit(result, 2);
+    assert.match(result.stderr, /did you mean --capacity-floor\?/);
+    assertNoStackTrace(result.stderr);
+  });
+
+  test('an invalid stack file exits 1 naming the file, the key path and the fix', async () => {
+    const dir = copyOfStacks();
+    editStackFile(dir, 'fop-gate', (config) => (config['stepwise:plan'].stages[0].workloads['fop-gate'].replicas = 'nine'));
+    const result = await runCli(['check', 'fop-gate', '--stacks', dir]);
+    assertExit(result, 1);
+    assert.match(result.stderr, /Pulumi\.fop-gate\.yaml: config\.stepwise:plan\.stages\[0\]\.workloads\.fop-gate\.replicas: .* \(fix: /);
+    assertNoStackTrace(result.stderr);
+  });
+
+  test('--help prints the rules and exit codes', async () => {
+    const result = await runCli(['check', '--help']);
+    assertExit(result, 0);
+    assert.match(result.stdout, /cutover-below-floor/);
+    assert.match(result.stdout, /exit codes: 0 no errors/);
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * `stepwise promote` as a user runs it: a real process editing a copy of the example stacks.
+ * (Its metric gate runs against a real Prometheus in cli-gate.test.ts; rollback has its own file.)
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { assertExit, assertNoStackTrace, runCli, type CliResult } from './support/cli';
+import { copyOfStacks } from './support/example-stacks';
+
+interface Project {
+  readonly dir: string;
+  file(stack: string): string;
+  read(stack: string): string;
+  run(...args: string[]): Promise<CliResult>;
+}
+
+/** A temporary project with a copy of stacks/, and `stepwise` run in it. */
+function project(): Project {
+  const dir = path.dirname(copyOfStacks());
+  const file = (stack: string) => path.join(dir, 'stacks', `Pulumi.${stack}.yaml`);
+  return {
+    dir,
+    file,
+    read: (stack) => fs.readFileSync(file(stack), 'utf8'),
+    async run(...args) {
+      const result = await runCli(args, { cwd: dir });
+      assertNoStackTrace(result.stderr);
+      return result;
+    },
+  };
+}
+
+/** The text with its `stepwise:stage` line replaced by `stage` and a `stepwise:fromStage` line after it (the edit promote makes). */
+function withStage(text: string, stage: string, fromStage: string): string {
+  const start = text.search(/^ *stepwise:stage: /m);
+  const end = text.indexOf('\n', start) + 1;
+  const indent = /^ */.exec(text.slice(start))![0];
+  return `${text.slice(0, start)}${indent}stepwise:stage: ${stage}\n${indent}stepwise:fromStage: ${fromStage}\n${text.slice(end)}`;
+}
+
+describe('stepwise promote', () => {
+  test('moves the stack to the next stage, changing only the stage lines of the file', async () => {
+    const p = project();
+    const before = p.read('fop-gate');
+    const result = await p.run('promote', 'fop-gate');
+    assertExit(result, 0);
+    assert.equal(p.read('fop-gate'), withStage(before, 'canary', 'baseline'));
+    assert.match(result.stdout, /^fop-gate: baseline → canary\n/);
+    assert.match(result.stdout, /fop-gate-canary: image .*:1\.4\.0 → .*:1\.5\.0/);
+    assert.match(
+      result.stdout,
+      /Updated stacks\/Pulumi\.fop-gate\.yaml: stepwise:stage baseline → canary \(stepwise:fromStage: baseline\)/,
+    );
+    assert.match(result.stdout, /Apply it: pulumi up --stack fop-gate\n/);
+    assert.match(result.stdout, /for GitOps \(Argo CD \/ Flux\): commit and push stacks\/Pulumi\.fop-gate\.yaml/);
+    assert.deepEqual(
+      fs.readdirSync(path.join(p.dir, 'stacks')).filter((f) => f.startsWith('.')),
+      [],
+    );
+  });
+
+  test('promoting again replaces both values in place', async () => {
+    const p = project();
+    const before = p.read('web-nginx');
+    assertExit(await p.run('promote', 'web-nginx'), 0);
+    assertExit(await p.run('promote', 'web-nginx'), 0);
+    assert.equal(p.read('web-nginx'), withStage(before, 'v2-scaled', 'v2-canary'));
+  });
+
+  test('--dry-run prints the change and writes nothing', async () => {
+    const p = project();
+    const before = p.read('trade-aone');
+    const result = await p.run('promote', 'trade-aone', '--dry-run');
+    assertExit(result, 0);
+    assert.match(result.stdout, /trade-aone-1: image .*:2024\.05\.1 → .*:2024\.06\.0/);
+    assert.match(
+      result.stdout,
+      /Dry run: stacks\/Pulumi\.trade-aone\.yaml was not changed; without --dry-run it would get stepwise:stage baseline → gray/,
+    );
+    assert.equal(p.read('trade-aone'), before);
+  });
+
+  test('goes one stage at a time; --to jumps ahead and says which stages it skips', async () => {
+    const p = project();
+    const before = p.read('trade-aone');
+    const result = await p.run('promote', 'trade-aone', '--to', 'batch-3');
+    assertExit(result, 0);
+    assert.match(result.stderr, /--to batch-3 jumps over gray, batch-2/);
+    assert.equal(p.read('trade-aone'), withStage(before, 'batch-3', 'baseline'));
+  });
+
+  test('--to an earlier stage is refused as a usage error pointing at rollback', async () => {
+    const p = project();
+    assertExit(await p.run('promote', 'fop-gate', '--to', 'canary'), 0);
+    const before = p.read('fop-gate');
+    const result = await p.run('promote', 'fop-gate', '--to', 'baseline');
+    assertExit(result, 2);
+    assert.match(
+      result.stderr,
+      /--to baseline is before the current stage canary: promote only moves forward; use `stepwise rollback fop-gate --to baseline`/,
+    );
+    assert.equal(p.read('fop-gate'), before);
+  });
+
+  test('at the last stage it says so, exits 1 and writes nothing', async () => {
+    const p = project();
+    assertExit(await p.run('promote', 'fop-gate', '--to', 'stable'), 0);
+    const before = p.read('fop-gate');
+    const result = await p.run('promote', 'fop-gate');
+    assertExit(result, 1);
+    assert.match(result.stderr, /fop-gate is already at its last stage \(stable\): there is nothing to promote to/);
+    assert.equal(p.read('fop-gate'), before);
+  });
+
+  test('refuses when the next stage would drop below the capacity floor, printing the check error', async () => {
+    const p = project();
+    // canary-widened scales stable to 4 instead of 7: 4 + 3 ready pods, below the floor of 10.
+    const unsafe = p.read('fop-gate').replace('fop-gate: { replicas: 7,', 'fop-gate: { replicas: 4,');
+    fs.writeFileSync(p.file('fop-gate'), withStage(unsafe, 'canary', 'baseline'));
+    const before = p.read('fop-gate');
+    const result = await p.run('promote', 'fop-gate');
+    assertExit(result, 1);
+    assert.match(result.stderr, /^error capacity-below-floor Service\/fop-gate \(canary → canary-widened\): /m);
+    assert.match(result.stderr, /refusing to promote fop-gate: `stepwise check` found 1 error/);
+    assert.equal(p.read('fop-gate'), before);
+    assert.equal(result.stdout, '');
+  });
+
+  test('refuses on a check error elsewhere in the plan too', async () => {
+    const p = project();
+    // The error is in the last transition; promoting from baseline is still refused.
+    const unsafe = p
+      .read('fop-gate')
+      .replace(
+        'fop-gate: { replicas: 9, image: registry.example.com/dora/fop-gate:1.5.0 }',
+        'fop-gate: { replicas: 2, image: registry.example.com/dora/fop-gate:1.5.0 }',
+      );
+    fs.writeFileSync(p.file('fop-gate'), unsafe);
+    const result = await p.run('promote', 'fop-gate');
+    assertExit(result, 1);
+    assert.match(result.stderr, /error capacity-below-floor Service\/fop-gate \(canary-widened → stable\)/);
+    assert.equal(p.read('fop-gate'), unsafe);
+  });
+
+  test('an unknown stack, stage or flag is a usage error (exit 2)', async () => {
+    const p = project();
+    const cases: [string[], RegExp][] = [
+      [['promote', 'nope'], /unknown stack 'nope'/],
+      [['promote', 'fop-gate', '--to', 'canery'], /--to canery: unknown stage 'canery'/],
+      [['promote', 'fop-gate', '--dryrun'], /Unknown option '--dryrun'/],
+      [['promote', 'fop-gate', 'web-nginx'], /unexpected argument 'web-nginx'/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await p.run(...args);
+      assertExit(result, 2);
+      assert.match(result.stderr, message);
+    }
+  });
+
+  test('an invalid stack file is reported with its key path, exit 1, and is not touched', async () => {
+    const p = project();
+    const broken = p.read('fop-gate').replace('replicas: 9,', 'replicas: -1,');
+    fs.writeFileSync(p.file('fop-gate'), broken);
+    const result = await p.run('promote', 'fop-gate');
+    assertExit(result, 1);
+    assert.match(result.stderr, /stacks\/Pulumi\.fop-gate\.yaml: config\.stepwise:plan\.stages\[0\]\.workloads\.fop-gate\.replicas/);
+    assert.equal(p.read('fop-gate'), broken);
+  });
+
+  test('--help describes the command and its exit codes', async () => {
+    const result = await project().run('promote', '--help');
+    assertExit(result, 0);
+    assert.match(result.stdout, /^usage: stepwise promote <stack>/);
+    assert.match(result.stdout, /--skip-gate/);
+  });
+});

@@ -1,0 +1,88 @@
+/** `stepwise rollback` as a user runs it: a real process editing a copy of the example stacks. */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { assertExit, assertNoStackTrace, runCli, type CliResult } from './support/cli';
+import { copyOfStacks } from './support/example-stacks';
+
+interface Project {
+  readonly dir: string;
+  file(stack: string): string;
+  read(stack: string): string;
+  run(...args: string[]): Promise<CliResult>;
+}
+
+/** A temporary project with a copy of stacks/, and `stepwise` run in it. */
+function project(): Project {
+  const dir = path.dirname(copyOfStacks());
+  const file = (stack: string) => path.join(dir, 'stacks', `Pulumi.${stack}.yaml`);
+  return {
+    dir,
+    file,
+    read: (stack) => fs.readFileSync(file(stack), 'utf8'),
+    async run(...args) {
+      const result = await runCli(args, { cwd: dir });
+      assertNoStackTrace(result.stderr);
+      return result;
+    },
+  };
+}
+
+describe('stepwise rollback', () => {
+  test('moves the stack back one stage, changing only the stage lines', async () => {
+    const p = project();
+    assertExit(await p.run('promote', 'web-nginx', '--to', 'cutover'), 0);
+    const before = p.read('web-nginx');
+    const result = await p.run('rollback', 'web-nginx');
+    assertExit(result, 0);
+    assert.equal(
+      p.read('web-nginx'),
+      before
+        .replace('stepwise:stage: cutover', 'stepwise:stage: v2-scaled')
+        .replace('stepwise:fromStage: v1-only', 'stepwise:fromStage: cutover'),
+    );
+    assert.match(result.stdout, /nginx-svc: selector \{name: nginx, version: v2\} → \{name: nginx\}/);
+    assert.match(result.stdout, /Apply it: pulumi up --stack web-nginx/);
+  });
+
+  test('--to jumps back several stages', async () => {
+    const p = project();
+    assertExit(await p.run('promote', 'fop-gate', '--to', 'stable'), 0);
+    const result = await p.run('rollback', 'fop-gate', '--to', 'baseline');
+    assertExit(result, 0);
+    assert.match(result.stderr, /--to baseline jumps over canary-widened, canary/);
+    assert.match(p.read('fop-gate'), /stepwise:stage: baseline\n {2}stepwise:fromStage: stable\n/);
+  });
+
+  test('at the first stage it says so, exits 1 and writes nothing', async () => {
+    const p = project();
+    const before = p.read('fop-gate');
+    const result = await p.run('rollback', 'fop-gate');
+    assertExit(result, 1);
+    assert.match(result.stderr, /fop-gate is already at its first stage \(baseline\): there is nothing to roll back to/);
+    assert.equal(p.read('fop-gate'), before);
+  });
+
+  test('--to a later stage is a usage error pointing at promote', async () => {
+    const result = await project().run('rollback', 'fop-gate', '--to', 'stable');
+    assertExit(result, 2);
+    assert.match(result.stderr, /rollback only moves back; use `stepwise promote fop-gate --to stable`/);
+  });
+
+  test('--dry-run writes nothing', async () => {
+    const p = project();
+    assertExit(await p.run('promote', 'fop-gate'), 0);
+    const before = p.read('fop-gate');
+    const result = await p.run('rollback', 'fop-gate', '--dry-run');
+    assertExit(result, 0);
+    assert.match(result.stdout, /Dry run: .* stepwise:stage canary → baseline/);
+    assert.equal(p.read('fop-gate'), before);
+  });
+
+  test('has no --skip-gate: rollback never runs the gate', async () => {
+    const result = await project().run('rollback', 'fop-gate', '--skip-gate');
+    assertExit(result, 2);
+    assert.match(result.stderr, /Unknown option '--skip-gate'/);
+  });
+});

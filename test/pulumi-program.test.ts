@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import * as pulumi from '@pulumi/pulumi';
+import { parse } from 'yaml';
+import { renderStackStage } from '../lib/synth/render-stack';
+import { ROOT, exampleConfig } from './support/example-stacks';
+import { exampleStackAt, recordRegistrations, valueOf } from './support/pulumi-mocks';
+
+/** Pulumi.yaml, as the Pulumi CLI reads it. */
+const project = parse(fs.readFileSync(path.join(ROOT, 'Pulumi.yaml'), 'utf8')) as {
+  name: string;
+  main: string;
+  stackConfigDir: string;
+  runtime: { name: string; options: { typescript: boolean; nodeargs: string } };
+};
+
+/**
+ * A stack file's `config:` block as the Pulumi CLI hands it to the program (the PULUMI_CONFIG
+ * map): every value a string, structured values as JSON.
+ */
+function pulumiConfig(config: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}
+
+/** Resolves once `done()` holds, checking after each turn of the event loop (for at most 5 s). */
+async function until(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Runs the program the way the Pulumi Node.js language host does — `node <nodeargs>` from
+ * Pulumi.yaml, config in PULUMI_CONFIG, then `require(main)` — against mocks instead of an engine,
+ * in a fresh process (a module is evaluated once per process). Reports whether loading the program
+ * threw, and the error as Pulumi would see it.
+ */
+function runProgram(stack: string, config: Record<string, unknown>, expectedRegistrations = 0) {
+  const script = `
+    const pulumi = require('@pulumi/pulumi');
+    const { recordRegistrations } = require('./test/support/pulumi-mocks.ts');
+    recordRegistrations(${JSON.stringify(stack)}).then((registrations) => {
+      let outcome;
+      try {
+        require(${JSON.stringify(`./${project.main}`)});
+        outcome = { threw: false };
+      } catch (error) {
+        outcome = { threw: true, runError: pulumi.RunError.isInstance(error), message: error.message };
+      }
+      // Registrations complete asynchronously: wait for the expected number (at most 5 s).
+      const deadline = Date.now() + 5000;
+      const report = () =>
+        registrations.length < ${expectedRegistrations} && Date.now() < deadline
+          ? setTimeout(report, 10)
+          : process.stdout.write(JSON.stringify({ ...outcome, registered: registrations.length }));
+      setImmediate(report);
+    });`;
+  const result = spawnSync(process.execPath, [...project.runtime.options.nodeargs.split(/\s+/), '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, PULUMI_CONFIG: JSON.stringify(pulumiConfig(config)) },
+  });
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout) as { threw: boolean; runError?: boolean; message?: string; registered: number };
+}
+
+describe('the Pulumi program (lib/pulumi/index.ts)', () => {
+  test('Pulumi.yaml runs lib/pulumi/index.ts with Node through tsx and reads stack files from stacks/', () => {
+    assert.equal(project.name, 'stepwise', 'the project name is the namespace of every stepwise:* key');
+    assert.equal(project.runtime.name, 'nodejs');
+    assert.equal(project.runtime.options.typescript, false, "Pulumi's own ts-node must not compile the program too");
+    assert.equal(project.runtime.options.nodeargs, '--require tsx/cjs');
+    assert.equal(project.main, 'lib/pulumi/index.ts');
+    assert.ok(fs.existsSync(path.join(ROOT, project.main)));
+    assert.equal(project.stackConfigDir, 'stacks');
+    assert.ok(fs.existsSync(path.join(ROOT, project.stackConfigDir, 'Pulumi.fop-gate.yaml')));
+  });
+
+  test('with stepwise:stage set to canary, the program registers the canary stage of fop-gate and exports its outputs', async () => {
+    // Mocks first, then the program: imported earlier, it would have registered nothing.
+    const registrations = await recordRegistrations('fop-gate');
+    const config = exampleConfig('fop-gate');
+    config['stepwise:stage'] = 'canary';
+    pulumi.runtime.setAllConfig(pulumiConfig(config));
+    const program = await import('../lib/pulumi/index.js');
+
+    const rendered = renderStackStage(exampleStackAt('fop-gate', 'canary')).files.map((f) => f.object);
+    await until(() => registrations.length === rendered.length + 1);
+    assert.equal(registrations.length, rendered.length + 1, 'the component and one resource per rendered object');
+    assert.deepEqual(registrations.map((r) => r.type).sort(), [
+      'kubernetes:apps/v1:Deployment',
+      'kubernetes:apps/v1:Deployment',
+      'kubernetes:core/v1:Service',
+      'kubernetes:policy/v1:PodDisruptionBudget',
+      'kubernetes:policy/v1:PodDisruptionBudget',
+      'stepwise:index:CanaryService',
+    ]);
+    const canary = registrations.find(
+      (r) => r.type === 'kubernetes:apps/v1:Deployment' && (r.inputs.metadata as { name: string }).name === 'fop-gate-canary',
+    );
+    assert.equal((canary?.inputs.spec as any).template.spec.containers[0].image, 'registry.example.com/dora/fop-gate:1.5.0');
+
+    assert.equal(await valueOf(program.stage), 'canary');
+    assert.equal(await valueOf(program.fromStage), 'baseline');
+    assert.deepEqual((await valueOf(program.workloads))['fop-gate-canary'], {
+      replicas: 1,
+      image: 'registry.example.com/dora/fop-gate:1.5.0',
+      trafficShare: 0.1,
+    });
+    assert.deepEqual((await valueOf(program.services))['fop-gate'].selector, { app: 'fop-gate' });
+  });
+
+  test('the same program, run as the language host runs it, registers the stage without error', () => {
+    const objects = renderStackStage(exampleStackAt('web-nginx', 'v1-only')).files.length;
+    const outcome = runProgram('web-nginx', exampleConfig('web-nginx'), objects + 1);
+    assert.equal(outcome.threw, false, outcome.message);
+    assert.equal(outcome.registered, objects + 1, 'the component and one resource per rendered object');
+  });
+
+  test('an unknown stage fails the run with a RunError naming the file, the key and the stages there are, and registers nothing', () => {
+    const config = exampleConfig('fop-gate');
+    config['stepwise:stage'] = 'canary-wide';
+    const outcome = runProgram('fop-gate', config);
+    assert.equal(outcome.threw, true);
+    assert.equal(outcome.runError, true, 'Pulumi prints a RunError without its stack trace');
+    assert.match(
+      outcome.message ?? '',
+      /^stacks\/Pulumi\.fop-gate\.yaml: config\.stepwise:stage: unknown stage 'canary-wide' \(fix: use one of: baseline, canary, canary-widened, stable\)$/m,
+    );
+    assert.doesNotMatch(outcome.message ?? '', /^\s+at /m);
+    assert.equal(outcome.registered, 0);
+  });
+
+  test('negative replicas fail the run with a RunError naming the file, the key path and the fix', () => {
+    const config = exampleConfig('fop-gate');
+    (config['stepwise:plan'] as any).stages[2].workloads['fop-gate-canary'].replicas = -3;
+    const outcome = runProgram('fop-gate', config);
+    assert.equal(outcome.runError, true);
+    assert.match(
+      outcome.message ?? '',
+      /^stacks\/Pulumi\.fop-gate\.yaml: config\.stepwise:plan\.stages\[2\]\.workloads\.fop-gate-canary\.replicas: must be a whole number >= 0, got -3 \(fix: .+\)$/m,
+    );
+    assert.doesNotMatch(outcome.message ?? '', /^\s+at /m);
+    assert.equal(outcome.registered, 0);
+  });
+
+  test('a missing image fails the run with a RunError naming the file, the key path and the fix', () => {
+    const config = exampleConfig('trade-aone');
+    delete (config['stepwise:plan'] as any).stages[1].workloads['trade-aone-1'].image;
+    const outcome = runProgram('trade-aone', config);
+    assert.equal(outcome.runError, true);
+    assert.match(
+      outcome.message ?? '',
+      /^stacks\/Pulumi\.trade-aone\.yaml: config\.stepwise:plan\.stages\[1\]\.workloads\.trade-aone-1\.image: must be a non-empty string, got nothing \(fix: .+\)$/m,
+    );
+    assert.doesNotMatch(outcome.message ?? '', /^\s+at /m);
+    assert.equal(outcome.registered, 0);
+  });
+
+  test('a misspelt stepwise key fails the run and suggests the key that exists', () => {
+    const config = exampleConfig('fop-gate');
+    config['stepwise:fromstage'] = 'baseline';
+    const outcome = runProgram('fop-gate', config);
+    assert.equal(outcome.runError, true);
+    assert.match(
+      outcome.message ?? '',
+      /config\.stepwise:fromstage: is not a stepwise config key \(fix: did you mean 'stepwise:fromStage'\?\)/,
+    );
+  });
+});

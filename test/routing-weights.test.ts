@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parsePlan, stageState, trafficByWorkload } from '../lib/model';
+import { routedTraffic, routingFindings, stageRouting, weightWithoutReadyPods } from '../lib/routing';
+import { examplePlanData, exampleStack } from './support/example-stacks';
+
+const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≠ ${expected}`);
+
+describe('routed traffic', () => {
+  test('with a weighted router each workload gets its track weight, whatever its pod count', () => {
+    const plan = exampleStack('ledger-linkerd').plan;
+    // Stage canary: 5 stable pods and 1 canary pod; by replicas the canary would get 1/6.
+    const shares = routedTraffic(plan, 1);
+    close(shares['ledger-canary'], 0.01);
+    close(shares.ledger, 0.99);
+  });
+
+  test('a track weight is spread over the track workloads by their pods', () => {
+    const data = examplePlanData('checkout-gateway');
+    data.workloads['checkout-canary-b'] = { labels: { app: 'checkout', track: 'canary', shard: 'b' } };
+    data.workloads['checkout-canary'].labels = { app: 'checkout', track: 'canary', shard: 'a' };
+    data.stages[2].workloads['checkout-canary-b'] = { replicas: 6, image: 'registry.example.com/shop/checkout:3.3.0' };
+    const shares = routedTraffic(parsePlan(data), 2); // canary-25: canary has 2 pods, canary-b 6
+    close(shares['checkout-canary'], 0.25 * (2 / 8));
+    close(shares['checkout-canary-b'], 0.25 * (6 / 8));
+    close(shares.checkout, 0.75);
+  });
+
+  test('with replicas it is the share of ready endpoints, as before', () => {
+    const plan = exampleStack('fop-gate').plan;
+    plan.stages.forEach((_, i) => assert.deepEqual(routedTraffic(plan, i), trafficByWorkload(stageState(plan, i))));
+    close(routedTraffic(plan, 2)['fop-gate-canary'], 0.3);
+  });
+
+  test('every stage of every routed example sends all its requests to pods that exist', () => {
+    for (const name of ['checkout-gateway', 'search-nginx', 'ledger-linkerd']) {
+      const plan = exampleStack(name).plan;
+      plan.stages.forEach((stage, i) => {
+        const split = stageRouting(plan, i);
+        assert.equal(split.unserved, 0, `${name} ${stage.name}`);
+        close(
+          Object.values(split.byWorkload).reduce((a, b) => a + b, 0),
+          1,
+        );
+      });
+    }
+  });
+});
+
+describe('routing findings', () => {
+  test('the routed examples have none', () => {
+    for (const name of ['checkout-gateway', 'search-nginx', 'ledger-linkerd', 'fop-gate', 'web-nginx', 'trade-aone']) {
+      assert.deepEqual(routingFindings(exampleStack(name).plan), [], name);
+    }
+  });
+
+  test('a weight sent to a track with no pods in the stage is an error naming the router object', () => {
+    const data = examplePlanData('checkout-gateway');
+    delete data.stages[1].workloads['checkout-canary']; // stage canary still sends 5%
+    const plan = parsePlan(data);
+    const findings = routingFindings(plan);
+    assert.equal(findings.length, 1);
+    assert.deepEqual(
+      { ...findings[0], problem: undefined, fix: undefined },
+      { severity: 'error', rule: 'weight-without-ready-pods', stage: 'canary', object: 'HTTPRoute/checkout', problem: undefined, fix: undefined },
+    );
+    assert.match(findings[0].problem, /sends 5% of requests to track 'canary' \(Service checkout-canary\), which has no pods/);
+    close(stageRouting(plan, 1).unserved, 0.05);
+  });
+
+  test('with ingress-nginx the finding names the canary Ingress', () => {
+    const data = examplePlanData('search-nginx');
+    data.stages[2].workloads['search-canary'].replicas = 0;
+    const findings = routingFindings(parsePlan(data));
+    assert.deepEqual(
+      findings.map((f) => [f.stage, f.object]),
+      [['canary-20', 'Ingress/search-canary']],
+    );
+  });
+
+  test('as a stage rule it reads only the stage it is given', () => {
+    const plan = exampleStack('checkout-gateway').plan;
+    const empty = { ...plan.stages[1], workloads: {} };
+    const findings = weightWithoutReadyPods(plan, { stage: empty });
+    assert.deepEqual(
+      findings.map((f) => f.problem.match(/sends (\d+)% of requests to track '(\w+)'/)?.slice(1)),
+      [
+        ['95', 'stable'],
+        ['5', 'canary'],
+      ],
+    );
+  });
+});

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { parse } from 'yaml';
+import { StepwiseError } from '../lib/model/errors';
+import { stackFromText } from '../lib/stacks';
+import { setStageInText, writeStackFileAtomically } from '../lib/stacks/stage-edit';
+import { EXAMPLE_STACKS, STACKS_DIR, tempDir } from './support/example-stacks';
+
+const read = (name: string) => fs.readFileSync(path.join(STACKS_DIR, `Pulumi.${name}.yaml`), 'utf8');
+
+describe('editing stepwise:stage in a stack file', () => {
+  for (const name of EXAMPLE_STACKS) {
+    test(`moving ${name} to its second stage changes only the stage lines and keeps every comment`, () => {
+      const before = read(name);
+      const stack = stackFromText(name, 'f', before);
+      const second = stack.plan.stages[1].name;
+      const after = setStageInText(before, { stage: second, fromStage: stack.stage }, 'f');
+      // Byte for byte: everything before the stage line and everything after it is unchanged; the
+      // stage line is replaced and the fromStage line follows it.
+      const lineStart = before.search(/^ *stepwise:stage: /m);
+      const lineEnd = before.indexOf('\n', lineStart) + 1;
+      const indent = /^ */.exec(before.slice(lineStart))![0];
+      const newLines = `${indent}stepwise:stage: ${second}\n${indent}stepwise:fromStage: ${stack.stage}\n`;
+      assert.equal(after, before.slice(0, lineStart) + newLines + before.slice(lineEnd));
+      for (const comment of before.split('\n').filter((line) => line.trim().startsWith('#'))) assert.ok(after.includes(comment));
+      const moved = stackFromText(name, 'f', after);
+      assert.equal(moved.stage, second);
+      assert.equal(moved.fromStage, stack.stage);
+    });
+  }
+
+  test('a second move replaces both values in place and adds no line', () => {
+    const once = setStageInText(read('fop-gate'), { stage: 'canary', fromStage: 'baseline' }, 'f');
+    const twice = setStageInText(once, { stage: 'canary-widened', fromStage: 'canary' }, 'f');
+    assert.equal(twice.split('\n').length, once.split('\n').length);
+    assert.equal(
+      twice,
+      once
+        .replace('stepwise:stage: canary\n', 'stepwise:stage: canary-widened\n')
+        .replace('stepwise:fromStage: baseline', 'stepwise:fromStage: canary'),
+    );
+  });
+
+  test('quoted values keep their quotes, and a trailing comment stays on its line', () => {
+    const text = `config:\n  stepwise:stage: "a" # where we are\n  stepwise:fromStage: 'z'\n  stepwise:plan: {}\n`;
+    const edited = setStageInText(text, { stage: "b's", fromStage: 'a' }, 'f');
+    assert.equal(edited, `config:\n  stepwise:stage: "b's" # where we are\n  stepwise:fromStage: 'a'\n  stepwise:plan: {}\n`);
+  });
+
+  test('a stage name YAML would read as another type is written quoted', () => {
+    const edited = setStageInText('config:\n  stepwise:stage: a\n', { stage: 'true', fromStage: '1.0' }, 'f');
+    assert.deepEqual(parse(edited), { config: { 'stepwise:stage': 'true', 'stepwise:fromStage': '1.0' } });
+  });
+
+  test('a file without a final newline gets the fromStage line after a newline', () => {
+    assert.equal(
+      setStageInText('config:\n  stepwise:stage: a', { stage: 'b', fromStage: 'a' }, 'f'),
+      'config:\n  stepwise:stage: b\n  stepwise:fromStage: a',
+    );
+  });
+
+  test('a config written as a flow mapping is refused with the file and key path', () => {
+    assert.throws(
+      () => setStageInText('config: { stepwise:stage: a }\n', { stage: 'b', fromStage: 'a' }, 'stacks/Pulumi.x.yaml'),
+      (error: unknown) => error instanceof StepwiseError && error.file === 'stacks/Pulumi.x.yaml' && error.keyPath === 'config',
+    );
+  });
+
+  test('a file without stepwise:stage is refused', () => {
+    assert.throws(() => setStageInText('config:\n  other: 1\n', { stage: 'b', fromStage: 'a' }, 'f'), /stepwise:stage: is missing/);
+  });
+
+  test('the atomic write replaces the content, keeps the permission bits and leaves no temporary file', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'Pulumi.x.yaml');
+    fs.writeFileSync(file, 'old\n', { mode: 0o640 });
+    fs.chmodSync(file, 0o640);
+    writeStackFileAtomically(file, 'new\n');
+    assert.equal(fs.readFileSync(file, 'utf8'), 'new\n');
+    assert.equal(fs.statSync(file).mode & 0o777, 0o640);
+    assert.deepEqual(fs.readdirSync(dir), ['Pulumi.x.yaml']);
+  });
+
+  test('a failed write is a StepwiseError and leaves the old file and no temporary file', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'Pulumi.x.yaml');
+    fs.writeFileSync(file, 'old\n');
+    fs.mkdirSync(path.join(dir, `.Pulumi.x.yaml.${process.pid}.tmp`)); // the temp path is taken by a directory
+    assert.throws(() => writeStackFileAtomically(file, 'new\n'), StepwiseError);
+    assert.equal(fs.readFileSync(file, 'utf8'), 'old\n');
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Runs the built `stepwise` command (dist-js/bin/stepwise.js) as a user does: a real process with
+ * real files, capturing its exit code, stdout and stderr. Shared by every CLI suite (plan, check,
+ * render, diff, promote, rollback, gate): keep it generic, with nothing command-specific in it.
+ *
+ * `npm test` builds first (`pretest` runs `npm run build`); when running one suite with
+ * `npx tsx --test`, run `npm run build` yourself after changing lib/ or bin/.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { parseStackYaml, stackFilePath } from '../../lib/stacks';
+import { ROOT } from './example-stacks';
+
+/** The compiled command. */
+export const CLI_PATH = path.join(ROOT, 'dist-js', 'bin', 'stepwise.js');
+
+/** What a finished `stepwise` process left behind. */
+export interface CliResult {
+  /** Its exit code (a signal counts as 128 + 1, so it is never mistaken for success). */
+  readonly code: number;
+  /** Everything it wrote to stdout. */
+  readonly stdout: string;
+  /** Everything it wrote to stderr. */
+  readonly stderr: string;
+}
+
+/** How to run it. */
+export interface CliOptions {
+  /** Working directory. @default the repository root */
+  readonly cwd?: string;
+  /** Extra environment variables (on top of this process's, with STEPWISE_DEBUG removed). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Text written to its stdin. @default nothing (stdin is closed) */
+  readonly input?: string;
+  /** Kill it after this many milliseconds and fail. @default 30000 */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Runs `stepwise <args>` and resolves when it exits. Asynchronous on purpose: a test may serve
+ * HTTP (a fake Prometheus) from its own process while the command runs.
+ */
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  if (!fs.existsSync(CLI_PATH)) {
+    throw new Error(`${path.relative(ROOT, CLI_PATH)} is missing: run \`npm run build\` first (npm test does it through pretest)`);
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  if (!options.env?.STEPWISE_DEBUG) delete env.STEPWISE_DEBUG;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`stepwise ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 129 : 1), stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Fails when stderr shows a stack trace (`    at f (file:line)` lines): users must never see one. */
+export function assertNoStackTrace(stderr: string): void {
+  assert.doesNotMatch(stderr, /^\s+at /m, `stderr shows a stack trace:\n${stderr}`);
+}
+
+/** Fails unless the command exited with `code`; the message shows both streams, to debug quickly. */
+export function assertExit(result: CliResult, code: number): void {
+  assert.equal(result.code, code, `expected exit ${code}, got ${result.code}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
+}
+
+/**
+ * Rewrites `<stacksDir>/Pulumi.<name>.yaml` (a copy: see `copyOfStacks`) after `edit` changes its
+ * `config:` block as plain data; `as` writes it under another stack name instead.
+ */
+export function editStackFile(stacksDir: string, name: string, edit: (config: Record<string, any>) => void, as = name): string {
+  const file = stackFilePath(stacksDir, name);
+  const document = parseStackYaml(fs.readFileSync(file, 'utf8'), file) as { config: Record<string, any> };
+  edit(document.config);
+  const target = stackFilePath(stacksDir, as);
+  fs.writeFileSync(target, stringify(document));
+  return target;
+}
