@@ -3,7 +3,14 @@
  *
  * - the pure model (plan parsing, endpoints, traffic share, transition capacity): `lib/model`;
  * - the constructs that render one stage (`CanaryService`, `BatchedRollout`, `SelectorCutover`): `lib/constructs`;
- * - stack files and rendering to validated YAML: `lib/stacks`, `lib/synth`.
+ * - stack files and rendering to validated YAML: `lib/stacks`, `lib/synth`;
+ * - traffic routing (ingress-nginx, Gateway API, SMI weights) and sync waves: `lib/routing`;
+ * - hand-over to Argo Rollouts or Flagger: `lib/export`;
+ * - what `stepwise check` and `stepwise diff` report: `lib/review`;
+ * - the metric gate: `lib/gate` (its JSON form is `gateReportJson`, to keep `toJson` free).
+ *
+ * The Pulumi components live in `lib/pulumi/deploy-stack` and are not re-exported here, so that
+ * importing stepwise does not load @pulumi/pulumi; never import `lib/pulumi/index`, it is the program.
  */
 export * from './model';
 export * from './constructs';
@@ -11,3 +18,19 @@ export * from './stacks';
 export { renderStackStage, manifestFileName, type ManifestFile, type RenderedStage } from './synth/render-stack';
 export { toYaml, toYamlStream } from './synth/yaml-emitter';
 export { validateObject, registerSchema } from './synth/schema-validation';
+export * from './routing';
+export * from './export';
+export { checkPlan, checkStagePair, type CheckOptions } from './review/check';
+export type { Finding } from './review/finding';
+export { stageDiff } from './review/diff-stages';
+export {
+  parseAnalysis,
+  runGate,
+  gateTargetForStage,
+  formatGateReport,
+  toJson as gateReportJson,
+  gateExitCode,
+  type Analysis,
+  type GateReport,
+  type GateTarget,
+} from './gate';

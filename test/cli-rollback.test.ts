@@ -55,6 +55,35 @@ describe('stepwise rollback', () => {
     assert.match(p.read('fop-gate'), /stepwise:stage: baseline\n {2}stepwise:fromStage: stable\n/);
   });
 
+  test('goes ahead when the only check error is in another stage, and says so', async () => {
+    const p = project();
+    // The last transition (canary-widened → stable) drops below the floor; rolling back from
+    // canary to baseline does not go through it.
+    const unsafe = p
+      .read('fop-gate')
+      .replace(
+        'fop-gate: { replicas: 9, image: registry.example.com/dora/fop-gate:1.5.0 }',
+        'fop-gate: { replicas: 2, image: registry.example.com/dora/fop-gate:1.5.0 }',
+      );
+    fs.writeFileSync(p.file('fop-gate'), unsafe.replace('stepwise:stage: baseline', 'stepwise:stage: canary'));
+    const result = await p.run('rollback', 'fop-gate');
+    assertExit(result, 0);
+    assert.match(result.stderr, /the plan has 1 check error in other stages .*rolling back anyway/);
+    assert.match(p.read('fop-gate'), /stepwise:stage: baseline\n {2}stepwise:fromStage: canary\n/);
+  });
+
+  test('refuses when the move itself drops below the capacity floor', async () => {
+    const p = project();
+    // Rolling back from stable (9 new pods) to a canary-widened stage with only 2 stable pods left.
+    const unsafe = p.read('fop-gate').replace('fop-gate: { replicas: 7,', 'fop-gate: { replicas: 2,');
+    fs.writeFileSync(p.file('fop-gate'), unsafe.replace('stepwise:stage: baseline', 'stepwise:stage: stable'));
+    const before = p.read('fop-gate');
+    const result = await p.run('rollback', 'fop-gate');
+    assertExit(result, 1);
+    assert.match(result.stderr, /capacity-below-floor Service\/fop-gate \(stable → canary-widened\)/);
+    assert.equal(p.read('fop-gate'), before);
+  });
+
   test('at the first stage it says so, exits 1 and writes nothing', async () => {
     const p = project();
     const before = p.read('fop-gate');

@@ -109,10 +109,16 @@ describe('export to Flagger', () => {
     }
     const broken = toFlaggerCanary(exampleStack('search-nginx').plan) as any;
     broken.spec.analysis.stepWieght = 10;
-    assert.throws(() => validateObject(broken, 'test'), /Canary\/search \/spec\/analysis: violates the Kubernetes schema: must NOT have additional properties/);
+    assert.throws(
+      () => validateObject(broken, 'test'),
+      /Canary\/search \/spec\/analysis: violates the Kubernetes schema: must NOT have additional properties/,
+    );
     const bothSteps = toFlaggerCanary(exampleStack('search-nginx').plan) as any;
     bothSteps.spec.analysis.stepWeights = [10, 20];
-    assert.throws(() => validateObject(bothSteps, 'test'), /Canary\/search \/spec\/analysis: violates the Kubernetes schema: must match exactly one schema in oneOf/);
+    assert.throws(
+      () => validateObject(bothSteps, 'test'),
+      /Canary\/search \/spec\/analysis: violates the Kubernetes schema: must match exactly one schema in oneOf/,
+    );
   });
 
   test('a plan routed by replicas is refused: Flagger needs a router to move weights', () => {

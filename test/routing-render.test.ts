@@ -163,13 +163,19 @@ describe('schema validation of router objects', () => {
   test('an HTTPRoute with a weight that is not a number is rejected', () => {
     const route = structuredClone(find(objectsOf('checkout-gateway', 'canary'), 'HTTPRoute', 'checkout'));
     route.spec.rules[0].backendRefs[0].weight = '95';
-    assert.throws(() => validateObject(route, 'test'), /HTTPRoute\/checkout \/spec\/rules\/0\/backendRefs\/0\/weight: violates the Kubernetes schema/);
+    assert.throws(
+      () => validateObject(route, 'test'),
+      /HTTPRoute\/checkout \/spec\/rules\/0\/backendRefs\/0\/weight: violates the Kubernetes schema/,
+    );
   });
 
   test('a TrafficSplit backend without a weight, or with a field the CRD does not know, is rejected', () => {
     const split = structuredClone(find(objectsOf('ledger-linkerd', 'canary'), 'TrafficSplit', 'ledger'));
     delete split.spec.backends[1].weight;
-    assert.throws(() => validateObject(split, 'test'), /TrafficSplit\/ledger \/spec\/backends\/1: violates the Kubernetes schema: must have required property 'weight'/);
+    assert.throws(
+      () => validateObject(split, 'test'),
+      /TrafficSplit\/ledger \/spec\/backends\/1: violates the Kubernetes schema: must have required property 'weight'/,
+    );
     const extra = structuredClone(find(objectsOf('ledger-linkerd', 'canary'), 'TrafficSplit', 'ledger'));
     extra.spec.backend = 'typo';
     assert.throws(() => validateObject(extra, 'test'), /must NOT have additional properties/);

@@ -83,10 +83,15 @@ describe('the traffic section', () => {
     assertOneProblem(trafficProblems(data), 'traffic.parentRefs', /is missing/, /parentRefs: \[\{ name: public/);
   });
 
-  test("a setting of another router is rejected and the router it belongs to is named", () => {
+  test('a setting of another router is rejected and the router it belongs to is named', () => {
     const data = examplePlanData('checkout-gateway');
     data.traffic.canaryByHeader = 'X-Canary';
-    assertOneProblem(trafficProblems(data), 'traffic.canaryByHeader', /only applies to router ingress-nginx, not gateway-api/, /router: ingress-nginx/);
+    assertOneProblem(
+      trafficProblems(data),
+      'traffic.canaryByHeader',
+      /only applies to router ingress-nginx, not gateway-api/,
+      /router: ingress-nginx/,
+    );
   });
 
   test('a plan Service named like a per-track Service is rejected', () => {

@@ -62,7 +62,14 @@ describe('routing findings', () => {
     assert.equal(findings.length, 1);
     assert.deepEqual(
       { ...findings[0], problem: undefined, fix: undefined },
-      { severity: 'error', rule: 'weight-without-ready-pods', stage: 'canary', object: 'HTTPRoute/checkout', problem: undefined, fix: undefined },
+      {
+        severity: 'error',
+        rule: 'weight-without-ready-pods',
+        stage: 'canary',
+        object: 'HTTPRoute/checkout',
+        problem: undefined,
+        fix: undefined,
+      },
     );
     assert.match(findings[0].problem, /sends 5% of requests to track 'canary' \(Service checkout-canary\), which has no pods/);
     close(stageRouting(plan, 1).unserved, 0.05);

@@ -2,13 +2,17 @@
  * `stepwise export --to argo-rollouts`: a plan's release as an Argo Rollouts `Rollout` that takes
  * over the plan's stable Deployment (`workloadRef`) and walks the plan's weights as canary steps.
  */
+import { Rollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
 import type { KubeObject } from '../constructs/release-chart';
 import { sortedLabels } from '../model/labels';
 import type { Plan } from '../model/plan';
 import { isWeighted } from '../routing/traffic-section';
-import { validateObject } from '../synth/schema-validation';
+import { registerSchema, validateObject } from '../synth/schema-validation';
 import { handOver } from './hand-over';
 import { sortedKeys } from './sorted-keys';
+
+// Only exports produce Rollouts, so rendering never pays for loading this (large) schema.
+registerSchema('argoproj.io/v1alpha1', 'Rollout', Rollout as never);
 
 /** Labels on exported objects, as on rendered ones. */
 export const EXPORTED_BY = { 'app.kubernetes.io/managed-by': 'stepwise' } as const;

@@ -8,10 +8,14 @@ import { sortedLabels } from '../model/labels';
 import type { Plan } from '../model/plan';
 import type { WeightedRouter } from '../routing/traffic-section';
 import { isWeighted } from '../routing/traffic-section';
-import { validateObject } from '../synth/schema-validation';
+import { crdSchemaModel } from '../routing/schemas/crd-schema-model';
+import { FLAGGER_CANARY_V1BETA1_SCHEMA } from '../routing/schemas/flagger-canary';
+import { registerSchema, validateObject } from '../synth/schema-validation';
 import { EXPORTED_BY } from './argo-rollout';
 import { handOver } from './hand-over';
 import { sortedKeys } from './sorted-keys';
+
+registerSchema('flagger.app/v1beta1', 'Canary', crdSchemaModel(FLAGGER_CANARY_V1BETA1_SCHEMA) as never);
 
 /** The analysis Flagger runs at every step when the plan says nothing else; documented in docs/routing.md. */
 export const FLAGGER_ANALYSIS_DEFAULTS = {
@@ -45,7 +49,8 @@ export function toFlaggerCanary(plan: Plan, where = 'stepwise export'): KubeObje
   if (!isWeighted(routing)) {
     throw new StepwiseError({
       keyPath: 'traffic.router',
-      problem: "is replicas: Flagger moves weights only through an ingress, a Gateway or a mesh (its 'kubernetes' provider runs blue/green only)",
+      problem:
+        "is replicas: Flagger moves weights only through an ingress, a Gateway or a mesh (its 'kubernetes' provider runs blue/green only)",
       fix: 'set traffic.router to gateway-api, ingress-nginx or smi (see docs/routing.md)',
     });
   }

@@ -7,7 +7,7 @@ import { StepwiseError } from '../model/errors';
 import type { Plan, ReleaseService, Workload } from '../model/plan';
 import { labelsMatch } from '../model/labels';
 import { stageRouting } from '../routing/routed-traffic';
-import { isWeighted, parseTraffic, type TrafficRouting } from '../routing/traffic-section';
+import { isWeighted, parseTraffic, type TrafficRouting, type WeightedRouting } from '../routing/traffic-section';
 
 /** A plan's release as a controller sees it. */
 export interface HandOver {
@@ -97,7 +97,7 @@ function toPercent(share: number): number {
   return percent;
 }
 
-function weightedPair(plan: Plan, routing: Exclude<TrafficRouting, { router: 'replicas' }>) {
+function weightedPair(plan: Plan, routing: WeightedRouting) {
   const [stableTrack, ...others] = routing.tracks;
   if (others.length !== 1 || stableTrack.workloads.length !== 1 || others[0].workloads.length !== 1) {
     throw new StepwiseError({

@@ -52,7 +52,9 @@ export function trackService(plan: Plan, routing: WeightedRouting, track: Track,
     ports: routing.service.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol })),
   };
   const stage = plan.stages[stageIndex];
-  const endpoints = plan.workloads.filter((w) => stage.workloads[w.name] !== undefined && labelsMatch(selector, w.labels)).map((w) => w.name);
+  const endpoints = plan.workloads
+    .filter((w) => stage.workloads[w.name] !== undefined && labelsMatch(selector, w.labels))
+    .map((w) => w.name);
   const readyEndpoints = endpoints.reduce((sum, name) => sum + stage.workloads[name].replicas, 0);
   const traffic: Record<string, number> = {};
   if (readyEndpoints > 0) for (const name of endpoints) traffic[name] = stage.workloads[name].replicas / readyEndpoints;

@@ -132,8 +132,7 @@ export function isWeighted(routing: TrafficRouting): routing is WeightedRouting 
 
 function readTraffic(r: PlainDataReader, plan: Plan): TrafficRouting | undefined {
   const data = plan.extensions.traffic;
-  const section =
-    data === undefined ? {} : r.object(data, 'traffic', [...COMMON_KEYS, ...ALL_ROUTER_KEYS]);
+  const section = data === undefined ? {} : r.object(data, 'traffic', [...COMMON_KEYS, ...ALL_ROUTER_KEYS]);
   if (!section) return undefined;
   const router = section.router === undefined ? TRAFFIC_DEFAULTS.router : r.oneOf(section.router, 'traffic.router', ROUTERS);
   if (!router) return undefined;
@@ -173,7 +172,11 @@ function readTraffic(r: PlainDataReader, plan: Plan): TrafficRouting | undefined
 function readReplicaRouting(r: PlainDataReader, plan: Plan, section: Record<string, unknown>): ReplicaRouting {
   for (const key of Object.keys(section)) {
     if (key !== 'router') {
-      r.report(`traffic.${key}`, 'only applies to a weighted router; router replicas takes no settings', 'remove it, or set router: gateway-api');
+      r.report(
+        `traffic.${key}`,
+        'only applies to a weighted router; router replicas takes no settings',
+        'remove it, or set router: gateway-api',
+      );
     }
   }
   plan.stages.forEach((stage, i) => {
@@ -192,7 +195,11 @@ function readService(r: PlainDataReader, plan: Plan, value: unknown): ReleaseSer
   const names = plan.services.map((s) => s.name);
   if (value === undefined) {
     if (plan.services.length === 1) return plan.services[0];
-    r.report('traffic.service', `is missing, and the plan has ${names.length} Services`, `name the Service to split: one of ${names.join(', ')}`);
+    r.report(
+      'traffic.service',
+      `is missing, and the plan has ${names.length} Services`,
+      `name the Service to split: one of ${names.join(', ')}`,
+    );
     return undefined;
   }
   const name = r.oneOf(value, 'traffic.service', names);
@@ -339,7 +346,11 @@ function readStageWeights(
     const others = trackNames.filter((t) => t !== stableTrack).reduce((sum, t) => sum + weights[t], 0);
     if (given[stableTrack] === undefined) {
       if (others > 100) {
-        r.report(at, `sends ${others}% to tracks other than '${stableTrack}'; at most 100% can be sent`, 'lower the weights so they add up to 100 or less');
+        r.report(
+          at,
+          `sends ${others}% to tracks other than '${stableTrack}'; at most 100% can be sent`,
+          'lower the weights so they add up to 100 or less',
+        );
         ok = false;
         return;
       }
@@ -407,7 +418,11 @@ function readIngressNginx(r: PlainDataReader, section: Record<string, unknown>):
 
 function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): GatewayApiSettings | undefined {
   if (section.parentRefs === undefined) {
-    r.report('traffic.parentRefs', 'is missing: an HTTPRoute must attach to a Gateway', 'e.g. parentRefs: [{ name: public, namespace: gateway-system }]');
+    r.report(
+      'traffic.parentRefs',
+      'is missing: an HTTPRoute must attach to a Gateway',
+      'e.g. parentRefs: [{ name: public, namespace: gateway-system }]',
+    );
     return undefined;
   }
   const items = r.list(section.parentRefs, 'traffic.parentRefs');

@@ -2,10 +2,8 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Service } from 'kubernetes-models/v1/Service';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
-import { Rollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
 import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
 import { crdSchemaModel } from '../routing/schemas/crd-schema-model';
-import { FLAGGER_CANARY_V1BETA1_SCHEMA } from '../routing/schemas/flagger-canary';
 import { SMI_TRAFFIC_SPLIT_V1ALPHA2_SCHEMA } from '../routing/schemas/smi-traffic-split';
 import { StepwiseError } from '../model/errors';
 import { labelKeyProblem, labelValueProblem, workloadSelectorMatches, type LabelRequirement } from '../model/labels';
@@ -23,11 +21,9 @@ const SCHEMAS = new Map<string, SchemaModel>([
   ['v1/Service', Service as unknown as SchemaModel],
   ['policy/v1/PodDisruptionBudget', PodDisruptionBudget as unknown as SchemaModel],
   ['networking.k8s.io/v1/Ingress', Ingress as unknown as SchemaModel],
-  // Traffic routers and the controllers `stepwise export` hands a plan to (lib/routing, lib/export).
+  // The traffic routers' kinds (lib/routing); `stepwise export` registers the controllers' kinds (lib/export).
   ['gateway.networking.k8s.io/v1/HTTPRoute', HTTPRoute as unknown as SchemaModel],
   ['split.smi-spec.io/v1alpha2/TrafficSplit', crdSchemaModel(SMI_TRAFFIC_SPLIT_V1ALPHA2_SCHEMA) as unknown as SchemaModel],
-  ['argoproj.io/v1alpha1/Rollout', Rollout as unknown as SchemaModel],
-  ['flagger.app/v1beta1/Canary', crdSchemaModel(FLAGGER_CANARY_V1BETA1_SCHEMA) as unknown as SchemaModel],
 ]);
 
 /** Adds (or replaces) the schema model for `apiVersion` + `kind`. */

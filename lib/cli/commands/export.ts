@@ -45,7 +45,9 @@ export const command: Command = {
     const target = TARGETS.find((t) => t === values.to);
     if (target === undefined) {
       const suggestion = closest(values.to, TARGETS);
-      throw new UsageError(`unknown --to '${values.to}': use one of ${TARGETS.join(', ')}${suggestion ? ` (did you mean ${suggestion}?)` : ''}\n\n${USAGE}`);
+      throw new UsageError(
+        `unknown --to '${values.to}': use one of ${TARGETS.join(', ')}${suggestion ? ` (did you mean ${suggestion}?)` : ''}\n\n${USAGE}`,
+      );
     }
     if (values.out === '') throw new UsageError(`--out needs a file name\n\n${USAGE}`);
     const stack = loadStackForCli(stacksDirOf(values), requireStackName(positionals, USAGE));

@@ -36,8 +36,9 @@ const ROLLBACK_USAGE = `usage: stepwise rollback <stack> [--to STAGE] [--dry-run
 
 Moves the stack back to its previous stage: sets stepwise:stage (and stepwise:fromStage, the
 stage it leaves) in stacks/Pulumi.<stack>.yaml, changing no other byte of the file. Runs
-\`stepwise check\` first and refuses on errors; never runs the metric gate. Prints what the change
-does and how to apply it.
+\`stepwise check\` on this move first and refuses on its errors (errors in other stages are reported
+but do not block a rollback); never runs the metric gate. Prints what the change does and how to
+apply it.
 
 options:
   --to STAGE    move to this earlier stage, jumping over the ones between (default: the previous stage)
@@ -119,13 +120,19 @@ async function moveStage(direction: MoveDirection, request: MoveRequest, usage: 
       : stack.plan.stages.slice(target.index + 1, stack.stageIndex).reverse();
   if (jumped.length > 0) context.err(`stepwise: --to ${target.name} jumps over ${jumped.map((s) => s.name).join(', ')}\n`);
 
-  // The plan must be sound, and so must this very move (a jump or a rollback is not one of the
-  // transitions checkPlan looks at).
-  const findings = dedupe([
-    ...checkPlan(stack.plan),
-    ...checkStagePair({ plan: stack.plan, stage: stack.stage }, { plan: stack.plan, stage: target.name }),
-  ]);
+  // This very move must be safe (a jump or a rollback is not one of the transitions checkPlan
+  // looks at). A promote also needs the whole plan sound; a rollback does not wait for an error in
+  // some later stage: that is the moment an operator can least afford to be blocked.
+  const moveFindings = checkStagePair({ plan: stack.plan, stage: stack.stage }, { plan: stack.plan, stage: target.name });
+  const planFindings = checkPlan(stack.plan);
+  const findings = direction === 'promote' ? dedupe([...planFindings, ...moveFindings]) : moveFindings;
   const errors = findings.filter((f) => f.severity === 'error');
+  const elsewhere = direction === 'rollback' ? planFindings.filter((f) => f.severity === 'error').length : 0;
+  if (elsewhere > 0 && errors.length === 0) {
+    context.err(
+      `stepwise: the plan has ${elsewhere} check error${elsewhere === 1 ? '' : 's'} in other stages (run \`stepwise check ${stack.name}\`); rolling back anyway, since this move is safe\n`,
+    );
+  }
   const warnings = findings.length - errors.length;
   if (errors.length > 0) {
     for (const f of errors) for (const line of findingLines(f)) context.err(`${line}\n`);

@@ -51,7 +51,11 @@ export function strictCrdSchema(schema: unknown): unknown {
     result[key] = key === 'properties' ? mapValues(value as Record<string, unknown>, strictCrdSchema) : strictCrdSchema(value);
   }
   if (source['x-kubernetes-int-or-string'] === true) result.anyOf = [{ type: 'integer' }, { type: 'string' }];
-  if (source.properties !== undefined && source.additionalProperties === undefined && source['x-kubernetes-preserve-unknown-fields'] !== true) {
+  if (
+    source.properties !== undefined &&
+    source.additionalProperties === undefined &&
+    source['x-kubernetes-preserve-unknown-fields'] !== true
+  ) {
     result.additionalProperties = false;
   }
   return result;

@@ -97,7 +97,13 @@ export const FLAGGER_CANARY_V1BETA1_SCHEMA = {
                     pattern: '^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
                     type: 'string',
                   },
-                  kind: { default: 'Gateway', maxLength: 63, minLength: 1, pattern: '^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$', type: 'string' },
+                  kind: {
+                    default: 'Gateway',
+                    maxLength: 63,
+                    minLength: 1,
+                    pattern: '^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$',
+                    type: 'string',
+                  },
                   name: { maxLength: 253, minLength: 1, type: 'string' },
                   namespace: { maxLength: 63, minLength: 1, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', type: 'string' },
                   sectionName: {
@@ -129,7 +135,11 @@ export const FLAGGER_CANARY_V1BETA1_SCHEMA = {
             threshold: { description: 'Max number of failed checks before rollback', type: 'number' },
             maxWeight: { description: 'Max traffic weight routed to canary', type: 'number' },
             stepWeight: { description: 'Incremental traffic step weight for the analysis phase', type: 'number' },
-            stepWeights: { description: 'Incremental traffic step weights for the analysis phase', type: 'array', items: { type: 'number' } },
+            stepWeights: {
+              description: 'Incremental traffic step weights for the analysis phase',
+              type: 'array',
+              items: { type: 'number' },
+            },
             stepWeightPromotion: { description: 'Incremental traffic step weight for the promotion phase', type: 'number' },
             mirror: { description: 'Mirror traffic to canary', type: 'boolean' },
             mirrorWeight: { description: 'Weight of traffic to be mirrored', type: 'number' },
@@ -137,7 +147,10 @@ export const FLAGGER_CANARY_V1BETA1_SCHEMA = {
               description: 'Percentage of pods that need to be available to consider primary as ready',
               type: 'number',
             },
-            canaryReadyThreshold: { description: 'Percentage of pods that need to be available to consider canary as ready', type: 'number' },
+            canaryReadyThreshold: {
+              description: 'Percentage of pods that need to be available to consider canary as ready',
+              type: 'number',
+            },
             metrics: {
               description: 'Metric check list for this canary',
               type: 'array',
