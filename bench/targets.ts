@@ -36,6 +36,7 @@ export function renderRows(all: readonly RenderMeasurement[]): Row[] {
       workloads: m.workloads,
       implementation: m.implementation,
       'one stage ms': ms(m.oneStageMs),
+      'first run ms': ms(m.firstRunMs),
       'MB/s': (m.yamlBytes / 1e6 / (m.oneStageMs / 1000)).toFixed(1),
       'YAML MB': (m.yamlBytes / 1e6).toFixed(2),
       [`all stages ms`]: ms(m.allStagesMs),

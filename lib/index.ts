@@ -21,7 +21,7 @@ export { validateObject, registerSchema } from './synth/schema-validation';
 export * from './routing';
 export * from './export';
 export { checkPlan, checkStagePair, type CheckOptions } from './review/check';
-export type { Finding } from './review/finding';
+
 export { stageDiff } from './review/diff-stages';
 export {
   parseAnalysis,

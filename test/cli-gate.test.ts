@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { assertExit, assertNoStackTrace, runCli, type CliResult } from './support/cli';
 import { copyOfStacks } from './support/example-stacks';
-import { freePort, startMetricsApp, startPrometheus, waitForQuery, type MetricsApp, type RunningPrometheus } from './support/prometheus';
+import { freePort, prometheusScraping } from './support/prometheus';
 
 const labels = (app: string, track: string) => ({ app, team: 'dora', track, type: 'basic' });
 
@@ -21,32 +21,7 @@ const TRAFFIC = [
   { labels: labels('pay', 'canary'), requestsPerScrape: 100, errorShare: 0.2, slowShare: 0.5 },
 ];
 
-let app: MetricsApp | undefined;
-let prometheus: RunningPrometheus | undefined;
-let startupError: unknown;
-
-before(async () => {
-  try {
-    app = await startMetricsApp(TRAFFIC);
-    prometheus = await startPrometheus(app.target);
-    // Ready once every request series has a few samples in the 10s window, so rate() has data.
-    const expected = app.requestSeries;
-    await waitForQuery(prometheus.url, 'count(count_over_time(http_requests_total[10s]) >= 3)', (count) => count === expected);
-  } catch (error) {
-    startupError = error;
-  }
-});
-
-after(async () => {
-  await prometheus?.stop();
-  await app?.stop();
-});
-
-function prometheusUrl(): string {
-  if (startupError) throw startupError;
-  assert.ok(prometheus, 'Prometheus did not start');
-  return prometheus.url;
-}
+const prometheusUrl = prometheusScraping(TRAFFIC);
 
 interface Project {
   read(stack: string): string;

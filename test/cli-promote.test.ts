@@ -6,31 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { assertExit, assertNoStackTrace, runCli, type CliResult } from './support/cli';
-import { copyOfStacks } from './support/example-stacks';
-
-interface Project {
-  readonly dir: string;
-  file(stack: string): string;
-  read(stack: string): string;
-  run(...args: string[]): Promise<CliResult>;
-}
-
-/** A temporary project with a copy of stacks/, and `stepwise` run in it. */
-function project(): Project {
-  const dir = path.dirname(copyOfStacks());
-  const file = (stack: string) => path.join(dir, 'stacks', `Pulumi.${stack}.yaml`);
-  return {
-    dir,
-    file,
-    read: (stack) => fs.readFileSync(file(stack), 'utf8'),
-    async run(...args) {
-      const result = await runCli(args, { cwd: dir });
-      assertNoStackTrace(result.stderr);
-      return result;
-    },
-  };
-}
+import { assertExit, stacksProject } from './support/cli';
 
 /** The text with its `stepwise:stage` line replaced by `stage` and a `stepwise:fromStage` line after it (the edit promote makes). */
 function withStage(text: string, stage: string, fromStage: string): string {
@@ -42,7 +18,7 @@ function withStage(text: string, stage: string, fromStage: string): string {
 
 describe('stepwise promote', () => {
   test('moves the stack to the next stage, changing only the stage lines of the file', async () => {
-    const p = project();
+    const p = stacksProject();
     const before = p.read('fop-gate');
     const result = await p.run('promote', 'fop-gate');
     assertExit(result, 0);
@@ -62,7 +38,7 @@ describe('stepwise promote', () => {
   });
 
   test('promoting again replaces both values in place', async () => {
-    const p = project();
+    const p = stacksProject();
     const before = p.read('web-nginx');
     assertExit(await p.run('promote', 'web-nginx'), 0);
     assertExit(await p.run('promote', 'web-nginx'), 0);
@@ -70,7 +46,7 @@ describe('stepwise promote', () => {
   });
 
   test('--dry-run prints the change and writes nothing', async () => {
-    const p = project();
+    const p = stacksProject();
     const before = p.read('trade-aone');
     const result = await p.run('promote', 'trade-aone', '--dry-run');
     assertExit(result, 0);
@@ -83,7 +59,7 @@ describe('stepwise promote', () => {
   });
 
   test('goes one stage at a time; --to jumps ahead and says which stages it skips', async () => {
-    const p = project();
+    const p = stacksProject();
     const before = p.read('trade-aone');
     const result = await p.run('promote', 'trade-aone', '--to', 'batch-3');
     assertExit(result, 0);
@@ -92,7 +68,7 @@ describe('stepwise promote', () => {
   });
 
   test('--to an earlier stage is refused as a usage error pointing at rollback', async () => {
-    const p = project();
+    const p = stacksProject();
     assertExit(await p.run('promote', 'fop-gate', '--to', 'canary'), 0);
     const before = p.read('fop-gate');
     const result = await p.run('promote', 'fop-gate', '--to', 'baseline');
@@ -105,7 +81,7 @@ describe('stepwise promote', () => {
   });
 
   test('at the last stage it says so, exits 1 and writes nothing', async () => {
-    const p = project();
+    const p = stacksProject();
     assertExit(await p.run('promote', 'fop-gate', '--to', 'stable'), 0);
     const before = p.read('fop-gate');
     const result = await p.run('promote', 'fop-gate');
@@ -115,7 +91,7 @@ describe('stepwise promote', () => {
   });
 
   test('refuses when the next stage would drop below the capacity floor, printing the check error', async () => {
-    const p = project();
+    const p = stacksProject();
     // canary-widened scales stable to 4 instead of 7: 4 + 3 ready pods, below the floor of 10.
     const unsafe = p.read('fop-gate').replace('fop-gate: { replicas: 7,', 'fop-gate: { replicas: 4,');
     fs.writeFileSync(p.file('fop-gate'), withStage(unsafe, 'canary', 'baseline'));
@@ -129,7 +105,7 @@ describe('stepwise promote', () => {
   });
 
   test('refuses on a check error elsewhere in the plan too', async () => {
-    const p = project();
+    const p = stacksProject();
     // The error is in the last transition; promoting from baseline is still refused.
     const unsafe = p
       .read('fop-gate')
@@ -145,7 +121,7 @@ describe('stepwise promote', () => {
   });
 
   test('an unknown stack, stage or flag is a usage error (exit 2)', async () => {
-    const p = project();
+    const p = stacksProject();
     const cases: [string[], RegExp][] = [
       [['promote', 'nope'], /unknown stack 'nope'/],
       [['promote', 'fop-gate', '--to', 'canery'], /--to canery: unknown stage 'canery'/],
@@ -160,7 +136,7 @@ describe('stepwise promote', () => {
   });
 
   test('an invalid stack file is reported with its key path, exit 1, and is not touched', async () => {
-    const p = project();
+    const p = stacksProject();
     const broken = p.read('fop-gate').replace('replicas: 9,', 'replicas: -1,');
     fs.writeFileSync(p.file('fop-gate'), broken);
     const result = await p.run('promote', 'fop-gate');
@@ -170,7 +146,7 @@ describe('stepwise promote', () => {
   });
 
   test('--help describes the command and its exit codes', async () => {
-    const result = await project().run('promote', '--help');
+    const result = await stacksProject().run('promote', '--help');
     assertExit(result, 0);
     assert.match(result.stdout, /^usage: stepwise promote <stack>/);
     assert.match(result.stdout, /--skip-gate/);

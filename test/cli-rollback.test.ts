@@ -1,37 +1,12 @@
 /** `stepwise rollback` as a user runs it: a real process editing a copy of the example stacks. */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { assertExit, assertNoStackTrace, runCli, type CliResult } from './support/cli';
-import { copyOfStacks } from './support/example-stacks';
-
-interface Project {
-  readonly dir: string;
-  file(stack: string): string;
-  read(stack: string): string;
-  run(...args: string[]): Promise<CliResult>;
-}
-
-/** A temporary project with a copy of stacks/, and `stepwise` run in it. */
-function project(): Project {
-  const dir = path.dirname(copyOfStacks());
-  const file = (stack: string) => path.join(dir, 'stacks', `Pulumi.${stack}.yaml`);
-  return {
-    dir,
-    file,
-    read: (stack) => fs.readFileSync(file(stack), 'utf8'),
-    async run(...args) {
-      const result = await runCli(args, { cwd: dir });
-      assertNoStackTrace(result.stderr);
-      return result;
-    },
-  };
-}
+import { assertExit, stacksProject } from './support/cli';
 
 describe('stepwise rollback', () => {
   test('moves the stack back one stage, changing only the stage lines', async () => {
-    const p = project();
+    const p = stacksProject();
     assertExit(await p.run('promote', 'web-nginx', '--to', 'cutover'), 0);
     const before = p.read('web-nginx');
     const result = await p.run('rollback', 'web-nginx');
@@ -47,7 +22,7 @@ describe('stepwise rollback', () => {
   });
 
   test('--to jumps back several stages', async () => {
-    const p = project();
+    const p = stacksProject();
     assertExit(await p.run('promote', 'fop-gate', '--to', 'stable'), 0);
     const result = await p.run('rollback', 'fop-gate', '--to', 'baseline');
     assertExit(result, 0);
@@ -56,7 +31,7 @@ describe('stepwise rollback', () => {
   });
 
   test('goes ahead when the only check error is in another stage, and says so', async () => {
-    const p = project();
+    const p = stacksProject();
     // The last transition (canary-widened → stable) drops below the floor; rolling back from
     // canary to baseline does not go through it.
     const unsafe = p
@@ -73,7 +48,7 @@ describe('stepwise rollback', () => {
   });
 
   test('refuses when the move itself drops below the capacity floor', async () => {
-    const p = project();
+    const p = stacksProject();
     // Rolling back from stable (9 new pods) to a canary-widened stage with only 2 stable pods left.
     const unsafe = p.read('fop-gate').replace('fop-gate: { replicas: 7,', 'fop-gate: { replicas: 2,');
     fs.writeFileSync(p.file('fop-gate'), unsafe.replace('stepwise:stage: baseline', 'stepwise:stage: stable'));
@@ -85,7 +60,7 @@ describe('stepwise rollback', () => {
   });
 
   test('at the first stage it says so, exits 1 and writes nothing', async () => {
-    const p = project();
+    const p = stacksProject();
     const before = p.read('fop-gate');
     const result = await p.run('rollback', 'fop-gate');
     assertExit(result, 1);
@@ -94,13 +69,13 @@ describe('stepwise rollback', () => {
   });
 
   test('--to a later stage is a usage error pointing at promote', async () => {
-    const result = await project().run('rollback', 'fop-gate', '--to', 'stable');
+    const result = await stacksProject().run('rollback', 'fop-gate', '--to', 'stable');
     assertExit(result, 2);
     assert.match(result.stderr, /rollback only moves back; use `stepwise promote fop-gate --to stable`/);
   });
 
   test('--dry-run writes nothing', async () => {
-    const p = project();
+    const p = stacksProject();
     assertExit(await p.run('promote', 'fop-gate'), 0);
     const before = p.read('fop-gate');
     const result = await p.run('rollback', 'fop-gate', '--dry-run');
@@ -110,7 +85,7 @@ describe('stepwise rollback', () => {
   });
 
   test('has no --skip-gate: rollback never runs the gate', async () => {
-    const result = await project().run('rollback', 'fop-gate', '--skip-gate');
+    const result = await stacksProject().run('rollback', 'fop-gate', '--skip-gate');
     assertExit(result, 2);
     assert.match(result.stderr, /Unknown option '--skip-gate'/);
   });

@@ -4,17 +4,9 @@
  * an idle one and their stable workloads. One Prometheus serves every test in this file.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import {
-  freePort,
-  startMetricsApp,
-  startPrometheus,
-  startSilentServer,
-  waitForQuery,
-  type MetricsApp,
-  type RunningPrometheus,
-} from './support/prometheus';
+import { freePort, prometheusScraping, startSilentServer } from './support/prometheus';
 import { exampleStack } from './support/example-stacks';
 import { gateExitCode, parseAnalysis, runGate, type Analysis, type GateTarget, type QueriedWorkload } from '../lib/gate';
 
@@ -41,28 +33,7 @@ const ERROR_RATE_VS_STABLE = `
     relativeTo: stable
     maxIncrease: 0.01`;
 
-let app: MetricsApp | undefined;
-let prometheus: RunningPrometheus | undefined;
-// Kept and rethrown by every test that needs Prometheus, so a missing binary fails each of them
-// with the reason instead of only a hook.
-let startupError: unknown;
-
-before(async () => {
-  try {
-    app = await startMetricsApp(TRAFFIC);
-    prometheus = await startPrometheus(app.target);
-    // Ready once every request series has a few samples in the 10s window, so rate() has data.
-    const expected = app.requestSeries;
-    await waitForQuery(prometheus.url, 'count(count_over_time(http_requests_total[10s]) >= 3)', (count) => count === expected);
-  } catch (error) {
-    startupError = error;
-  }
-});
-
-after(async () => {
-  await prometheus?.stop();
-  await app?.stop();
-});
+const prometheusUrl = prometheusScraping(TRAFFIC);
 
 describe('metric gate against a real Prometheus', () => {
   test('a healthy canary passes the default success-rate and p99 latency metrics', async () => {
@@ -157,12 +128,6 @@ describe('metric gate when Prometheus cannot answer', () => {
     }
   });
 });
-
-function prometheusUrl(): string {
-  if (startupError) throw startupError;
-  assert.ok(prometheus, 'Prometheus did not start');
-  return prometheus.url;
-}
 
 /** An analysis section as a stack file would have it, with a 10s interval so a few scrapes suffice. */
 function analysis(url: string, extra = '', timeoutSeconds = 5): Analysis {

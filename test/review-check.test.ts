@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parsePlan, type Plan } from '../lib/model';
 import { checkPlan, checkStagePair } from '../lib/review/check';
-import type { Finding } from '../lib/review/finding';
+import type { Finding } from '../lib/model/finding';
 import { EXAMPLE_STACKS, examplePlanData, exampleStack } from './support/example-stacks';
 
 const errors = (findings: readonly Finding[]) => findings.filter((f) => f.severity === 'error');

@@ -7,3 +7,4 @@ export * from './parse-plan';
 export * from './stage-state';
 export * from './transition';
 export * from './kind-rules';
+export * from './finding';

@@ -60,11 +60,9 @@ const PHASE_RANK: Record<ApplyPhase, number> = { make: 0, none: 0, switch: 1, br
  * within a phase, so render order is kept).
  */
 export function applyOrder(objects: readonly KubeObject[], transition: Transition): OrderedObject[] {
+  const workloadPhase = new Map(transition.workloads.map((w) => [w.name, w.phase]));
   const phaseOf = (object: KubeObject): ApplyPhase => {
-    if (object.kind === 'Deployment') {
-      const change = transition.workloads.find((w) => w.name === object.metadata.name);
-      return change?.phase ?? 'none';
-    }
+    if (object.kind === 'Deployment') return workloadPhase.get(object.metadata.name) ?? 'none';
     return routesTraffic(object) ? 'switch' : 'none';
   };
   const phased = objects.map((object) => ({ object, name: logicalName(object), phase: phaseOf(object) }));

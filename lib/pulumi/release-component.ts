@@ -69,7 +69,8 @@ export abstract class ReleaseComponent extends pulumi.ComponentResource {
     const move = transition(stack.plan, stageState(stack.plan, stack.fromStageIndex), stageState(stack.plan, stack.stageIndex));
     const ordered = applyOrder(rendered, move);
     const names = ordered.map((o) => o.name);
-    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    const seen = new Set<string>();
+    const duplicate = names.find((n) => seen.size === seen.add(n).size);
     if (duplicate) throw new Error(`stepwise: two rendered objects are both named ${duplicate}; object names must be unique`);
 
     super(`stepwise:index:${kind}`, name, {}, opts);

@@ -2,7 +2,7 @@ import { formatLabels, labelsMatch, type Labels } from '../model/labels';
 import type { Plan } from '../model/plan';
 import { capacityFloor, type ServiceTransition, type Transition, type WorkloadTransition } from '../model/transition';
 import { count, listOf, transitionLabel, type StageRule, type TransitionRule } from './check-rule';
-import type { Finding } from './finding';
+import type { Finding } from '../model/finding';
 
 /**
  * Capacity rules: a Service must keep at least its capacity floor of ready endpoints through every

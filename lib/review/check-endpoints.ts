@@ -1,6 +1,6 @@
 import { formatLabels, labelsMatch } from '../model/labels';
 import { count, listOf, type StageRule, type TransitionRule } from './check-rule';
-import type { Finding } from './finding';
+import type { Finding } from '../model/finding';
 
 /** Endpoint rules: every Service has pods to send requests to, and no stage pulls pods out from under one. */
 

@@ -1,6 +1,6 @@
 import type { Workload } from '../model/plan';
 import type { PlanRule } from './check-rule';
-import type { Finding } from './finding';
+import type { Finding } from '../model/finding';
 
 /**
  * `pod-security-override`: one warning per departure a workload's `securityOverrides` makes from

@@ -1,5 +1,5 @@
 import { countFindings } from './check';
-import type { Finding } from './finding';
+import type { Finding } from '../model/finding';
 
 /**
  * How `stepwise check` prints findings: grouped by severity (errors, then warnings), each with

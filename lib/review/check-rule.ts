@@ -1,7 +1,7 @@
 import type { Plan } from '../model/plan';
 import type { StageState } from '../model/stage-state';
 import type { Transition } from '../model/transition';
-import type { Finding } from './finding';
+import type { Finding } from '../model/finding';
 
 /**
  * The shapes of `stepwise check` rules. A rule is a pure function from part of a plan to findings;

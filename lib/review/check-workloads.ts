@@ -2,7 +2,7 @@ import { isAlwaysZero } from '../model/int-or-percent';
 import { formatLabels, workloadSelectorMatches, type WorkloadSelector } from '../model/labels';
 import type { Plan, Workload } from '../model/plan';
 import type { PlanRule, PlanVersionRule } from './check-rule';
-import type { Finding } from './finding';
+import type { Finding } from '../model/finding';
 
 /**
  * Deployment rules: what makes a Deployment misbehave whatever the stage (overlapping selectors, a

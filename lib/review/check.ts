@@ -10,7 +10,7 @@ import { podSecurityOverrides } from './check-pod-security';
 import type { PlanRule, PlanVersionRule, StageRule, TransitionRule } from './check-rule';
 import { deploymentRenamed, deploymentSelectorChanged, overlappingSelectors, rollingUpdateCannotProgress } from './check-workloads';
 import { weightWithoutReadyPods } from '../routing/routing-findings';
-import type { Finding } from './finding';
+import type { Finding } from '../model/finding';
 
 /**
  * `stepwise check`: static safety analysis of a plan's whole stage sequence, before anything is

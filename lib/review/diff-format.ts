@@ -4,7 +4,7 @@
  * timestamps; workloads and Services in plan order; manifest files sorted by name).
  */
 import type { Labels } from '../model';
-import type { Finding } from './finding';
+import type { Finding } from '../model/finding';
 import type { ManifestPatch } from './diff-manifests';
 import type { PlanChange } from './diff-plan-changes';
 import type { Change, ServiceDiff, StageDiff, StageSide, WorkloadDiff } from './diff-stages';

@@ -1,28 +1,10 @@
-/**
- * What `stepwise check` reports about a plan's traffic routing. Pure; the findings have the shape
- * of `Finding` in lib/review (repeated here so the routing model does not depend on the review).
- */
+/** What `stepwise check` reports about a plan's traffic routing. Pure. */
 import { stepwiseErrorsOf } from '../model/errors';
+import type { Finding } from '../model/finding';
 import type { Plan } from '../model/plan';
 import type { StageState } from '../model/stage-state';
 import { stageRouting } from './routed-traffic';
 import { parseTraffic, type WeightedRouting } from './traffic-section';
-
-/** A `stepwise check` finding about routing (the same fields as lib/review's `Finding`). */
-export interface RoutingFinding {
-  /** `error`: `check` exits 1 and `promote` refuses. */
-  readonly severity: 'error' | 'warning';
-  /** The rule's id. */
-  readonly rule: string;
-  /** The stage the finding is about. */
-  readonly stage?: string;
-  /** The object, as `Kind/name`. */
-  readonly object: string;
-  /** What is wrong, with the numbers. */
-  readonly problem: string;
-  /** What to change. */
-  readonly fix: string;
-}
 
 /** Rule id: a stage sends a weight to a track none of whose pods exist. */
 export const WEIGHT_WITHOUT_READY_PODS = 'weight-without-ready-pods';
@@ -36,7 +18,7 @@ export const INVALID_TRAFFIC_SECTION = 'invalid-traffic-section';
  * and Gateway API answer 503, the mesh has no endpoint). Only the stage itself is read, so it also
  * works on the stage pairs `check` builds from two versions of a plan.
  */
-export function weightWithoutReadyPods(plan: Plan, state: Pick<StageState, 'stage'>): RoutingFinding[] {
+export function weightWithoutReadyPods(plan: Plan, state: Pick<StageState, 'stage'>): Finding[] {
   const single: Plan = { ...plan, stages: [state.stage] };
   let routing;
   try {
@@ -68,7 +50,7 @@ export function weightWithoutReadyPods(plan: Plan, state: Pick<StageState, 'stag
 }
 
 /** Every routing finding of the plan, stage by stage. */
-export function routingFindings(plan: Plan): RoutingFinding[] {
+export function routingFindings(plan: Plan): Finding[] {
   return plan.stages.flatMap((stage) => weightWithoutReadyPods(plan, { stage }));
 }
 

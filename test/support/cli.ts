@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { parseStackYaml, stackFilePath } from '../../lib/stacks';
-import { ROOT } from './example-stacks';
+import { copyOfStacks, ROOT } from './example-stacks';
 
 /** The compiled command. */
 export const CLI_PATH = path.join(ROOT, 'dist-js', 'bin', 'stepwise.js');
@@ -93,4 +93,32 @@ export function editStackFile(stacksDir: string, name: string, edit: (config: Re
   const target = stackFilePath(stacksDir, as);
   fs.writeFileSync(target, stringify(document));
   return target;
+}
+
+/** A temporary project holding a copy of stacks/, with `stepwise` run in it. */
+export interface StacksProject {
+  /** The project directory (the CLI's working directory). */
+  readonly dir: string;
+  /** The path of `stacks/Pulumi.<stack>.yaml` in it. */
+  file(stack: string): string;
+  /** That file's text. */
+  read(stack: string): string;
+  /** Runs `stepwise ARGS` there, asserting it printed no stack trace. */
+  run(...args: string[]): Promise<CliResult>;
+}
+
+/** A fresh {@link StacksProject} with a copy of the example stacks. */
+export function stacksProject(): StacksProject {
+  const dir = path.dirname(copyOfStacks());
+  const file = (stack: string) => path.join(dir, 'stacks', `Pulumi.${stack}.yaml`);
+  return {
+    dir,
+    file,
+    read: (stack) => fs.readFileSync(file(stack), 'utf8'),
+    async run(...args) {
+      const result = await runCli(args, { cwd: dir });
+      assertNoStackTrace(result.stderr);
+      return result;
+    },
+  };
 }

@@ -12,6 +12,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { after, before } from 'node:test';
 
 /** Where the tests look for Prometheus: `$PROMETHEUS_BIN`, else the Debian package's binary, else `$PATH`. */
 export function prometheusBinary(): string {
@@ -303,4 +304,35 @@ function closeServer(server: http.Server): Promise<void> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * For the suite it is called in: a metrics app serving `traffic` and a Prometheus scraping it,
+ * ready once every request series has a few samples in a 10 s window (so `rate()` has data), and
+ * both stopped after the suite. Returns a function giving Prometheus' URL that rethrows why it
+ * could not start, so every test needing it fails with the reason (e.g. no binary), not only a hook.
+ */
+export function prometheusScraping(traffic: readonly TrafficProfile[]): () => string {
+  let app: MetricsApp | undefined;
+  let prometheus: RunningPrometheus | undefined;
+  let startupError: unknown;
+  before(async () => {
+    try {
+      app = await startMetricsApp(traffic);
+      prometheus = await startPrometheus(app.target);
+      const expected = app.requestSeries;
+      await waitForQuery(prometheus.url, 'count(count_over_time(http_requests_total[10s]) >= 3)', (count) => count === expected);
+    } catch (error) {
+      startupError = error;
+    }
+  });
+  after(async () => {
+    await prometheus?.stop();
+    await app?.stop();
+  });
+  return () => {
+    if (startupError) throw startupError;
+    if (!prometheus) throw new Error('Prometheus did not start');
+    return prometheus.url;
+  };
 }

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { Finding } from '../../review/finding';
+import type { Finding } from '../../model/finding';
 import { checkPlan, checkStagePair } from '../../review/check';
 import { findingLines, summaryText } from '../../review/diff-format';
 import { stageDiff } from '../../review/diff-stages';
