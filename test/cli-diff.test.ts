@@ -168,6 +168,26 @@ describe('stepwise diff --base: the review of a pull request', () => {
     assert.match(result.stdout, /^\+ {6}tier: web$/m);
   });
 
+  test('a stage moved by hand with a stepwise:fromStage left behind is flagged, since pulumi up would order the wrong move', async () => {
+    const dir = repository();
+    // The committed file is at canary (promoted from baseline); the change rolls back to baseline by
+    // hand but keeps fromStage: baseline, so Pulumi would order baseline → baseline, not canary → baseline.
+    edit(dir, 'fop-gate', (text) => text.replace('stepwise:stage: baseline', 'stepwise:stage: canary\n  stepwise:fromStage: baseline'));
+    git(dir, 'commit', '-q', '-am', 'promote fop-gate to canary');
+    edit(dir, 'fop-gate', (text) => text.replace('stepwise:stage: canary', 'stepwise:stage: baseline'));
+    const result = await diff(dir, 'fop-gate', '--base', 'HEAD');
+    assertExit(result, 0);
+    assert.match(result.stdout, /error from-stage-stale Stack\/fop-gate \(canary → baseline\): .*stepwise:fromStage is baseline/);
+    assert.match(result.stdout, /set stepwise:fromStage: canary in /);
+  });
+
+  test('a stage moved by hand one step forward, with no stepwise:fromStage, is not flagged', async () => {
+    const dir = repository();
+    edit(dir, 'fop-gate', (text) => text.replace('stepwise:stage: baseline', 'stepwise:stage: canary'));
+    const result = await diff(dir, 'fop-gate', '--base', 'HEAD');
+    assert.doesNotMatch(result.stdout, /from-stage-stale/);
+  });
+
   test('an unchanged stack file is no change', async () => {
     const dir = repository();
     const result = await diff(dir, 'trade-aone', '--base', 'HEAD');

@@ -1,4 +1,5 @@
 import { checkStagePair } from '../../review/check';
+import { fromStageFindings } from '../../review/check-from-stage';
 import { formatReview, REVIEW_FORMATS, type StageReview } from '../../review/diff-format';
 import { manifestPatches, type ManifestSide } from '../../review/diff-manifests';
 import { planChanges } from '../../review/diff-plan-changes';
@@ -83,7 +84,10 @@ export const command: Command = {
       stack: name,
       diff: stageDiff(before.side, after.side),
       planChanges: before.stack === after.stack ? [] : planChanges(before.stack.plan, after.stack.plan),
-      findings: checkStagePair(before.side, after.side),
+      findings: [
+        ...checkStagePair(before.side, after.side),
+        ...(values.base !== undefined ? fromStageFindings(before.stack, after.stack) : []),
+      ],
       patches: await renderedPatches(before, after),
     };
     context.out(formatReview(review, format));
