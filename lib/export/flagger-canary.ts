@@ -17,7 +17,7 @@ import { sortedKeys } from './sorted-keys';
 
 registerSchema('flagger.app/v1beta1', 'Canary', crdSchemaModel(FLAGGER_CANARY_V1BETA1_SCHEMA) as never);
 
-/** The analysis Flagger runs at every step when the plan says nothing else; documented in the README, section 'Traffic routing, export and sync waves'. */
+/** The analysis Flagger runs at every step when the plan says nothing else; documented in the README, section "Traffic routing, export and sync waves". */
 export const FLAGGER_ANALYSIS_DEFAULTS = {
   /** How often Flagger checks the metrics and, when they hold, moves to the next weight. */
   interval: '1m',
@@ -51,7 +51,7 @@ export function toFlaggerCanary(plan: Plan, where = 'stepwise export'): KubeObje
       keyPath: 'traffic.router',
       problem:
         "is replicas: Flagger moves weights only through an ingress, a Gateway or a mesh (its 'kubernetes' provider runs blue/green only)",
-      fix: 'set traffic.router to gateway-api, ingress-nginx or smi (see the README, section 'Traffic routing, export and sync waves')',
+      fix: 'set traffic.router to gateway-api, ingress-nginx or smi (see the README, section "Traffic routing, export and sync waves")',
     });
   }
   if (weights.some((w, i) => i > 0 && w <= weights[i - 1])) {

@@ -44,7 +44,7 @@ export interface Analysis {
   readonly metrics: readonly MetricCheck[];
 }
 
-/** Defaults for fields an `analysis` section leaves out; documented in the README, section 'The metric gate'. */
+/** Defaults for fields an `analysis` section leaves out; documented in the README, section "The metric gate". */
 export const ANALYSIS_DEFAULTS = { timeoutSeconds: 10, interval: '5m' } as const;
 
 /** Share of requests not answered with a 5xx, from the `http_requests_total{code=...}` counter. */
@@ -81,7 +81,12 @@ export function parseAnalysis(data: unknown, keyPath = 'analysis'): Analysis {
   const errors = reader.errors;
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new StepwiseErrors(errors);
-  if (!analysis) throw new StepwiseError({ keyPath, problem: 'could not be read', fix: 'check the section against the README, section 'The metric gate'' });
+  if (!analysis)
+    throw new StepwiseError({
+      keyPath,
+      problem: 'could not be read',
+      fix: 'check the section against the README, section "The metric gate"',
+    });
   return analysis;
 }
 

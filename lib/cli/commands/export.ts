@@ -22,7 +22,7 @@ controller walk the plan's weights itself, validated against the controller's sc
                  the stages do, with request-success-rate >= 99% and request-duration <= 500 ms
 
 Only canary pairs (kind: CanaryService, one stable and one canary workload) can be handed over;
-Flagger also needs a traffic router (traffic.router). See the README, section 'Traffic routing, export and sync waves'.
+Flagger also needs a traffic router (traffic.router). See the README, section "Traffic routing, export and sync waves".
 
 options:
   --to T         argo-rollouts or flagger (required)

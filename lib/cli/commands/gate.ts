@@ -10,7 +10,7 @@ const USAGE = `usage: stepwise gate <stack> [--json] [--prometheus URL] [--stack
 
 Asks Prometheus for every metric of the plan's analysis section, measured on the canary of the
 stack's current stage, prints each value against its threshold and exits with the verdict.
-Missing data, NaN, an unreachable or slow Prometheus are never a pass. See the README, section 'The metric gate'.
+Missing data, NaN, an unreachable or slow Prometheus are never a pass. See the README, section "The metric gate".
 
 The canary in the current stage (the stable workload is what relativeTo: stable compares with):
   CanaryService    the workload that gets the new image first (e.g. fop-gate-canary); stable: the other one
@@ -68,7 +68,7 @@ function analysisOf(stack: Stack, prometheusUrl: string | undefined) {
         file: stack.file,
         keyPath: 'config.stepwise:plan.analysis',
         problem: 'is missing: the stack has no metric gate',
-        fix: 'add an analysis section to the plan with at least `prometheus: { url: http://prometheus.monitoring:9090 }`; the README, section 'The metric gate' shows every key and its default',
+        fix: 'add an analysis section to the plan with at least `prometheus: { url: http://prometheus.monitoring:9090 }`; the README, section "The metric gate" shows every key and its default',
       });
     }
     throw new StepwiseErrors(found.map((e) => e.inFile(stack.file)));
