@@ -161,3 +161,77 @@ describe('stepwise check with bad input', () => {
     assert.match(result.stdout, /exit codes: 0 no errors/);
   });
 });
+
+describe('stack files the reviewer found check passing or other commands breaking on', () => {
+  test('a workload named constructor, in every stage or left out of one, passes check and renders', async () => {
+    const dir = copyOfStacks();
+    editStackFile(
+      dir,
+      'web-nginx',
+      (config) => {
+        const plan = JSON.parse(JSON.stringify(config['stepwise:plan']).replaceAll('nginx-dm', 'constructor'));
+        config['stepwise:plan'] = plan;
+      },
+      'web-constructor',
+    );
+    const check = await runCli(['check', 'web-constructor', '--stacks', dir]);
+    assertExit(check, 0);
+    assert.match(check.stdout, /check web-constructor: 0 errors/);
+    for (const stage of ['v1-only', 'v1-removed']) {
+      const render = await runCli(['render', 'web-constructor', '--stage', stage, '--stacks', dir]);
+      assertExit(render, 0);
+      assert.equal(/name: constructor$/m.test(render.stdout), stage === 'v1-only', `stage ${stage}:\n${render.stdout}`);
+      assertNoStackTrace(render.stderr);
+    }
+  });
+
+  test('an invalid analysis section fails check with exit 1, naming the file, key path and fix', async () => {
+    const dir = copyOfStacks();
+    editStackFile(
+      dir,
+      'fop-gate',
+      (config) => (config['stepwise:plan'].analysis = { prometheus: { url: 'ftp://x' }, interval: 'forever' }),
+    );
+    const result = await runCli(['check', 'fop-gate', '--stacks', dir]);
+    assertExit(result, 1);
+    assert.match(
+      result.stderr,
+      /Pulumi\.fop-gate\.yaml: config\.stepwise:plan\.analysis\.prometheus\.url: must be an http:\/\/ or https:\/\/ URL, got "ftp:\/\/x" \(fix: /,
+    );
+    assert.match(result.stderr, /Pulumi\.fop-gate\.yaml: config\.stepwise:plan\.analysis\.interval: .* \(fix: /);
+    assertNoStackTrace(result.stderr);
+  });
+
+  test('gate still exits 2 for an invalid analysis section, with the same message', async () => {
+    const dir = copyOfStacks();
+    editStackFile(dir, 'fop-gate', (config) => (config['stepwise:plan'].analysis = [1]));
+    const result = await runCli(['gate', 'fop-gate', '--stacks', dir]);
+    assertExit(result, 2);
+    assert.match(
+      result.stderr,
+      /^stepwise: .*Pulumi\.fop-gate\.yaml: config\.stepwise:plan\.analysis: must be a mapping, got a list \(fix: /m,
+    );
+    assertNoStackTrace(result.stderr);
+  });
+
+  test('a traffic key no router knows is reported once', async () => {
+    const dir = copyOfStacks();
+    editStackFile(dir, 'ledger-linkerd', (config) => (config['stepwise:plan'].traffic.extra = 1));
+    const result = await runCli(['check', 'ledger-linkerd', '--stacks', dir]);
+    assertExit(result, 1);
+    const lines = result.stderr.split('\n').filter((line) => line.includes('traffic.extra'));
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0], /config\.stepwise:plan\.traffic\.extra: is not a known key \(fix: use one of: router, /);
+  });
+
+  test('replicas above 2147483647 fail check at the plan key', async () => {
+    const dir = copyOfStacks();
+    editStackFile(dir, 'fop-gate', (config) => (config['stepwise:plan'].stages[1].workloads['fop-gate-canary'].replicas = 2147483648));
+    const result = await runCli(['check', 'fop-gate', '--stacks', dir]);
+    assertExit(result, 1);
+    assert.match(
+      result.stderr,
+      /config\.stepwise:plan\.stages\[1\]\.workloads\.fop-gate-canary\.replicas: must be a whole number from 0 to 2147483647, got 2147483648/,
+    );
+  });
+});

@@ -24,6 +24,7 @@ const TRAFFIC = [
 const prometheusUrl = prometheusScraping(TRAFFIC);
 
 interface Project {
+  file(stack: string): string;
   read(stack: string): string;
   write(stack: string, text: string): void;
   run(...args: string[]): Promise<CliResult>;
@@ -48,6 +49,7 @@ function project(url: string, stage = 'canary'): Project {
   for (const app of ['fop-gate', 'pay', 'ghost']) fs.writeFileSync(path.join(stacks, `Pulumi.${app}.yaml`), gated(app));
   const cwd = path.dirname(stacks);
   return {
+    file: (stack) => path.join(stacks, `Pulumi.${stack}.yaml`),
     read: (stack) => fs.readFileSync(path.join(stacks, `Pulumi.${stack}.yaml`), 'utf8'),
     write: (stack, text) => fs.writeFileSync(path.join(stacks, `Pulumi.${stack}.yaml`), text),
     async run(...args) {
@@ -194,6 +196,17 @@ describe('stepwise promote runs the gate', () => {
     assertExit(result, 0);
     assert.match(result.stderr, /metric gate: nothing to measure yet/);
     assert.match(p.read('pay'), /stepwise:stage: canary\n/);
+  });
+
+  test('a stack file promote cannot write is refused before the gate runs, with nothing on stdout', async () => {
+    const p = project(prometheusUrl());
+    const before = p.read('fop-gate');
+    fs.chmodSync(p.file('fop-gate'), 0o444);
+    const result = await p.run('promote', 'fop-gate');
+    assertExit(result, 1);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /stacks\/Pulumi\.fop-gate\.yaml: is read-only/);
+    assert.equal(p.read('fop-gate'), before);
   });
 
   test('rollback of a failing canary never asks the gate', async () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { assertExit, assertNoStackTrace, editStackFile, runCli } from './support/cli';
-import { copyOfStacks } from './support/example-stacks';
+import { copyOfStacks, tempDir } from './support/example-stacks';
 
 describe('stepwise plan', () => {
   const stacks = copyOfStacks();
@@ -152,5 +154,29 @@ describe('stepwise plan with bad input', () => {
       /Pulumi\.fop-gate\.yaml: config\.stepwise:stage: unknown stage 'canry' \(fix: use one of: baseline, canary/,
     );
     assertNoStackTrace(result.stderr);
+  });
+});
+
+describe('stepwise plan with a wrong --stacks directory', () => {
+  test('a --stacks directory that does not exist exits 2 saying so, not that the stack is missing', async () => {
+    const missing = path.join(tempDir(), 'nonexist');
+    const result = await runCli(['plan', 'fop-gate', '--stacks', missing]);
+    assertExit(result, 2);
+    assert.equal(
+      result.stderr,
+      `stepwise: ${missing}: the stacks directory does not exist (fix: run from the project root, or pass --stacks DIR)\n`,
+    );
+    assert.equal(result.stdout, '');
+  });
+
+  test('a --stacks that is a file exits 2 saying it is not a directory', async () => {
+    const file = path.join(tempDir(), 'hostname');
+    fs.writeFileSync(file, 'x');
+    const result = await runCli(['plan', 'fop-gate', '--stacks', file]);
+    assertExit(result, 2);
+    assert.equal(
+      result.stderr,
+      `stepwise: ${file}: the stacks directory is not a directory (fix: run from the project root, or pass --stacks DIR)\n`,
+    );
   });
 });

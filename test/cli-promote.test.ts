@@ -120,6 +120,65 @@ describe('stepwise promote', () => {
     assert.equal(p.read('fop-gate'), unsafe);
   });
 
+  test('a stage written as a block scalar is moved, and becomes a one-line value', async () => {
+    const p = stacksProject();
+    const original = p.read('fop-gate');
+    fs.writeFileSync(p.file('fop-gate'), original.replace('stepwise:stage: baseline\n', 'stepwise:stage: |-\n    baseline\n'));
+    const result = await p.run('promote', 'fop-gate');
+    assertExit(result, 0);
+    assert.equal(p.read('fop-gate'), withStage(original, 'canary', 'baseline'));
+  });
+
+  for (const dryRun of [[], ['--dry-run']]) {
+    test(`a stage value it cannot edit is refused before anything is printed on stdout${dryRun.length ? ' (--dry-run too)' : ''}`, async () => {
+      const p = stacksProject();
+      const aliased = p
+        .read('fop-gate')
+        .replace('stepwise:stage: baseline\n', 'stepwise:stage: &current baseline\n  stepwise:fromStage: *current\n');
+      fs.writeFileSync(p.file('fop-gate'), aliased);
+      const result = await p.run('promote', 'fop-gate', ...dryRun);
+      assertExit(result, 1);
+      assert.equal(result.stdout, '');
+      assert.match(
+        result.stderr,
+        /^stepwise: stacks\/Pulumi\.fop-gate\.yaml: config\.stepwise:fromStage: is an alias \(\*current\).*\(fix: write `stepwise:fromStage: <stage name>` on one line/m,
+      );
+      assert.doesNotMatch(result.stderr, /internal error/);
+      assert.equal(p.read('fop-gate'), aliased);
+    });
+  }
+
+  test('a read-only stack file is refused, exit 1, with nothing printed on stdout and nothing written', async () => {
+    const p = stacksProject();
+    const before = p.read('fop-gate');
+    fs.chmodSync(p.file('fop-gate'), 0o444);
+    const result = await p.run('promote', 'fop-gate');
+    assertExit(result, 1);
+    assert.equal(result.stdout, '');
+    assert.match(
+      result.stderr,
+      /^stepwise: stacks\/Pulumi\.fop-gate\.yaml: is read-only \(fix: chmod u\+w stacks\/Pulumi\.fop-gate\.yaml, or edit it by hand\)$/m,
+    );
+    assert.equal(p.read('fop-gate'), before);
+    assert.equal(fs.statSync(p.file('fop-gate')).mode & 0o777, 0o444);
+  });
+
+  test('a bad --prometheus is a usage error even with --skip-gate, before the stack is read', async () => {
+    const p = stacksProject();
+    const before = p.read('fop-gate');
+    for (const args of [
+      ['promote', 'fop-gate', '--prometheus', 'ftp://x', '--skip-gate', '--dry-run'],
+      ['promote', 'fop-gate', '--prometheus', 'ftp://x', '--skip-gate'],
+      ['promote', 'no-such-stack', '--prometheus', 'ftp://x', '--skip-gate'],
+    ]) {
+      const result = await p.run(...args);
+      assertExit(result, 2);
+      assert.match(result.stderr, /--prometheus 'ftp:\/\/x' is not an http:\/\/ or https:\/\/ base URL/);
+      assert.equal(result.stdout, '');
+    }
+    assert.equal(p.read('fop-gate'), before);
+  });
+
   test('an unknown stack, stage or flag is a usage error (exit 2)', async () => {
     const p = stacksProject();
     const cases: [string[], RegExp][] = [
@@ -133,6 +192,17 @@ describe('stepwise promote', () => {
       assertExit(result, 2);
       assert.match(result.stderr, message);
     }
+  });
+
+  test('a flag missing its value is not answered with "did you mean" that same flag; an unknown one still is', async () => {
+    const p = stacksProject();
+    const missing = await p.run('promote', 'fop-gate', '--to', '--dry-run');
+    assertExit(missing, 2);
+    assert.match(missing.stderr, /Option '--to' argument is ambiguous/);
+    assert.doesNotMatch(missing.stderr, /did you mean/);
+    const unknown = await p.run('promote', 'fop-gate', '--dryrun');
+    assertExit(unknown, 2);
+    assert.match(unknown.stderr, /\(did you mean --dry-run\?\)/);
   });
 
   test('an invalid stack file is reported with its key path, exit 1, and is not touched', async () => {

@@ -155,6 +155,34 @@ describe('stepwise render with bad input', () => {
     assert.equal(fs.readFileSync(path.join(out, 'fop-gate', 'Service.fop-gate.k8s.yaml'), 'utf8'), 'previous');
   });
 
+  test('--out a file exits 1 saying it is a file, not a directory, and leaves the file as it was', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'afile');
+    fs.writeFileSync(file, 'mine');
+    for (const [args, shown] of [
+      [['--out', file], `${file}: is a file`],
+      [['--out', path.join(file, 'sub')], `${path.join(file, 'sub')}: cannot be written: ${file} is a file`],
+      [['--all-stages', '--out', file], `${file}: is a file`],
+    ] as const) {
+      const result = await runCli(['render', 'fop-gate', ...args, '--stacks', stacks]);
+      assertExit(result, 1);
+      assert.equal(result.stderr, `stepwise: ${shown}, not a directory (fix: move ${file} away, or pass --out another directory)\n`);
+      assert.equal(result.stdout, '');
+    }
+    assert.deepEqual(fs.readdirSync(dir), ['afile']);
+    assert.equal(fs.readFileSync(file, 'utf8'), 'mine');
+  });
+
+  test('a file named like the stack inside --out is refused, not replaced', async () => {
+    const out = tempDir();
+    fs.writeFileSync(path.join(out, 'fop-gate'), 'mine');
+    const result = await runCli(['render', 'fop-gate', '--out', out, '--stacks', stacks]);
+    assertExit(result, 1);
+    assert.match(result.stderr, /fop-gate: is a file, not a directory \(fix: move .*fop-gate away/);
+    assertNoStackTrace(result.stderr);
+    assert.equal(fs.readFileSync(path.join(out, 'fop-gate'), 'utf8'), 'mine');
+  });
+
   test('--help prints the usage', async () => {
     const result = await runCli(['render', '-h']);
     assertExit(result, 0);

@@ -84,6 +84,29 @@ describe('stepwise rollback', () => {
     assert.equal(p.read('fop-gate'), before);
   });
 
+  test('a stage value it cannot edit is refused before anything is printed on stdout', async () => {
+    const p = stacksProject();
+    const explicit = p.read('fop-gate').replace('  stepwise:stage: baseline\n', '  ? stepwise:stage\n  : canary\n');
+    fs.writeFileSync(p.file('fop-gate'), explicit);
+    const result = await p.run('rollback', 'fop-gate');
+    assertExit(result, 1);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /stacks\/Pulumi\.fop-gate\.yaml: config\.stepwise:stage: is written as an explicit key/);
+    assert.equal(p.read('fop-gate'), explicit);
+  });
+
+  test('a read-only stack file is refused and keeps its content', async () => {
+    const p = stacksProject();
+    assertExit(await p.run('promote', 'fop-gate'), 0);
+    const before = p.read('fop-gate');
+    fs.chmodSync(p.file('fop-gate'), 0o444);
+    const result = await p.run('rollback', 'fop-gate');
+    assertExit(result, 1);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /stacks\/Pulumi\.fop-gate\.yaml: is read-only \(fix: chmod u\+w/);
+    assert.equal(p.read('fop-gate'), before);
+  });
+
   test('has no --skip-gate: rollback never runs the gate', async () => {
     const result = await stacksProject().run('rollback', 'fop-gate', '--skip-gate');
     assertExit(result, 2);

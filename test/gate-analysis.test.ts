@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { BUILT_IN_METRICS, P99_LATENCY_QUERY, SUCCESS_RATE_QUERY, parseAnalysis, type Analysis } from '../lib/gate';
 import { StepwiseError, stepwiseErrorsOf } from '../lib/model';
+import { stackFromConfig } from '../lib/stacks';
+import { exampleConfig } from './support/example-stacks';
 
 /** The analysis section of a stack file, written as a user writes it. */
 function fromYaml(text: string): Analysis {
@@ -224,5 +226,66 @@ analysis:
       () => parseAnalysis({ prometheus: { url: 'x' } }, 'stepwise:plan.analysis'),
       (error: unknown) => error instanceof StepwiseError && error.keyPath === 'stepwise:plan.analysis.prometheus.url',
     );
+  });
+});
+
+/** The messages loading the fop-gate stack reports after `edit` changes its plan (fails when it loads). */
+function stackProblems(edit: (plan: Record<string, any>) => void): string[] {
+  const config = exampleConfig('fop-gate');
+  edit(config['stepwise:plan'] as Record<string, any>);
+  try {
+    stackFromConfig('fop-gate', 'stacks/Pulumi.fop-gate.yaml', config);
+  } catch (error) {
+    const found = stepwiseErrorsOf(error);
+    assert.ok(found.length > 0, `expected StepwiseErrors, got ${String(error)}`);
+    return found.map((e) => e.message);
+  }
+  assert.fail('the stack was accepted');
+}
+
+describe('the stack loader and the analysis section', () => {
+  const file = 'stacks/Pulumi.fop-gate.yaml: config.stepwise:plan.analysis';
+
+  test('a Prometheus URL that is not http(s) is reported under the stack file and config key', () => {
+    const found = stackProblems((plan) => (plan.analysis = { prometheus: { url: 'ftp://x' } }));
+    assert.equal(found.length, 1, found.join('\n'));
+    assert.ok(found[0].startsWith(`${file}.prometheus.url: must be an http:// or https:// URL, got "ftp://x" (fix: `), found[0]);
+  });
+
+  test('an interval that is not a duration is reported under the stack file and config key', () => {
+    const found = stackProblems((plan) => (plan.analysis = { prometheus: { url: 'http://prometheus:9090' }, interval: 'forever' }));
+    assert.equal(found.length, 1, found.join('\n'));
+    assert.ok(found[0].startsWith(`${file}.interval: `), found[0]);
+  });
+
+  test('an analysis section that is a list is reported as not a mapping', () => {
+    assert.deepEqual(
+      stackProblems((plan) => (plan.analysis = [1])),
+      [`${file}: must be a mapping, got a list (fix: write it as \`key: value\` lines)`],
+    );
+  });
+
+  test('traffic and analysis problems are reported together', () => {
+    const found = stackProblems((plan) => {
+      plan.analysis = { prometheus: { url: 'ftp://x' } };
+      plan.traffic = { router: 'smi', extra: 1 };
+    });
+    assert.ok(
+      found.some((m) => m.includes('config.stepwise:plan.traffic.extra: ')),
+      found.join('\n'),
+    );
+    assert.ok(
+      found.some((m) => m.includes('config.stepwise:plan.analysis.prometheus.url: ')),
+      found.join('\n'),
+    );
+  });
+
+  test('a valid analysis section loads, and a stack without one loads too', () => {
+    const config = exampleConfig('fop-gate');
+    assert.equal(stackFromConfig('fop-gate', 'f.yaml', config).plan.extensions.analysis, undefined);
+    (config['stepwise:plan'] as Record<string, any>).analysis = { prometheus: { url: 'http://prometheus:9090' } };
+    assert.deepEqual(stackFromConfig('fop-gate', 'f.yaml', config).plan.extensions.analysis, {
+      prometheus: { url: 'http://prometheus:9090' },
+    });
   });
 });

@@ -59,6 +59,35 @@ describe('Prometheus query answers', () => {
     assert.equal(readQueryAnswer(503, 'Service Unavailable', timedOut).kind, 'timeout');
   });
 
+  test('a Prometheus error answer with a 5xx status is a server error, not a rejected query', () => {
+    const internal = JSON.stringify({ status: 'error', errorType: 'internal', error: 'out of memory' });
+    assert.deepEqual(readQueryAnswer(500, 'Internal Server Error', internal), {
+      kind: 'server-error',
+      detail: 'HTTP 500 Internal Server Error (internal: out of memory)',
+    });
+    const unavailable = JSON.stringify({ status: 'error', errorType: 'unavailable', error: 'TSDB not ready' });
+    assert.equal(readQueryAnswer(503, 'Service Unavailable', unavailable).kind, 'server-error');
+  });
+
+  test('bad_data and execution errors blame the query whatever the status', () => {
+    const badData = JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error' });
+    assert.equal(readQueryAnswer(500, 'Internal Server Error', badData).kind, 'query-error');
+    const execution = JSON.stringify({ status: 'error', errorType: 'execution', error: 'many-to-many matching not allowed' });
+    assert.deepEqual(readQueryAnswer(422, 'Unprocessable Entity', execution), {
+      kind: 'query-error',
+      detail: 'execution: many-to-many matching not allowed',
+    });
+  });
+
+  test('a range vector answer names its result type, so it is not reported as a rejected query', () => {
+    const resultTypeOf = (answer: string) => {
+      const result = readQueryAnswer(200, 'OK', answer);
+      return result.kind === 'value' ? undefined : result.resultType;
+    };
+    assert.equal(resultTypeOf(body({ resultType: 'matrix', result: [] })), 'matrix');
+    assert.equal(resultTypeOf(body({ resultType: 'string', result: [1, 'x'] })), 'string');
+  });
+
   test('an HTTP error page is an HTTP error; a page that is not the API is a bad response', () => {
     assert.deepEqual(readQueryAnswer(502, 'Bad Gateway', '<html>bad gateway</html>'), {
       kind: 'http-error',

@@ -122,7 +122,10 @@ describe('metric gate when Prometheus cannot answer', () => {
     try {
       const report = await runGate(analysis(silent.url, '', 0.5), { namespace: 'shop', canary: payCanary });
       assert.equal(report.verdict, 'inconclusive');
-      for (const metric of report.metrics) assert.match(metric.reason, /^no answer from Prometheus within 0\.5 s/);
+      for (const metric of report.metrics) {
+        assert.match(metric.reason, /^no answer from Prometheus within 0\.5 s/);
+        assert.equal(metric.reason.match(/0\.5 s/g)?.length, 1, `the wait is named once: ${metric.reason}`);
+      }
     } finally {
       await silent.stop();
     }

@@ -94,6 +94,12 @@ describe('gate verdict', () => {
       { kind: 'query-error', detail: 'bad_data: parse error' },
       { kind: 'bad-response', detail: 'HTTP 200 with a body that is not a Prometheus API answer: <html>' },
       { kind: 'many-series', detail: '2 series: {code="200"}, {code="500"}' },
+      { kind: 'server-error', detail: 'HTTP 500 Internal Server Error (internal: out of memory)' },
+      {
+        kind: 'query-error',
+        resultType: 'matrix',
+        detail: 'the query returns a range vector (e.g. x[5m]) instead of one value per series',
+      },
     ];
     for (const failure of failures) {
       const report = await gate(DEFAULTS, { canary: { success: failure, latency: value(0.1) } });
@@ -121,6 +127,41 @@ describe('gate verdict', () => {
       /^no answer from Prometheus within 10 s .*raise analysis\.prometheus\.timeoutSeconds/,
     );
     assert.match(await reasonFor({ kind: 'many-series', detail: '2 series: {code="200"}, {code="500"}' }), /wrap it in sum/);
+  });
+
+  test('a timeout names the wait once, and says who gave up', async () => {
+    const reasonFor = async (failure: InstantQueryResult) => (await gate(DEFAULTS, { canary: { success: failure } })).metrics[0].reason;
+    const ours = await reasonFor({ kind: 'timeout', detail: 'the gate stopped waiting' });
+    assert.match(ours, /^no answer from Prometheus within 10 s \(the gate stopped waiting\) — raise analysis\.prometheus\.timeoutSeconds/);
+    assert.equal(ours.match(/within/g)?.length, 1);
+    assert.match(
+      await reasonFor({ kind: 'timeout', detail: 'timeout: query timed out in expression evaluation' }),
+      /^no answer from Prometheus within 10 s \(timeout: query timed out in expression evaluation\) — /,
+    );
+  });
+
+  test('a server error is not blamed on the query; a rejected query and a range vector are', async () => {
+    const reasonFor = async (failure: InstantQueryResult) => (await gate(DEFAULTS, { canary: { success: failure } })).metrics[0].reason;
+    const server = await reasonFor({ kind: 'server-error', detail: 'HTTP 500 Internal Server Error (internal: out of memory)' });
+    assert.match(
+      server,
+      /^Prometheus at http:\/\/prometheus\.monitoring:9090 answered HTTP 500 Internal Server Error \(internal: out of memory\) — a server-side error, not the query's fault; check Prometheus/,
+    );
+    assert.doesNotMatch(server, /rejected|fix the metric's query/);
+    assert.match(
+      await reasonFor({ kind: 'query-error', detail: 'bad_data: 1:5: parse error' }),
+      /^Prometheus rejected the query \(bad_data: 1:5: parse error\) — fix the metric's query$/,
+    );
+    const matrix = await reasonFor({
+      kind: 'query-error',
+      resultType: 'matrix',
+      detail: 'the query returns a range vector (e.g. x[5m]) instead of one value per series',
+    });
+    assert.match(
+      matrix,
+      /^the query returns a range vector \(e\.g\. x\[5m\]\) instead of one value per series — fix the metric's query so it gives one number/,
+    );
+    assert.doesNotMatch(matrix, /rejected/);
   });
 
   test('a NaN value is reported with the result', async () => {

@@ -207,3 +207,65 @@ describe('stack config', () => {
     assert.equal(stackFromConfig('fop-gate', 'f.yaml', config).fromStage, 'stable');
   });
 });
+
+describe('counts Kubernetes stores as 32-bit integers', () => {
+  test('replicas above 2147483647 are reported at the plan key with the range', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.stages[1].workloads['fop-gate-canary'].replicas = 2147483648;
+    assertReports(
+      plan,
+      /^stages\[1\]\.workloads\.fop-gate-canary\.replicas: must be a whole number from 0 to 2147483647, got 2147483648 \(fix: use a whole number from 0 to 2147483647\)$/,
+    );
+  });
+
+  test('replicas of 2147483647 are accepted', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.stages[1].workloads['fop-gate-canary'].replicas = 2147483647;
+    assert.equal(parsePlan(plan).stages[1].workloads['fop-gate-canary'].replicas, 2147483647);
+  });
+
+  test('replicas of 1e20 are reported with the range, not only as a long number', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.stages[1].workloads['fop-gate-canary'].replicas = 1e20;
+    assertReports(plan, /\.replicas: must be a whole number from 0 to 2147483647, got 100000000000000000000 /);
+  });
+
+  test('minReadySeconds, progressDeadlineSeconds and revisionHistoryLimit are bounded like replicas', () => {
+    for (const key of ['minReadySeconds', 'progressDeadlineSeconds', 'revisionHistoryLimit']) {
+      const plan = examplePlanData('fop-gate');
+      plan.workloads['fop-gate'][key] = 2 ** 31;
+      assertReports(plan, new RegExp(`^workloads\\.fop-gate\\.${key}: must be a whole number from \\d to 2147483647, got 2147483648`));
+    }
+  });
+
+  test('probe timings are bounded like replicas', () => {
+    for (const key of ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold']) {
+      const plan = examplePlanData('fop-gate');
+      plan.defaults.readinessProbe[key] = 2 ** 31;
+      assertReports(plan, new RegExp(`^workloads\\.fop-gate\\.readinessProbe\\.${key}: must be a whole number from [01] to 2147483647`));
+    }
+  });
+
+  test('terminationGracePeriodSeconds is an int64 in Kubernetes, so 2^31 seconds is accepted', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.defaults.terminationGracePeriodSeconds = 2 ** 31;
+    assert.equal(parsePlan(plan).workloads[0].terminationGracePeriodSeconds, 2 ** 31);
+  });
+
+  test('maxSurge and a disruption budget above 2147483647 are reported with the range', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.defaults.strategy = { type: 'RollingUpdate', maxSurge: 2 ** 31, maxUnavailable: 0 };
+    plan.defaults.disruptionBudget = { maxUnavailable: 2 ** 31 };
+    assertReports(plan, /^workloads\.fop-gate\.strategy\.maxSurge: must be a whole number from 0 to 2147483647 or a percentage like "25%"/);
+    assertReports(
+      plan,
+      /^workloads\.fop-gate\.disruptionBudget\.maxUnavailable: must be a whole number from 0 to 2147483647 or a percentage/,
+    );
+  });
+
+  test('negative replicas still read as a whole number >= 0', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.stages[1].workloads['fop-gate-canary'].replicas = -1;
+    assertReports(plan, /\.replicas: must be a whole number >= 0, got -1 \(fix: use a whole number >= 0\)$/);
+  });
+});

@@ -138,6 +138,45 @@ describe('the traffic section', () => {
   });
 });
 
+describe('traffic keys and names that are not what they seem', () => {
+  test('a key no router knows is reported once, as an unknown key', () => {
+    const data = examplePlanData('ledger-linkerd');
+    data.traffic.extra = 1;
+    assertOneProblem(trafficProblems(data), 'traffic.extra', /^is not a known key$/, /use one of: router, /);
+  });
+
+  test('a key no router knows is reported once when the plan routes by replicas too', () => {
+    const data = examplePlanData('fop-gate');
+    data.traffic = { router: 'replicas', extra: 1 };
+    assertOneProblem(trafficProblems(data), 'traffic.extra', /^is not a known key$/, /use one of: router, /);
+  });
+
+  test('a setting of a weighted router in a plan routed by replicas is still reported', () => {
+    const data = examplePlanData('fop-gate');
+    data.traffic = { router: 'replicas', host: 'shop.example.com' };
+    assertOneProblem(trafficProblems(data), 'traffic.host', /only applies to a weighted router/, /set router: gateway-api/);
+  });
+
+  test('a stable track named constructor gets the rest of the weight when a stage leaves it out', () => {
+    const data = examplePlanData('checkout-gateway');
+    data.workloads.checkout.labels = { app: 'checkout', track: 'constructor' };
+    data.traffic.stableTrack = 'constructor';
+    const routing = parseTraffic(parsePlan(data));
+    assert.ok(routing.router === 'gateway-api');
+    assert.deepEqual(routing.stageWeights[1], { constructor: 95, canary: 5 });
+  });
+
+  test('a track label named constructor that a routed workload lacks is reported as missing', () => {
+    const data = examplePlanData('checkout-gateway');
+    data.workloads['checkout-canary'].labels = { app: 'checkout', constructor: 'canary' };
+    data.traffic.trackLabel = 'constructor';
+    data.traffic.stableTrack = 'canary';
+    const problems = trafficProblems(data);
+    assert.equal(problems[0]?.keyPath, 'workloads.checkout.labels', problems.map((p) => p.message).join('\n'));
+    assert.match(problems[0].problem, /has no 'constructor' label/);
+  });
+});
+
 describe('the gitops section', () => {
   test('syncWaves is off unless set', () => {
     assert.deepEqual(parseGitOps(exampleStack('checkout-gateway').plan), { syncWaves: false });

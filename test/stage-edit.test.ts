@@ -72,6 +72,106 @@ describe('editing stepwise:stage in a stack file', () => {
     assert.throws(() => setStageInText('config:\n  other: 1\n', { stage: 'b', fromStage: 'a' }, 'f'), /stepwise:stage: is missing/);
   });
 
+  test('a block-scalar stage becomes a one-line value, keeping the line break, the comment and the next key', () => {
+    const text = 'config:\n  stepwise:stage: |- # where we are\n    baseline\n  stepwise:plan: {}\n';
+    assert.equal(
+      setStageInText(text, { stage: 'canary', fromStage: 'baseline' }, 'f'),
+      'config:\n  stepwise:stage: canary # where we are\n  stepwise:fromStage: baseline\n  stepwise:plan: {}\n',
+    );
+  });
+
+  test('block-scalar stage and fromStage values (folded, keep-chomped) are both replaced in place', () => {
+    const text = 'config:\n  stepwise:stage: >\n    canary\n  stepwise:fromStage: |+\n    baseline\n\n  stepwise:plan: {}\n';
+    const edited = setStageInText(text, { stage: 'canary-widened', fromStage: 'canary' }, 'f');
+    assert.equal(edited, 'config:\n  stepwise:stage: canary-widened\n  stepwise:fromStage: canary\n\n  stepwise:plan: {}\n');
+  });
+
+  test('an empty stepwise:fromStage gets the value after its colon', () => {
+    const text = 'config:\n  stepwise:stage: a\n  stepwise:fromStage:\n  stepwise:fromStage-note: x\n';
+    assert.deepEqual(parse(setStageInText(text, { stage: 'b', fromStage: 'a' }, 'f')), {
+      config: { 'stepwise:stage': 'b', 'stepwise:fromStage': 'a', 'stepwise:fromStage-note': 'x' },
+    });
+  });
+
+  const refusals: [string, string, string, RegExp][] = [
+    [
+      'an alias as stepwise:fromStage',
+      'x: &s baseline\nconfig:\n  stepwise:stage: canary\n  stepwise:fromStage: *s\n',
+      'config.stepwise:fromStage',
+      /is an alias \(\*s\)/,
+    ],
+    ['an alias as stepwise:stage', 'x: &s baseline\nconfig:\n  stepwise:stage: *s\n', 'config.stepwise:stage', /is an alias \(\*s\)/],
+    [
+      'an explicit stepwise:stage key',
+      'config:\n  ? stepwise:stage\n  : baseline\n',
+      'config.stepwise:stage',
+      /explicit key \(`\? stepwise:stage`\)/,
+    ],
+    [
+      'an explicit stepwise:stage key with a fromStage',
+      'config:\n  ? stepwise:stage\n  : baseline\n  stepwise:fromStage: x\n',
+      'config.stepwise:stage',
+      /explicit key/,
+    ],
+    [
+      'an explicit stepwise:fromStage key',
+      'config:\n  stepwise:stage: baseline\n  ?\n    stepwise:fromStage\n  : x\n',
+      'config.stepwise:fromStage',
+      /explicit key/,
+    ],
+    ['a stepwise:stage holding a list', 'config:\n  stepwise:stage: [a]\n', 'config.stepwise:stage', /is not a single value/],
+    [
+      'an anchored stage another key aliases',
+      'config:\n  stepwise:stage: &s baseline\n  other: *s\n',
+      'config.stepwise:stage',
+      /could not be changed without touching other lines/,
+    ],
+  ];
+  for (const [what, text, keyPath, problem] of refusals) {
+    test(`${what} is refused with a StepwiseError naming the file and key`, () => {
+      assert.throws(
+        () => setStageInText(text, { stage: 'canary', fromStage: 'baseline' }, 'stacks/Pulumi.x.yaml'),
+        (error: unknown) => {
+          assert.ok(error instanceof StepwiseError, `not a StepwiseError: ${String(error)}`);
+          assert.equal(error.file, 'stacks/Pulumi.x.yaml');
+          assert.equal(error.keyPath, keyPath);
+          assert.match(error.message, problem);
+          assert.match(error.fix ?? '', /stepwise:(stage|fromStage)/);
+          return true;
+        },
+      );
+    });
+  }
+
+  test('a read-only stack file is refused, even for root, and keeps its content and mode', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'Pulumi.x.yaml');
+    fs.writeFileSync(file, 'old\n');
+    fs.chmodSync(file, 0o444);
+    assert.throws(
+      () => writeStackFileAtomically(file, 'new\n'),
+      (error: unknown) =>
+        error instanceof StepwiseError && error.message === `${file}: is read-only (fix: chmod u+w ${file}, or edit it by hand)`,
+    );
+    assert.equal(fs.readFileSync(file, 'utf8'), 'old\n');
+    assert.equal(fs.statSync(file).mode & 0o777, 0o444);
+    assert.deepEqual(fs.readdirSync(dir), ['Pulumi.x.yaml']);
+  });
+
+  test('the atomic write keeps a group-write bit the umask would clear', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'Pulumi.x.yaml');
+    fs.writeFileSync(file, 'old\n');
+    fs.chmodSync(file, 0o664);
+    const umask = process.umask(0o022);
+    try {
+      writeStackFileAtomically(file, 'new\n');
+    } finally {
+      process.umask(umask);
+    }
+    assert.equal(fs.statSync(file).mode & 0o777, 0o664);
+  });
+
   test('the atomic write replaces the content, keeps the permission bits and leaves no temporary file', () => {
     const dir = tempDir();
     const file = path.join(dir, 'Pulumi.x.yaml');

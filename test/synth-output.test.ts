@@ -197,8 +197,46 @@ describe('npm run synth', () => {
 
   test('an unknown stack name lists the stacks there are', () => {
     const result = synth(['--out', tempDir(), 'fop-gat']);
-    assert.equal(result.status, 1);
+    // A usage error (exit 2), as in every stepwise command: the name is a typo, not a broken file.
+    assert.equal(result.status, 2);
     assert.match(result.stderr, /unknown stack 'fop-gat'.*\(fix: use one of: .*fop-gate/);
+  });
+
+  test('a path given as a stack name exits 2 and writes nothing, inside or outside --out', () => {
+    const project = path.dirname(copyOfStacks());
+    fs.copyFileSync(path.join(project, 'stacks', 'Pulumi.fop-gate.yaml'), path.join(project, 'evil.yaml'));
+    fs.mkdirSync(path.join(project, 'evil'));
+    fs.writeFileSync(path.join(project, 'evil', 'important.txt'), 'precious');
+    const result = spawnSync(TSX, [path.join(ROOT, 'lib/synth/main.ts'), 'x/../../evil', '--out', 'sy5'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /^stepwise synth: 'x\/\.\.\/\.\.\/evil' is not a stack name: use one of: .*fop-gate/m);
+    assert.deepEqual(snapshotDir(path.join(project, 'evil')), { 'important.txt': 'precious' });
+    assert.equal(fs.existsSync(path.join(project, 'sy5')), false);
+  });
+
+  test('--out a file exits 1 saying it is a file, not a directory, and leaves it as it was', () => {
+    const file = path.join(tempDir(), 'afile');
+    fs.writeFileSync(file, 'mine');
+    const result = synth(['--out', file]);
+    assert.equal(result.status, 1, result.stderr);
+    assert.equal(
+      result.stderr,
+      `stepwise synth: ${file}: is a file, not a directory (fix: move ${file} away, or pass --out another directory)\n`,
+    );
+    assert.equal(fs.readFileSync(file, 'utf8'), 'mine');
+  });
+
+  test('a --stacks directory that does not exist is a usage error naming it', () => {
+    const missing = path.join(tempDir(), 'nonexist');
+    const result = synth(['--stacks', missing, '--out', tempDir()]);
+    assert.equal(result.status, 2, result.stderr);
+    assert.equal(
+      result.stderr,
+      `stepwise synth: ${missing}: the stacks directory does not exist (fix: run from the project root, or pass --stacks DIR)\n`,
+    );
   });
 
   test('an unknown flag is a usage error (exit 2)', () => {

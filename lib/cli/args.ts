@@ -26,9 +26,12 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
     const message = (error as Error).message;
-    const flag = /'(--?[^' ]+)'/.exec(message)?.[1];
-    const suggestion = flag?.startsWith('--') ? closest(flag.slice(2), Object.keys(options)) : undefined;
-    throw new UsageError(`${message}${suggestion ? ` (did you mean --${suggestion}?)` : ''}\n\n${usage}`);
+    // Only an unknown flag gets a suggestion: for a known flag missing its value (`--stage --out x`)
+    // the closest known flag is the one the user typed.
+    const unknown = (error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    const flag = unknown ? /'(--[^' ]+)'/.exec(message)?.[1]?.slice(2) : undefined;
+    const suggestion = flag !== undefined ? closest(flag, Object.keys(options)) : undefined;
+    throw new UsageError(`${message}${suggestion && suggestion !== flag ? ` (did you mean --${suggestion}?)` : ''}\n\n${usage}`);
   }
 }
 
@@ -49,4 +52,23 @@ export function formatOption<F extends string>(value: string | undefined, format
   if (value === undefined) return formats[0];
   if ((formats as readonly string[]).includes(value)) return value as F;
   throw new UsageError(`unknown --format '${value}': use one of ${formats.join(', ')}\n\n${usage}`);
+}
+
+/**
+ * `--prometheus URL`, checked: an http(s) base address, no query string or fragment. Here rather
+ * than beside the gate so `promote` can check it before anything else without loading the
+ * Prometheus client.
+ */
+export function prometheusOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+    throw new UsageError(`--prometheus '${value}' is not an http:// or https:// base URL (e.g. http://127.0.0.1:9090)`);
+  }
+  return value;
 }

@@ -23,9 +23,15 @@ export function topLevelUsage(): string {
 /** The `stepwise` command line: dispatches to the subcommand, returns the exit code. */
 export async function cliMain(argv: readonly string[], context: CommandContext): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  // Asked for, the usage is the output (stdout, exit 0); without a command it explains a usage
+  // error, so it goes where errors go (stderr, exit 2) and a pipe never mistakes it for output.
+  if (name === undefined) {
+    context.err(`${topLevelUsage()}\n`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     context.out(`${topLevelUsage()}\n`);
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {

@@ -46,9 +46,13 @@ export abstract class ReleaseStage extends Construct {
     const { index } = findStage(props.plan, props.stage ?? props.plan.stages[0].name);
     this.state = stageState(props.plan, index);
 
+    // Construct IDs carry a prefix: a bare user name could collide with another child ('traffic',
+    // a Service's `service-<name>`) or with an Object.prototype name ('constructor'), which the
+    // constructs library keeps its children under.
     const workloads = new Map<string, WorkloadDeployment>();
     for (const running of this.state.workloads) {
-      workloads.set(running.workload.name, new WorkloadDeployment(this, running.workload.name, { plan: props.plan, running }));
+      const workloadId = `workload-${running.workload.name}`;
+      workloads.set(running.workload.name, new WorkloadDeployment(this, workloadId, { plan: props.plan, running }));
     }
     const services = new Map<string, ReleaseServiceObject>();
     for (const service of this.state.services) {

@@ -173,10 +173,14 @@ function failureReason(failure: QueryFailure, side: 'canary' | Baseline, analysi
       return `no answer from Prometheus within ${timeoutSeconds} s (${failure.detail})${forWho} — raise analysis.prometheus.timeoutSeconds or make the query cheaper`;
     case 'http-error':
       return `Prometheus at ${url} answered ${failure.detail}${forWho} — check that analysis.prometheus.url points at Prometheus itself`;
+    case 'server-error':
+      return `Prometheus at ${url} answered ${failure.detail}${forWho} — a server-side error, not the query's fault; check Prometheus (its logs and health) and retry`;
     case 'bad-response':
       return `the answer from ${url} is not a Prometheus API answer (${failure.detail})${forWho} — check analysis.prometheus.url`;
     case 'query-error':
-      return `Prometheus rejected the query (${failure.detail})${forWho} — fix the metric's query`;
+      return failure.resultType === undefined
+        ? `Prometheus rejected the query (${failure.detail})${forWho} — fix the metric's query`
+        : `${failure.detail}${forWho} — fix the metric's query so it gives one number, e.g. wrap a range vector in rate(...) and sum(...)`;
     case 'many-series':
       return `the query returned ${failure.detail}${forWho}; one value is needed — aggregate it, e.g. wrap it in sum(...)`;
   }

@@ -13,7 +13,12 @@ export type QueryFailureKind =
   | 'timeout'
   /** An HTTP error status without a Prometheus error body (e.g. a proxy's 502). */
   | 'http-error'
-  /** Prometheus answered `status: error`: the query is malformed or cannot be evaluated. */
+  /** Prometheus itself failed (an HTTP 5xx error answer such as `internal`): not the query's fault. */
+  | 'server-error'
+  /**
+   * The query is at fault: Prometheus rejected it (an HTTP 4xx error answer such as `bad_data`,
+   * or `errorType: bad_data`/`execution`), or it returns no number (a range vector, a string).
+   */
   | 'query-error'
   /** The answer is not a Prometheus API response (e.g. an HTML page). */
   | 'bad-response'
@@ -40,6 +45,11 @@ export interface QueryFailure {
   readonly detail: string;
   /** For `not-a-number`: the NaN or infinite value Prometheus returned. */
   readonly value?: number;
+  /**
+   * For a `query-error` Prometheus did not reject but answered with something other than a
+   * number (`matrix`, `string`): that result type. Absent when Prometheus rejected the query.
+   */
+  readonly resultType?: string;
 }
 
 /** The outcome of one instant query. */
@@ -61,7 +71,8 @@ export async function instantQuery(source: PrometheusSource, query: string): Pro
     const body = await response.text();
     return readQueryAnswer(response.status, response.statusText, body);
   } catch (error) {
-    if (controller.signal.aborted) return { kind: 'timeout', detail: `no answer within ${source.timeoutSeconds} s` };
+    // The reason already says how long the gate waited; the detail says who gave up.
+    if (controller.signal.aborted) return { kind: 'timeout', detail: 'the gate stopped waiting' };
     return { kind: 'unreachable', detail: connectionProblem(error) };
   } finally {
     clearTimeout(timer);
@@ -90,8 +101,8 @@ export function readQueryAnswer(status: number, statusText: string, body: string
   if (isRecord(answer) && answer.status === 'error') {
     const errorType = typeof answer.errorType === 'string' ? answer.errorType : 'error';
     const message = typeof answer.error === 'string' ? answer.error : 'no message';
-    const kind = errorType === 'timeout' || errorType === 'canceled' ? 'timeout' : 'query-error';
-    return { kind, detail: `${errorType}: ${message}` };
+    const kind = errorAnswerKind(status, errorType);
+    return { kind, detail: kind === 'server-error' ? `${httpStatus} (${errorType}: ${message})` : `${errorType}: ${message}` };
   }
   if (status < 200 || status > 299) return { kind: 'http-error', detail: httpStatus };
   if (!isRecord(answer) || answer.status !== 'success' || !isRecord(answer.data)) {
@@ -105,9 +116,20 @@ export function readQueryAnswer(status: number, statusText: string, body: string
     return isRecord(result[0]) ? sampleValue(result[0].value) : badSample(result[0]);
   }
   if (resultType === 'matrix') {
-    return { kind: 'query-error', detail: 'the query returns a range vector (e.g. x[5m]) instead of one value per series' };
+    return { kind: 'query-error', resultType, detail: 'the query returns a range vector (e.g. x[5m]) instead of one value per series' };
   }
-  return { kind: 'query-error', detail: `the query returns a ${String(resultType)} instead of a number` };
+  return { kind: 'query-error', resultType: String(resultType), detail: `the query returns a ${String(resultType)} instead of a number` };
+}
+
+/**
+ * What a Prometheus error answer means. Its own timeouts are timeouts; `bad_data` and `execution`
+ * are the query's fault whatever the status; any other error with a 5xx status (`internal`,
+ * `unavailable`) is Prometheus failing, which no change to the query fixes.
+ */
+function errorAnswerKind(status: number, errorType: string): QueryFailureKind {
+  if (errorType === 'timeout' || errorType === 'canceled') return 'timeout';
+  if (errorType === 'bad_data' || errorType === 'execution') return 'query-error';
+  return status >= 500 ? 'server-error' : 'query-error';
 }
 
 /** A `[timestamp, "value"]` pair as Prometheus encodes samples. */

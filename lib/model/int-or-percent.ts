@@ -1,12 +1,17 @@
+import { INT32_MAX } from './plain-data';
+
 /**
  * Kubernetes' IntOrString for `maxSurge` / `maxUnavailable`: an absolute count (`1`) or a
  * percentage of the desired replicas (`"25%"`), resolved the way the Deployment controller does.
  */
 export type IntOrPercent = number | `${number}%`;
 
-/** True for a whole number >= 0 or a string like `25%` (0-100, whole). */
+/**
+ * True for a whole number from 0 to 2147483647 (Kubernetes stores an IntOrString's number as an
+ * int32) or a string like `25%` (0-100, whole).
+ */
 export function isIntOrPercent(value: unknown): value is IntOrPercent {
-  if (typeof value === 'number') return Number.isInteger(value) && value >= 0;
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value <= INT32_MAX;
   if (typeof value === 'string') {
     const match = /^(\d{1,3})%$/.exec(value);
     return match !== null && Number(match[1]) <= 100;

@@ -13,7 +13,7 @@ import {
   type Labels,
   type WorkloadSelector,
 } from './labels';
-import { PlainDataReader, describe, isPlainObject } from './plain-data';
+import { INT32_MAX, PlainDataReader, describe, hasOwnKey, isPlainObject } from './plain-data';
 import {
   RELEASE_KINDS,
   type CheckSettings,
@@ -231,11 +231,12 @@ function readWorkload(
   const terminationGracePeriodSeconds =
     r.optionalWholeNumber(merged.terminationGracePeriodSeconds, at('terminationGracePeriodSeconds')) ??
     WORKLOAD_DEFAULTS.terminationGracePeriodSeconds;
-  const minReadySeconds = r.optionalWholeNumber(merged.minReadySeconds, at('minReadySeconds')) ?? WORKLOAD_DEFAULTS.minReadySeconds;
+  // terminationGracePeriodSeconds is an int64 in Kubernetes; these three are int32.
+  const minReadySeconds = r.optionalCount(merged.minReadySeconds, at('minReadySeconds')) ?? WORKLOAD_DEFAULTS.minReadySeconds;
   const progressDeadlineSeconds =
-    r.optionalWholeNumber(merged.progressDeadlineSeconds, at('progressDeadlineSeconds'), 1) ?? WORKLOAD_DEFAULTS.progressDeadlineSeconds;
+    r.optionalCount(merged.progressDeadlineSeconds, at('progressDeadlineSeconds'), 1) ?? WORKLOAD_DEFAULTS.progressDeadlineSeconds;
   const revisionHistoryLimit =
-    r.optionalWholeNumber(merged.revisionHistoryLimit, at('revisionHistoryLimit')) ?? WORKLOAD_DEFAULTS.revisionHistoryLimit;
+    r.optionalCount(merged.revisionHistoryLimit, at('revisionHistoryLimit')) ?? WORKLOAD_DEFAULTS.revisionHistoryLimit;
   const strategy = merged.strategy === undefined ? WORKLOAD_DEFAULTS.strategy : readStrategy(r, merged.strategy, at('strategy'));
   const volumes = merged.volumes === undefined ? [] : readVolumes(r, merged.volumes, at('volumes'));
   const imagePullPolicy =
@@ -295,7 +296,7 @@ function readWorkload(
 function readWorkloadSelector(r: PlainDataReader, value: unknown, keyPath: string): WorkloadSelector | undefined {
   const obj = r.object(value, keyPath);
   if (!obj) return undefined;
-  const structured = 'matchLabels' in obj || 'matchExpressions' in obj;
+  const structured = hasOwnKey(obj, 'matchLabels') || hasOwnKey(obj, 'matchExpressions');
   if (!structured) {
     const matchLabels = readLabels(r, obj, keyPath);
     return matchLabels ? { matchLabels, matchExpressions: [] } : undefined;
@@ -431,7 +432,7 @@ function readProbe(r: PlainDataReader, value: unknown, keyPath: string): Probe |
   const timing: Record<string, number> = {};
   for (const key of ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold']) {
     const min = key === 'initialDelaySeconds' ? 0 : 1;
-    const n = r.optionalWholeNumber(obj[key], `${keyPath}.${key}`, min);
+    const n = r.optionalCount(obj[key], `${keyPath}.${key}`, min);
     if (n !== undefined) timing[key] = n;
   }
   return { ...probe, ...timing };
@@ -457,7 +458,8 @@ function readPreStop(r: PlainDataReader, value: unknown, keyPath: string): PreSt
 
 function readIntOrPercent(r: PlainDataReader, value: unknown, keyPath: string): IntOrPercent | undefined {
   if (!isIntOrPercent(value)) {
-    r.report(keyPath, `must be a whole number >= 0 or a percentage like "25%", got ${describe(value)}`, 'e.g. 1 or "25%"');
+    const range = typeof value === 'number' && value > INT32_MAX ? `from 0 to ${INT32_MAX}` : '>= 0';
+    r.report(keyPath, `must be a whole number ${range} or a percentage like "25%", got ${describe(value)}`, 'e.g. 1 or "25%"');
     return undefined;
   }
   return value;
@@ -682,18 +684,20 @@ function readStageWorkloads(
 ): Record<string, WorkloadInStage> | undefined {
   const map = r.object(value, keyPath, known);
   if (!map) return undefined;
-  const result: Record<string, WorkloadInStage> = {};
+  // No prototype: every reader asks `stage.workloads[name]` for workloads the stage may leave out,
+  // and a workload named `constructor` must not find Object's constructor there.
+  const result: Record<string, WorkloadInStage> = Object.create(null) as Record<string, WorkloadInStage>;
   let ok = true;
   // Declaration order, not the stage's order, so that rendering never depends on how a stage lists them.
   for (const name of known) {
-    if (!(name in map)) continue;
+    if (!hasOwnKey(map, name)) continue;
     const at = `${keyPath}.${name}`;
     const w = r.object(map[name], at, STAGE_WORKLOAD_KEYS);
     if (!w) {
       ok = false;
       continue;
     }
-    const replicas = r.wholeNumber(w.replicas, `${at}.replicas`);
+    const replicas = r.count(w.replicas, `${at}.replicas`);
     const image = r.string(w.image, `${at}.image`, 'give the image with a tag or digest, e.g. registry.example.com/app:1.4.2');
     if (image !== undefined && /\s/.test(image))
       r.report(`${at}.image`, `must not contain spaces, got ${describe(image)}`, 'give the image reference only');
@@ -719,7 +723,7 @@ function readStageServices(
   const result: Record<string, Labels> = {};
   let ok = true;
   for (const service of services) {
-    const entry = map[service.name];
+    const entry = hasOwnKey(map, service.name) ? map[service.name] : undefined;
     if (entry === undefined) {
       result[service.name] = service.selector;
       continue;

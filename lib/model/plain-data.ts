@@ -86,6 +86,25 @@ export class PlainDataReader {
     return value === undefined || value === null ? undefined : this.wholeNumber(value, keyPath, min, max);
   }
 
+  /**
+   * A count Kubernetes stores as a 32-bit integer (replicas, seconds, probe thresholds), >= `min`.
+   * A number above {@link INT32_MAX} is reported here, at the plan key, rather than later by the
+   * schema check of the rendered object; below `min` reads like any whole number (`>= 0`).
+   */
+  count(value: unknown, keyPath: string, min = 0): number | undefined {
+    if (typeof value === 'number' && Number.isInteger(value) && value > INT32_MAX) {
+      const range = `from ${min} to ${INT32_MAX}`;
+      this.report(keyPath, `must be a whole number ${range}, got ${describe(value)}`, `use a whole number ${range}`);
+      return undefined;
+    }
+    return this.wholeNumber(value, keyPath, min);
+  }
+
+  /** An optional count: undefined stays undefined. */
+  optionalCount(value: unknown, keyPath: string, min = 0): number | undefined {
+    return value === undefined || value === null ? undefined : this.count(value, keyPath, min);
+  }
+
   /** A boolean. */
   boolean(value: unknown, keyPath: string): boolean | undefined {
     if (typeof value !== 'boolean') {
@@ -143,6 +162,17 @@ export class PlainDataReader {
     }
     return ok ? result : undefined;
   }
+}
+
+/** The largest value of a Kubernetes `int32` field (replicas, minReadySeconds, probe thresholds...). */
+export const INT32_MAX = 2147483647;
+
+/**
+ * True when `map` has `key` itself: user-given names such as `constructor` must not find what
+ * every object inherits from Object.prototype (`key in map` and `map[key]` both would).
+ */
+export function hasOwnKey(map: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(map, key);
 }
 
 /** True for `{...}` objects parsed from YAML/JSON (not arrays, not null). */

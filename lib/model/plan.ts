@@ -185,7 +185,11 @@ export interface Stage {
   readonly name: string;
   /** What the step is for, in words. */
   readonly description?: string;
-  /** The workloads that exist in this stage; a workload missing here is deleted (or not yet created). */
+  /**
+   * The workloads that exist in this stage; a workload missing here is deleted (or not yet created).
+   * `parsePlan` makes it a record without a prototype, so `workloads[name]` is undefined for every
+   * name the stage leaves out, `constructor` included.
+   */
   readonly workloads: Readonly<Record<string, WorkloadInStage>>;
   /** Each Service's selector in this stage. Every Service of the plan appears. */
   readonly serviceSelectors: Readonly<Record<string, Labels>>;

@@ -5,7 +5,7 @@
  */
 import { StepwiseErrors, joinKeyPath } from '../model/errors';
 import { labelKeyProblem, labelsMatch, objectNameProblem } from '../model/labels';
-import { PlainDataReader, describe } from '../model/plain-data';
+import { PlainDataReader, describe, hasOwnKey } from '../model/plain-data';
 import type { Plan, ReleaseService, ServicePort } from '../model/plan';
 
 /** How requests reach the workloads. */
@@ -108,6 +108,7 @@ const ROUTER_KEYS: Record<WeightedRouter, readonly string[]> = {
   smi: [],
 };
 const ALL_ROUTER_KEYS = [...new Set(Object.values(ROUTER_KEYS).flat())];
+const KNOWN_KEYS = [...COMMON_KEYS, ...ALL_ROUTER_KEYS];
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const HTTP_HEADER = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
@@ -132,7 +133,7 @@ export function isWeighted(routing: TrafficRouting): routing is WeightedRouting 
 
 function readTraffic(r: PlainDataReader, plan: Plan): TrafficRouting | undefined {
   const data = plan.extensions.traffic;
-  const section = data === undefined ? {} : r.object(data, 'traffic', [...COMMON_KEYS, ...ALL_ROUTER_KEYS]);
+  const section = data === undefined ? {} : r.object(data, 'traffic', KNOWN_KEYS);
   if (!section) return undefined;
   const router = section.router === undefined ? TRAFFIC_DEFAULTS.router : r.oneOf(section.router, 'traffic.router', ROUTERS);
   if (!router) return undefined;
@@ -141,6 +142,8 @@ function readTraffic(r: PlainDataReader, plan: Plan): TrafficRouting | undefined
   for (const key of Object.keys(section)) {
     if (!COMMON_KEYS.includes(key) && !ROUTER_KEYS[router].includes(key)) {
       const owners = (Object.keys(ROUTER_KEYS) as WeightedRouter[]).filter((k) => ROUTER_KEYS[k].includes(key));
+      // A key no router knows was reported already ("is not a known key").
+      if (owners.length === 0) continue;
       r.report(`traffic.${key}`, `only applies to router ${owners.join(' or ')}, not ${router}`, `remove it, or set router: ${owners[0]}`);
     }
   }
@@ -171,7 +174,8 @@ function readTraffic(r: PlainDataReader, plan: Plan): TrafficRouting | undefined
 /** `replicas` takes no settings, and no stage may carry a weight: nothing would apply it. */
 function readReplicaRouting(r: PlainDataReader, plan: Plan, section: Record<string, unknown>): ReplicaRouting {
   for (const key of Object.keys(section)) {
-    if (key !== 'router') {
+    // A key no router knows was reported already ("is not a known key").
+    if (key !== 'router' && KNOWN_KEYS.includes(key)) {
       r.report(
         `traffic.${key}`,
         'only applies to a weighted router; router replicas takes no settings',
@@ -242,7 +246,7 @@ function readTracks(
   let ok = true;
   for (const workload of plan.workloads) {
     if (!labelsMatch(service.selector, workload.labels)) continue;
-    const track = workload.labels[trackLabel];
+    const track = hasOwnKey(workload.labels, trackLabel) ? workload.labels[trackLabel] : undefined;
     if (track === undefined || track === '') {
       r.report(
         `workloads.${workload.name}.labels`,
@@ -344,7 +348,7 @@ function readStageWeights(
       return;
     }
     const others = trackNames.filter((t) => t !== stableTrack).reduce((sum, t) => sum + weights[t], 0);
-    if (given[stableTrack] === undefined) {
+    if (!hasOwnKey(given, stableTrack) || given[stableTrack] === undefined) {
       if (others > 100) {
         r.report(
           at,

@@ -1,6 +1,7 @@
 import { StepwiseError, StepwiseErrors, stepwiseErrorsOf } from '../model/errors';
 import { findStage, parsePlan, type Plan } from '../model';
 import { closest, isPlainObject } from '../model/plain-data';
+import { parseAnalysis } from '../gate/analysis';
 import { parseGitOps, parseTraffic } from '../routing';
 
 /** The Pulumi project name, and so the namespace of every stepwise config key. */
@@ -50,17 +51,13 @@ export function stackFromConfig(name: string, file: string, config: Readonly<Rec
   if (planData === undefined) {
     errors.push(new StepwiseError({ file, keyPath: `config.${key('plan')}`, problem: 'is missing', fix: 'add the release plan (kind, namespace, workloads, services, stages); see stacks/Pulumi.fop-gate.yaml' }));
   } else {
+    const underPlan = (found: readonly StepwiseError[]) => found.map((e) => e.under(`config.${key('plan')}`).inFile(file));
     try {
       plan = parsePlan(planData);
-      // The traffic and gitops sections are read at render time; validate them now so their
-      // problems are reported with the rest, under the stack file and config key.
-      parseTraffic(plan);
-      parseGitOps(plan);
     } catch (error) {
-      const found = stepwiseErrorsOf(error);
-      if (found.length === 0) throw error;
-      errors.push(...found.map((e) => e.under(`config.${key('plan')}`).inFile(file)));
+      errors.push(...underPlan(stepwiseErrorsOrRethrow(error)));
     }
+    if (plan) errors.push(...underPlan(sectionProblems(plan)));
   }
   const stage = readStageName(config[key('stage')], file, key('stage'), errors);
   const fromValue = config[key('fromStage')];
@@ -70,6 +67,39 @@ export function stackFromConfig(name: string, file: string, config: Readonly<Rec
   const stageIndex = locate(plan, stage, file, key('stage'));
   const fromStageIndex = from === undefined ? Math.max(0, stageIndex - 1) : locate(plan, from, file, key('fromStage'));
   return { name, file, plan, stage, stageIndex, fromStage: plan.stages[fromStageIndex].name, fromStageIndex };
+}
+
+/**
+ * Problems of the plan sections other modules read: traffic and gitops at render time, analysis
+ * only in `gate` and `promote`. Validated with the plan so that every command (and `pulumi up`)
+ * reports them with the rest, under the stack file and config key; each is read on its own, so a
+ * problem in one does not hide those in another.
+ */
+function sectionProblems(plan: Plan): StepwiseError[] {
+  const analysis = plan.extensions.analysis;
+  return [
+    ...problemsOf(() => parseTraffic(plan)),
+    ...problemsOf(() => parseGitOps(plan)),
+    // Left out (or null) is no gate at all, not an error: see `hasAnalysis` in the gate command.
+    ...(analysis === undefined || analysis === null ? [] : problemsOf(() => parseAnalysis(analysis, 'analysis'))),
+  ];
+}
+
+/** The StepwiseErrors `read` throws, none when it returns. */
+function problemsOf(read: () => unknown): StepwiseError[] {
+  try {
+    read();
+    return [];
+  } catch (error) {
+    return stepwiseErrorsOrRethrow(error);
+  }
+}
+
+/** The StepwiseErrors in `error`; any other error is a bug and propagates as it is. */
+function stepwiseErrorsOrRethrow(error: unknown): StepwiseError[] {
+  const found = stepwiseErrorsOf(error);
+  if (found.length === 0) throw error;
+  return found;
 }
 
 function readStageName(value: unknown, file: string, configKey: string, errors: StepwiseError[]): string | undefined {

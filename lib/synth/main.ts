@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
+import { stackNamesForCli } from '../cli/load-stack';
 import { UsageError, runMain } from '../cli/run-main';
 import { StepwiseErrors, stepwiseErrorsOf, type StepwiseError } from '../model/errors';
-import { DEFAULT_STACKS_DIR, listStacks, loadStack } from '../stacks';
+import { DEFAULT_STACKS_DIR, loadStack } from '../stacks';
 import { renderStackStage, type RenderedStage } from './render-stack';
 import { writeRenderedStages } from './write-output';
 
@@ -9,7 +10,8 @@ const USAGE = `usage: npm run synth -- [STACK...] [--stacks DIR] [--out DIR]
 
 Renders the current stage (stepwise:stage) of every stack in stacks/ (or the STACKs named) into
 <out>/<stack>/<Kind>.<name>.k8s.yaml. Every object is validated first; if any stack is invalid,
-nothing is written.
+nothing is written. Exit codes: 0 written, 1 a stack is invalid or --out cannot be written, 2 usage
+error (unknown stack or flag).
 
   --stacks DIR   where the Pulumi.<stack>.yaml files are (default: stacks)
   --out DIR      output folder (default: $CDK8S_OUTDIR, else dist)`;
@@ -33,8 +35,9 @@ export function synthMain(argv: readonly string[]): number {
   const stacksDir = parsed.values.stacks ?? DEFAULT_STACKS_DIR;
   // `cdk8s synth` runs this file with CDK8S_OUTDIR set (see cdk8s.yaml).
   const outDir = parsed.values.out ?? process.env.CDK8S_OUTDIR ?? 'dist';
-  const names = parsed.positionals.length > 0 ? parsed.positionals : listStacks(stacksDir);
-  if (names.length === 0) throw new UsageError(`no stack files (Pulumi.<stack>.yaml) in ${stacksDir}`);
+  // Every name must be a stack file in stacksDir before anything is read: a name becomes a folder
+  // of outDir, and a path such as 'x/../../evil' would write (and replace) a folder outside it.
+  const names = stackNamesForCli(stacksDir, parsed.positionals);
 
   const rendered: RenderedStage[] = [];
   const problems: StepwiseError[] = [];

@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toArgoRollout, toFlaggerCanary } from '../../export';
 import { StepwiseError } from '../../model/errors';
 import { closest } from '../../model/plain-data';
+import { writeOutputFile } from '../../synth/output-path';
 import { toYaml } from '../../synth/yaml-emitter';
 import { parseCommandArgs, requireStackName, stacksDirOf, STACK_OPTIONS } from '../args';
 import type { Command } from '../command';
@@ -26,7 +26,7 @@ Flagger also needs a traffic router (traffic.router). See the README, section "T
 
 options:
   --to T         argo-rollouts or flagger (required)
-  --out FILE     write the YAML to FILE instead of stdout
+  --out FILE     write the YAML to FILE instead of stdout (its directory must exist)
   --stacks DIR   where the Pulumi.<stack>.yaml files are (default: stacks)
   -h, --help     this text
 
@@ -64,8 +64,7 @@ export const command: Command = {
       context.out(yaml);
       return 0;
     }
-    fs.mkdirSync(path.dirname(path.resolve(context.cwd, values.out)), { recursive: true });
-    fs.writeFileSync(path.resolve(context.cwd, values.out), yaml);
+    writeOutputFile(path.resolve(context.cwd, values.out), yaml, values.out);
     context.out(`${values.out}: ${object.kind} ${object.metadata.name} for ${target}\n`);
     return 0;
   },

@@ -1,10 +1,10 @@
 import { StepwiseError, StepwiseErrors, stepwiseErrorsOf } from '../../model/errors';
 import type { Stack } from '../../stacks';
 import { formatGateReport, gateExitCode, gateTargetForStage, parseAnalysis, runGate, toJson, type GateReport } from '../../gate';
-import { parseCommandArgs, requireStackName, STACK_OPTIONS, stacksDirOf } from '../args';
+import { parseCommandArgs, prometheusOption, requireStackName, STACK_OPTIONS, stacksDirOf } from '../args';
 import type { Command } from '../command';
 import { loadStackForCli } from '../load-stack';
-import { errorLines, UsageError } from '../run-main';
+import { errorLines } from '../run-main';
 
 const USAGE = `usage: stepwise gate <stack> [--json] [--prometheus URL] [--stacks DIR]
 
@@ -73,21 +73,6 @@ function analysisOf(stack: Stack, prometheusUrl: string | undefined) {
     }
     throw new StepwiseErrors(found.map((e) => e.inFile(stack.file)));
   }
-}
-
-/** `--prometheus URL`, checked: an http(s) base address, no query string. */
-export function prometheusOption(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
-    throw new UsageError(`--prometheus '${value}' is not an http:// or https:// base URL (e.g. http://127.0.0.1:9090)`);
-  }
-  return value;
 }
 
 /** `stepwise gate <stack>`. */

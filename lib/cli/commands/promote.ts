@@ -4,8 +4,8 @@ import { checkPlan, checkStagePair } from '../../review/check';
 import { findingLines, summaryText } from '../../review/diff-format';
 import { stageDiff } from '../../review/diff-stages';
 import type { Stack } from '../../stacks';
-import { setStageInText, writeStackFileAtomically } from '../../stacks/stage-edit';
-import { parseCommandArgs, requireStackName, STACK_OPTIONS, stacksDirOf } from '../args';
+import { assertStackFileWritable, setStageInText, writeStackFileAtomically } from '../../stacks/stage-edit';
+import { parseCommandArgs, prometheusOption, requireStackName, STACK_OPTIONS, stacksDirOf } from '../args';
 import type { Command, CommandContext } from '../command';
 import { loadStackForCli, stageForCli } from '../load-stack';
 import { UsageError } from '../run-main';
@@ -30,7 +30,9 @@ options:
   -h, --help        show this help
 
 exit codes: 0 moved (or would move, with --dry-run), 1 refused (last stage, check errors, the gate
-did not pass) or an invalid stack file, 2 usage error (unknown stack, stage or flag; --to not later)`;
+did not pass) or a stack file it cannot edit (invalid, read-only, stepwise:stage not written as
+\`stepwise:stage: <name>\`), 2 usage error (unknown stack, stage or flag; --to not later; a bad
+--prometheus URL, even with --skip-gate)`;
 
 const ROLLBACK_USAGE = `usage: stepwise rollback <stack> [--to STAGE] [--dry-run] [--stacks DIR]
 
@@ -46,8 +48,9 @@ options:
   --stacks DIR  the stacks directory (default: stacks)
   -h, --help    show this help
 
-exit codes: 0 moved (or would move, with --dry-run), 1 refused (first stage, check errors) or an
-invalid stack file, 2 usage error (unknown stack, stage or flag; --to not earlier)`;
+exit codes: 0 moved (or would move, with --dry-run), 1 refused (first stage, check errors) or a
+stack file it cannot edit (invalid, read-only, stepwise:stage not written as
+\`stepwise:stage: <name>\`), 2 usage error (unknown stack, stage or flag; --to not earlier)`;
 
 const PROMOTE_OPTIONS = {
   ...STACK_OPTIONS,
@@ -89,7 +92,8 @@ export function stageMoveCommand(direction: MoveDirection): Command {
           to: values.to,
           dryRun: values['dry-run'] ?? false,
           skipGate: values['skip-gate'] ?? false,
-          prometheus: values.prometheus,
+          // Checked first, whatever else is asked: a mistyped URL is a usage error even with --skip-gate.
+          prometheus: prometheusOption(values.prometheus),
         };
       } else {
         const { values, positionals } = parseCommandArgs(args, ROLLBACK_OPTIONS, usage);
@@ -147,6 +151,10 @@ async function moveStage(direction: MoveDirection, request: MoveRequest, usage: 
     );
   }
 
+  // Everything that can refuse comes before anything on stdout, so stdout never announces a move
+  // that did not happen: the edit (a layout it cannot edit, a read-only file), then the gate.
+  const edited = setStageInText(fs.readFileSync(stack.file, 'utf8'), { stage: target.name, fromStage: stack.stage }, stack.file);
+  assertStackFileWritable(stack.file);
   if (direction === 'promote') {
     const gate = await runGateBeforePromote(stack, request, context);
     if (gate !== 0) return gate;
@@ -158,16 +166,14 @@ async function moveStage(direction: MoveDirection, request: MoveRequest, usage: 
     planChanges: [],
     findings: errors,
   };
-  context.out(summaryText(review));
-  context.out('\n');
-
   const change = `stepwise:stage ${stack.stage} → ${target.name} (stepwise:fromStage: ${stack.stage})`;
   if (request.dryRun) {
+    context.out(`${summaryText(review)}\n`);
     context.out(`Dry run: ${stack.file} was not changed; without --dry-run it would get ${change}.\n`);
     return 0;
   }
-  const text = fs.readFileSync(stack.file, 'utf8');
-  writeStackFileAtomically(stack.file, setStageInText(text, { stage: target.name, fromStage: stack.stage }, stack.file));
+  writeStackFileAtomically(stack.file, edited);
+  context.out(`${summaryText(review)}\n`);
   context.out(`Updated ${stack.file}: ${change}.\n`);
   context.out(`Apply it: pulumi up --stack ${stack.name}\n`);
   context.out(`   or, for GitOps (Argo CD / Flux): commit and push ${stack.file}; CI renders it with npm run synth.\n`);
@@ -223,8 +229,8 @@ async function runGateBeforePromote(stack: Stack, request: MoveRequest, context:
     return 0;
   }
   // Loaded only when needed: stacks without a gate never load the Prometheus client.
-  const { gateStack, hasAnalysis, prometheusOption } = await import('./gate.js');
-  const prometheus = prometheusOption(request.prometheus);
+  const { gateStack, hasAnalysis } = await import('./gate.js');
+  const prometheus = request.prometheus;
   if (!hasAnalysis(stack)) {
     if (prometheus !== undefined)
       context.err(`stepwise: --prometheus is ignored: ${stack.name} has no analysis section, so there is no metric gate\n`);

@@ -1,7 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderStackStage, type RenderedStage } from '../../synth/render-stack';
-import { writeRenderedStages } from '../../synth/write-output';
+import { writeAllStages, writeRenderedStages } from '../../synth/write-output';
 import { parseCommandArgs, requireStackName, stacksDirOf, STACK_OPTIONS } from '../args';
 import type { Command } from '../command';
 import { loadStackForCli, stageForCli } from '../load-stack';
@@ -49,7 +48,7 @@ export const command: Command = {
       return 0;
     }
     if (values['all-stages']) {
-      const target = writeStagesFolder(values.out, stack.name, rendered);
+      const target = writeAllStages(values.out, stack.name, rendered);
       for (const r of rendered) context.out(`${path.join(target, r.stage)}/  stage ${r.stage}: ${r.files.length} objects\n`);
     } else {
       const [target] = writeRenderedStages(values.out, rendered);
@@ -65,25 +64,4 @@ function yamlStream(rendered: readonly RenderedStage[], labelStages: boolean): s
     r.files.map((f, i) => (labelStages && i === 0 ? `# ${r.stack}, stage ${r.stage}\n${f.yaml}` : f.yaml)),
   );
   return documents.join('---\n');
-}
-
-/**
- * Writes `<outDir>/<stack>/<stage>/` for every stage, replacing `<outDir>/<stack>/` as a whole the
- * way `writeRenderedStages` replaces one stack's folder: staged beside it, then renamed into place.
- */
-function writeStagesFolder(outDir: string, stack: string, rendered: readonly RenderedStage[]): string {
-  const target = path.join(outDir, stack);
-  const staging = path.join(outDir, `.${stack}.all-stages-${process.pid}`);
-  const previous = path.join(outDir, `.${stack}.previous-${process.pid}`);
-  fs.rmSync(staging, { recursive: true, force: true });
-  // Each stage becomes a "stack" folder of the staging directory.
-  writeRenderedStages(
-    staging,
-    rendered.map((r) => ({ ...r, stack: r.stage })),
-  );
-  const hadPrevious = fs.existsSync(target);
-  if (hadPrevious) fs.renameSync(target, previous);
-  fs.renameSync(staging, target);
-  if (hadPrevious) fs.rmSync(previous, { recursive: true, force: true });
-  return target;
 }

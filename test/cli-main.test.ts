@@ -1,0 +1,31 @@
+/** `stepwise` itself, before any command: its usage text, where it goes and the exit code. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { assertExit, stacksProject } from './support/cli';
+
+describe('stepwise without a command', () => {
+  test('with no arguments it prints the usage on stderr, nothing on stdout, and exits 2', async () => {
+    const result = await stacksProject().run();
+    assertExit(result, 2);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^usage: stepwise <command> <stack> \[options\]\n/);
+    assert.match(result.stderr, /^ {2}promote {3}move the stack to its next stage/m);
+  });
+
+  for (const flag of ['--help', '-h', 'help']) {
+    test(`${flag} prints the usage on stdout and exits 0`, async () => {
+      const result = await stacksProject().run(flag);
+      assertExit(result, 0);
+      assert.equal(result.stderr, '');
+      assert.match(result.stdout, /^usage: stepwise <command> <stack> \[options\]\n/);
+      assert.match(result.stdout, /Run 'stepwise <command> --help' for a command's options/);
+    });
+  }
+
+  test('an unknown command is a usage error naming the closest command, on stderr, exit 2', async () => {
+    const result = await stacksProject().run('promot', 'fop-gate');
+    assertExit(result, 2);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^stepwise: unknown command 'promot' \(did you mean 'promote'\?\)/);
+  });
+});
