@@ -5,8 +5,8 @@
  * splices the two values into the original text instead of re-serialising the YAML.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { isAlias, isMap, isScalar, parse, parseDocument, Scalar, type Pair, type YAMLMap } from 'yaml';
+import { replaceFileAtomically } from '../files/replace-file';
 import { StepwiseError } from '../model/errors';
 import { isPlainObject } from '../model/plain-data';
 import { CONFIG_NAMESPACE } from './stack-config';
@@ -232,24 +232,9 @@ export function assertStackFileWritable(file: string): void {
  */
 export function writeStackFileAtomically(file: string, text: string): void {
   assertStackFileWritable(file);
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  let created = false;
   try {
-    const mode = fs.statSync(file).mode & 0o777;
-    const fd = fs.openSync(temp, 'wx', mode);
-    created = true;
-    try {
-      // openSync's mode passes through the umask; set the bits exactly (e.g. a group-writable 0664).
-      fs.fchmodSync(fd, mode);
-      fs.writeFileSync(fd, text);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, file);
+    replaceFileAtomically(file, text);
   } catch (error) {
-    if (created) fs.rmSync(temp, { force: true });
     throw new StepwiseError({ file, problem: `could not be written: ${(error as Error).message}`, fix: 'check the file and directory permissions and free space' });
   }
 }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { replaceFileAtomically } from '../files/replace-file';
 import { StepwiseError } from '../model/errors';
 
 /**
@@ -99,21 +100,9 @@ export function writeOutputFile(file: string, text: string, shownAs = file): voi
     throw outputPathError(error, shownAs, 'file');
   }
   if (stats?.isDirectory()) throw outputPathError(Object.assign(new Error('is a directory'), { code: 'EISDIR' }), shownAs, 'file');
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  let created = false;
   try {
-    // Exclusive: a stale temporary file (or a concurrent run) fails the write instead of mixing two.
-    const fd = fs.openSync(temp, 'wx', stats ? stats.mode & 0o777 : 0o666);
-    created = true;
-    try {
-      fs.writeFileSync(fd, text);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, file);
+    replaceFileAtomically(file, text);
   } catch (error) {
-    if (created) fs.rmSync(temp, { force: true });
     throw outputPathError(error, shownAs, 'file');
   }
 }
