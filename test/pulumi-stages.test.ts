@@ -276,4 +276,13 @@ describe('release outputs', () => {
     assert.equal(workloads['nginx-v2'].trafficShare, 1);
     assert.deepEqual((await valueOf(release.services))['nginx-svc'].selector, { name: 'nginx', version: 'v2' });
   });
+
+  test("with a traffic router a workload's share is the stage's weight, not its share of replicas", async () => {
+    // checkout-gateway's canary stage: 6 stable and 2 canary pods, but the HTTPRoute sends 5% to canary.
+    const { release } = await deployUnderMocks(exampleStackAt('checkout-gateway', 'canary'));
+    const workloads = await valueOf(release.workloads);
+    assert.equal(workloads['checkout-canary'].replicas, 2);
+    assert.equal(workloads['checkout-canary'].trafficShare, 0.05);
+    assert.ok(Math.abs(workloads.checkout.trafficShare - 0.95) < 1e-9, String(workloads.checkout.trafficShare));
+  });
 });

@@ -1,4 +1,5 @@
-import { stageState, trafficByWorkload } from '../model';
+import { stageState } from '../model';
+import { routedTraffic } from '../routing/routed-traffic';
 import type { Stack } from '../stacks';
 
 /** A workload as it runs in the stack's stage. */
@@ -7,7 +8,10 @@ export interface WorkloadOutput {
   readonly replicas: number;
   /** Container image. */
   readonly image: string;
-  /** Expected share of its Service's requests (0 to 1), once every replica is ready. */
+  /**
+   * Expected share of the app's requests (0 to 1): the stage's track weight when the plan has a
+   * traffic router, else its share of its Service's ready replicas.
+   */
   readonly trafficShare: number;
 }
 
@@ -38,7 +42,8 @@ export interface ReleaseOutputs {
 /** The outputs of a stack's current stage, computed from the plan (plain data, no Pulumi). */
 export function releaseOutputs(stack: Stack): ReleaseOutputs {
   const state = stageState(stack.plan, stack.stageIndex);
-  const shares = trafficByWorkload(state);
+  // As the plan's router sends requests: track weights with a router, else ready-replica shares.
+  const shares = routedTraffic(stack.plan, stack.stageIndex);
   const workloads: Record<string, WorkloadOutput> = {};
   for (const { workload, state: running } of state.workloads) {
     workloads[workload.name] = { replicas: running.replicas, image: running.image, trafficShare: shares[workload.name] };
