@@ -210,6 +210,36 @@ describe('stepwise diff --base: the review of a pull request', () => {
     assert.match(result.stderr, /stacks\/Pulumi\.fop-gate-2\.yaml does not exist at HEAD/);
   });
 
+  test('a change that drops the router compares each side on its own router: the canary goes from its 5% weight to its share of pods', async () => {
+    const dir = repository();
+    edit(dir, 'checkout-gateway', (text) => text.replace('stepwise:stage: baseline', 'stepwise:stage: canary'));
+    git(dir, 'commit', '-q', '-am', 'checkout-gateway at canary');
+    edit(dir, 'checkout-gateway', (text) =>
+      text.replace(/^ {4}traffic:\n(?: {6}.*\n)+/m, '').replace(/^ {8}traffic: \{ canary: \d+ \}\n/gm, ''),
+    );
+    const result = await diff(dir, 'checkout-gateway', '--base', 'HEAD');
+    assertExit(result, 0);
+    // HEAD: the HTTPRoute sends the canary 5%; working tree: 2 of 6 + 2 ready pods.
+    assert.match(result.stdout, /^ {2}checkout-canary: traffic 5% → 25%$/m);
+    assert.match(result.stdout, /^ {2}checkout: traffic 95% → 75%$/m);
+    assert.match(result.stdout, /^--- a\/HEAD\/checkout-gateway\/HTTPRoute\.checkout\.k8s\.yaml\n\+\+\+ \/dev\/null$/m);
+  });
+
+  test('a change that renames a track reads the old weights with the old track names', async () => {
+    const dir = repository();
+    edit(dir, 'checkout-gateway', (text) => text.replace('stepwise:stage: baseline', 'stepwise:stage: canary'));
+    git(dir, 'commit', '-q', '-am', 'checkout-gateway at canary');
+    edit(dir, 'checkout-gateway', (text) =>
+      text
+        .replace('labels: { app: checkout, track: canary }', 'labels: { app: checkout, track: preview }')
+        .replace(/\{ canary: (\d+) \}/g, '{ preview: $1 }'),
+    );
+    const result = await diff(dir, 'checkout-gateway', '--base', 'HEAD');
+    assertExit(result, 0);
+    assert.match(result.stdout, /^ {2}checkout-canary: .*traffic 5%\)?$/m);
+    assert.doesNotMatch(result.stdout, /checkout-canary: .*traffic 5% →/);
+  });
+
   test('outside a git repository --base says so', async () => {
     const result = await diff(project(), 'fop-gate', '--base', 'HEAD');
     assertExit(result, 2);

@@ -1,10 +1,12 @@
 /** Which workload `stepwise gate` measures in each stage of the example plans (lib/gate/target.ts). */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { gateTargetForStage } from '../lib/gate';
 import type { Plan } from '../lib/model';
-import { exampleStack, ROOT } from './support/example-stacks';
+import { copyOfStacks, exampleStack, ROOT } from './support/example-stacks';
 
 /** `canary/stable` per stage, or `none` where nothing runs a new image. */
 function targets(plan: Plan): Record<string, string> {
@@ -76,5 +78,29 @@ describe('start-up cost of the commands that must be quick', () => {
       execFileSync(process.execPath, ['-e', `const path = require('path'); ${render}`], { cwd: ROOT, encoding: 'utf8' }),
       'true',
     );
+  });
+});
+
+describe('the gate promote runs', () => {
+  test('promote runs the gate through lib/cli/gate-stack, without loading the gate command', () => {
+    const stacks = copyOfStacks();
+    const file = path.join(stacks, 'Pulumi.fop-gate.yaml');
+    const gated = fs
+      .readFileSync(file, 'utf8')
+      .replace('stepwise:stage: baseline', 'stepwise:stage: canary')
+      // Nothing listens on port 1: the gate cannot decide, and promote refuses.
+      .replace('    stages:\n', '    analysis:\n      prometheus: { url: http://127.0.0.1:1, timeoutSeconds: 2 }\n    stages:\n');
+    fs.writeFileSync(file, gated);
+    const script = `
+      const { command } = require(${JSON.stringify(path.join(ROOT, 'dist-js/lib/cli/commands/promote.js'))});
+      const quiet = () => {};
+      command.run(['fop-gate', '--dry-run'], { out: quiet, err: quiet, cwd: process.cwd() }).then((code) => {
+        const cli = Object.keys(require.cache).filter((f) => f.includes('cli')).map((f) => f.split(/[\\\\/]cli[\\\\/]/).pop());
+        process.stdout.write(JSON.stringify({ code, cli }));
+      });`;
+    const { code, cli } = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: path.dirname(stacks), encoding: 'utf8' }));
+    assert.equal(code, 1, 'an unreachable Prometheus is never a pass');
+    assert.ok(cli.includes('gate-stack.js'), `the gate ran: ${cli}`);
+    assert.ok(!cli.includes('commands/gate.js'), `the gate command was loaded: ${cli}`);
   });
 });

@@ -1,6 +1,7 @@
 /** `stepwise` itself, before any command: its usage text, where it goes and the exit code. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { COMMANDS } from '../lib/cli/registry';
 import { assertExit, stacksProject } from './support/cli';
 
 describe('stepwise without a command', () => {
@@ -27,5 +28,15 @@ describe('stepwise without a command', () => {
     assertExit(result, 2);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /^stepwise: unknown command 'promot' \(did you mean 'promote'\?\)/);
+  });
+});
+
+describe('the command registry', () => {
+  test('each command module carries only its usage and run: --help reads names and summaries from the registry alone', async () => {
+    for (const [name, entry] of Object.entries(COMMANDS)) {
+      const command = await entry.load();
+      assert.deepEqual(Object.keys(command).sort(), ['run', 'usage'], name);
+      assert.ok(entry.summary.length > 0, name);
+    }
   });
 });

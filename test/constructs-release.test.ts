@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { Testing } from 'cdk8s';
 import { CanaryService, SelectorCutover, renderStage, type KubeObject } from '../lib/constructs';
 import { labelsMatch, parsePlan, stepwiseErrorsOf, workloadSelectorMatches } from '../lib/model';
-import { exampleStack, examplePlanData } from './support/example-stacks';
+import { toYamlStream } from '../lib/synth/yaml-emitter';
+import { EXAMPLE_STACKS, exampleStack, examplePlanData } from './support/example-stacks';
 
 type Deployment = KubeObject & {
   spec: {
@@ -287,5 +288,41 @@ describe('the constructs in a cdk8s app', () => {
     const objects = renderStage(parsePlan(data), 'canary') as Deployment[];
     assert.equal(objects.find((o) => o.metadata.name === 'fop-gate')?.spec.paused, true);
     assert.equal(objects.find((o) => o.metadata.name === 'fop-gate-canary')?.spec.paused, undefined);
+  });
+
+  test('an emptyDir sizeLimit of 2Gi renders as 2048Mi', () => {
+    const data = examplePlanData('fop-gate');
+    data.defaults.volumes = [{ name: 'tmp', mountPath: '/tmp', emptyDir: { sizeLimit: '2Gi' } }];
+    const deployment = renderStage(parsePlan(data), 'baseline').find((o): o is Deployment => o.kind === 'Deployment');
+    assert.ok(deployment);
+    assert.deepEqual(deployment.spec.template.spec.volumes, [{ emptyDir: { sizeLimit: '2048Mi' }, name: 'tmp' }]);
+  });
+
+  test('a hostPath type renders as the plan gives it', () => {
+    const objects = renderStage(exampleStack('trade-aone').plan, 'baseline') as Deployment[];
+    const volumes = objects.find((o) => o.kind === 'Deployment')?.spec.template.spec.volumes;
+    assert.deepEqual(
+      volumes.find((v: { name: string }) => v.name === 'logs'),
+      { hostPath: { path: '/var/log/trade-aone', type: 'DirectoryOrCreate' }, name: 'logs' },
+    );
+  });
+
+  test('rendering does not depend on CDK8S_DISABLE_SORT: every example stage is byte-identical with and without it', () => {
+    const before = process.env.CDK8S_DISABLE_SORT;
+    try {
+      for (const name of EXAMPLE_STACKS) {
+        const plan = exampleStack(name).plan;
+        for (const stage of plan.stages) {
+          delete process.env.CDK8S_DISABLE_SORT;
+          const sorted = toYamlStream(renderStage(plan, stage.name));
+          process.env.CDK8S_DISABLE_SORT = '1';
+          const unsorted = toYamlStream(renderStage(plan, stage.name));
+          assert.equal(unsorted, sorted, `${name} ${stage.name}`);
+        }
+      }
+    } finally {
+      if (before === undefined) delete process.env.CDK8S_DISABLE_SORT;
+      else process.env.CDK8S_DISABLE_SORT = before;
+    }
   });
 });

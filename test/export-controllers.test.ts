@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { toArgoRollout, toFlaggerCanary } from '../lib/export';
+import { gateTargetForStage } from '../lib/gate';
 import { parsePlan, stepwiseErrorsOf } from '../lib/model';
 import { validateObject } from '../lib/synth/schema-validation';
-import { examplePlanData, exampleStack } from './support/example-stacks';
+import { ROOT, examplePlanData, exampleStack } from './support/example-stacks';
 
 /** The `setWeight` values of a Rollout's steps, checking every one is followed by an open pause. */
 function setWeights(rollout: any): number[] {
@@ -166,5 +168,44 @@ describe('plans that cannot be handed over', () => {
     const problem = problemOf(() => toArgoRollout(parsePlan(data)));
     assert.equal(problem.keyPath, 'stages');
     assert.match(problem.problem, /no stage sends part of the requests to registry.example.com\/dora\/fop-gate:1.5.0 before all of them/);
+  });
+});
+
+describe('the canary pair is the one the gate measures', () => {
+  test('a canary declared first with as many baseline pods as stable is still the canary, not the target', () => {
+    const data = examplePlanData('fop-gate');
+    data.workloads = { 'fop-gate-canary': data.workloads['fop-gate-canary'], 'fop-gate': data.workloads['fop-gate'] };
+    data.stages[0].workloads['fop-gate'].replicas = 1; // 1 + 1 pods in the baseline: replicas alone cannot tell
+    const plan = parsePlan(data);
+    const measured = gateTargetForStage(plan, 1);
+    assert.ok('target' in measured);
+    assert.deepEqual([measured.target.canary.name, measured.target.stable?.name], ['fop-gate-canary', 'fop-gate']);
+    assert.equal((toArgoRollout(plan) as any).spec.workloadRef.name, 'fop-gate');
+  });
+
+  test('with a router, a stable track that takes the new image first is refused', () => {
+    const data = examplePlanData('checkout-gateway');
+    data.workloads['checkout'].labels.track = 'canary';
+    data.workloads['checkout-canary'].labels.track = 'stable';
+    const problem = problemOf(() => toArgoRollout(parsePlan(data)));
+    assert.equal(problem.keyPath, 'traffic');
+    assert.match(problem.problem, /the stable track's workload 'checkout-canary' takes the new image before the canary track's 'checkout'/);
+  });
+});
+
+describe("loading the controllers' schemas", () => {
+  test('importing stepwise loads no Argo Rollouts module; the first Rollout export does', () => {
+    // A fresh process, since this one has exported Rollouts already.
+    const script = `
+      const loaded = () => Object.keys(require.cache).filter((file) => file.includes('argo-rollouts')).length;
+      const stepwise = require('./lib/index.ts');
+      const atImport = loaded();
+      stepwise.toArgoRollout(stepwise.loadStack('stacks', 'fop-gate').plan);
+      console.log(JSON.stringify({ atImport, afterExport: loaded() }));
+    `;
+    const output = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    const { atImport, afterExport } = JSON.parse(output);
+    assert.equal(atImport, 0);
+    assert.ok(afterExport > 0, 'the export loads the Rollout schema');
   });
 });

@@ -71,6 +71,46 @@ describe('plan validation', () => {
     assertReports(plan, /workloads\.nginx-dm\.selector: also selects the pods of workload 'nginx-v2'.*fight over pods/);
   });
 
+  test('the fix for overlapping selectors names both workloads', () => {
+    const plan = examplePlanData('web-nginx');
+    plan.workloads['nginx-dm'].labels = { name: 'nginx' };
+    assertReports(plan, /workloads\.nginx-dm\.selector: .*\(fix: give 'nginx-dm' and 'nginx-v2' each their own track\/version label value/);
+  });
+
+  test('an emptyDir sizeLimit in decimal units (500M) is reported at its key path, naming the units stepwise accepts', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.defaults.volumes = [{ name: 'tmp', mountPath: '/tmp', emptyDir: { sizeLimit: '500M' } }];
+    assertReports(
+      plan,
+      /^workloads\.fop-gate\.volumes\[0\]\.emptyDir\.sizeLimit: must be a memory quantity in Mi, Gi or Ti, got "500M" \(fix: .*Mi, Gi and Ti/,
+    );
+  });
+
+  test('an emptyDir sizeLimit of 1G or abc is rejected, not rendered as 0Mi or NaN', () => {
+    for (const sizeLimit of ['1G', 'abc', '1.5Gi', 512]) {
+      const plan = examplePlanData('fop-gate');
+      plan.defaults.volumes = [{ name: 'tmp', mountPath: '/tmp', emptyDir: { sizeLimit } }];
+      assertReports(plan, /volumes\[0\]\.emptyDir\.sizeLimit: must be/);
+    }
+  });
+
+  test('a hostPath type that is not a Kubernetes HostPathType is reported at its key path with the closest one', () => {
+    const plan = examplePlanData('trade-aone');
+    plan.defaults.volumes[0].hostPath.type = 'DirectoryOrCreat';
+    assertReports(
+      plan,
+      /^workloads\.trade-aone-1\.volumes\[0\]\.hostPath\.type: must be a Kubernetes HostPathType \(DirectoryOrCreate, .*BlockDevice, or "" for no check\), got "DirectoryOrCreat" \(fix: did you mean 'DirectoryOrCreate'\?\)/,
+    );
+  });
+
+  test('every Kubernetes HostPathType, and "", is accepted', () => {
+    for (const type of ['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice']) {
+      const plan = examplePlanData('trade-aone');
+      plan.defaults.volumes[0].hostPath.type = type;
+      assert.doesNotThrow(() => parsePlan(plan), type);
+    }
+  });
+
   test('a selector that does not select its own pods is rejected', () => {
     const plan = examplePlanData('fop-gate');
     plan.workloads['fop-gate'].selector = { app: 'fop-gate', track: 'main' };

@@ -5,10 +5,14 @@ import {
   consecutiveTransitions,
   parsePlan,
   podBounds,
+  runningWorkloads,
+  serviceInStage,
   stageState,
+  StepwiseError,
   trafficByImage,
   transition,
   trafficByWorkload,
+  workloadTransition,
   type Plan,
   type Transition,
 } from '../lib/model';
@@ -201,6 +205,51 @@ describe('capacity during a transition (make-before-break)', () => {
           );
         }
       }
+    }
+  });
+});
+
+describe('guards on the public model functions', () => {
+  const fop = exampleStack('fop-gate').plan;
+
+  test('stageState of an index past the last stage is a StepwiseError naming the stages, not a TypeError', () => {
+    for (const index of [4, -1, 1.5]) {
+      assert.throws(
+        () => stageState(fop, index),
+        (error: unknown) =>
+          error instanceof StepwiseError &&
+          error.keyPath === 'stage' &&
+          error.problem.includes(`no stage at index ${index}`) &&
+          error.problem.includes('baseline, canary, canary-widened, stable') &&
+          error.fix === 'use an index from 0 to 3, or look the stage up by name with findStage',
+      );
+    }
+  });
+
+  test('workloadTransition of a workload in neither stage is a StepwiseError at the workload, not a TypeError', () => {
+    assert.throws(
+      () => workloadTransition(fop.workloads[0], undefined, undefined),
+      (error: unknown) =>
+        error instanceof StepwiseError &&
+        error.keyPath === 'workloads.fop-gate' &&
+        /in neither of the two stages/.test(error.problem) &&
+        error.fix !== undefined,
+    );
+  });
+
+  test('serviceInStage over the running workloads counts a Service exactly as stageState does', () => {
+    for (const name of ['fop-gate', 'web-nginx', 'trade-aone']) {
+      const plan = exampleStack(name).plan;
+      plan.stages.forEach((stage, i) => {
+        const running = runningWorkloads(plan, i);
+        for (const service of stageState(plan, i).services) {
+          assert.deepEqual(
+            serviceInStage(service.service, service.selector, running),
+            service,
+            `${name} ${stage.name} ${service.service.name}`,
+          );
+        }
+      });
     }
   });
 });

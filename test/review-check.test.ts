@@ -260,4 +260,16 @@ describe('finding order', () => {
     assert.deepEqual(stages.slice(0, 2), ['v1-only → v2-canary', 'v2-canary']);
     assert.deepEqual(checkPlan(parsePlan(data)), found, 'the same plan gives the same findings in the same order');
   });
+
+  test('the order comes from the stages, not from parsing the labels back: a plan built in code may name a stage with an arrow', () => {
+    const data = examplePlanData('web-nginx');
+    data.stages = data.stages.filter((s: any) => s.name !== 'v2-scaled');
+    data.stages[2].workloads['nginx-v2'].replicas = 1; // naive cutover
+    data.stages[1].services = { 'nginx-svc': { selector: { name: 'nginx', version: 'v9' } } }; // v2-canary has no endpoints
+    const parsed = parsePlan(data);
+    // parsePlan refuses such a name; a Plan built in code does not go through it.
+    const plan = { ...parsed, stages: parsed.stages.map((s, i) => (i === 1 ? { ...s, name: 'v1 → v2 canary' } : s)) };
+    const stages = errors(checkPlan(plan)).map((f) => f.stage);
+    assert.deepEqual(stages.slice(0, 2), ['v1-only → v1 → v2 canary', 'v1 → v2 canary']);
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parsePlan, type Plan } from '../lib/model';
+import { StepwiseError, parsePlan, type Plan } from '../lib/model';
 import {
   formatReview,
   formatSelector,
@@ -91,6 +91,24 @@ describe('semantic stage diff', () => {
     assert.match(formatReview(review(diff), 'text'), /at least 7 ready endpoints .*floor 10: BELOW THE FLOOR by 3/);
   });
 
+  test('a stage that only moves traffic weights is a change, not "no change"', () => {
+    const checkout = exampleStack('checkout-gateway').plan;
+    const diff = diffOf(checkout, 'canary', 'canary-25');
+    assert.equal(diff.unchanged, false);
+    assert.deepEqual(workload(diff, 'checkout-canary').traffic, { from: 0.05, to: 0.25 });
+    assert.match(formatReview(review(diff), 'text'), /^ {2}checkout-canary: traffic 5% → 25%$/m);
+  });
+
+  test('an unknown stage is a StepwiseError listing the stages, not an internal error', () => {
+    assert.throws(
+      () => diffOf(fopGate, 'canery', 'stable'),
+      (error: unknown) =>
+        error instanceof StepwiseError &&
+        /unknown stage 'canery'/.test(error.message) &&
+        /baseline, canary, canary-widened, stable/.test(error.message),
+    );
+  });
+
   test('a stage compared with itself is no change', () => {
     const diff = diffOf(webNginx, 'cutover', 'cutover');
     assert.equal(diff.unchanged, true);
@@ -116,6 +134,10 @@ describe('semantic stage diff', () => {
   test('shares and selectors are printed the way reviewers read them', () => {
     assert.equal(formatShare(1 / 7), '14.3%');
     assert.equal(formatShare(1), '100%');
+    // The plan table keeps one decimal so its column lines up; diff and the SVG drop a 0 decimal.
+    assert.equal(formatShare(0.1, { fixedDecimal: true }), '10.0%');
+    assert.equal(formatShare(1 / 7, { fixedDecimal: true }), '14.3%');
+    assert.equal(formatShare(0.1), '10%');
     assert.equal(formatSelector({ version: 'v2', name: 'nginx' }), '{name: nginx, version: v2}');
   });
 });

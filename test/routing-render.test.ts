@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { KubeObject } from '../lib/constructs';
-import { labelsMatch } from '../lib/model';
+import { StepwiseError, labelsMatch } from '../lib/model';
+import { isWeighted, parseTraffic, routerObjects, trackService, type WeightedRouting } from '../lib/routing';
 import { renderStackStage } from '../lib/synth/render-stack';
 import { validateObject } from '../lib/synth/schema-validation';
 import { toYamlStream } from '../lib/synth/yaml-emitter';
-import { exampleStack } from './support/example-stacks';
+import { ROOT, exampleStack } from './support/example-stacks';
 
 /** The example stacks of each router, and each one's canary weight per stage as its stack file writes it. */
 const ROUTED = {
@@ -236,6 +239,60 @@ describe('plans without traffic or gitops', () => {
           assert.ok(!JSON.stringify(object).includes('argocd.argoproj.io'), `${stack} ${stage} ${object.kind}`);
         }
       }
+    }
+  });
+});
+
+describe('the routing module', () => {
+  test('lib/routing imports neither cdk8s nor the constructs: the dependency points from constructs to routing only', () => {
+    const dir = path.join(ROOT, 'lib', 'routing');
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const imports = [...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/^import[^;]*?from '([^']+)'/gms)].map((m) => m[1]);
+      for (const imported of imports) {
+        assert.ok(!/^(cdk8s|cdk8s-plus-27|constructs)$|\/constructs(\/|$)/.test(imported), `${file} imports ${imported}`);
+      }
+    }
+  });
+
+  test('a track Service counts the stage replicas of the workloads carrying its track label', () => {
+    const plan = exampleStack('search-nginx').plan;
+    const parsed = parseTraffic(plan);
+    assert.ok(isWeighted(parsed));
+    const routing: WeightedRouting = parsed;
+    plan.stages.forEach((stage, i) => {
+      for (const track of routing.tracks) {
+        const counted = trackService(plan, routing, track, i);
+        const members = plan.workloads.filter((w) => w.labels[routing.trackLabel] === track.name && stage.workloads[w.name] !== undefined);
+        const replicas = members.reduce((sum, w) => sum + stage.workloads[w.name].replicas, 0);
+        assert.deepEqual(
+          counted.endpoints,
+          members.map((w) => w.name),
+          `${stage.name} ${track.name}`,
+        );
+        assert.equal(counted.readyEndpoints, replicas, `${stage.name} ${track.name}`);
+        const shares = replicas === 0 ? {} : Object.fromEntries(members.map((w) => [w.name, stage.workloads[w.name].replicas / replicas]));
+        assert.deepEqual(counted.traffic, shares, `${stage.name} ${track.name}`);
+      }
+    });
+  });
+
+  test('a weighted routing built without its router settings is a StepwiseError, not a plain Error', () => {
+    for (const [stack, settings] of [
+      ['search-nginx', 'ingressNginx'],
+      ['checkout-gateway', 'gatewayApi'],
+    ] as const) {
+      const plan = exampleStack(stack).plan;
+      const routing = parseTraffic(plan) as WeightedRouting;
+      const { [settings]: _dropped, ...bare } = routing;
+      assert.throws(
+        () => routerObjects(plan, bare, 0, {}),
+        (error: unknown) =>
+          error instanceof StepwiseError &&
+          error.keyPath === 'traffic' &&
+          /without its settings/.test(error.problem) &&
+          /parseTraffic/.test(error.fix ?? ''),
+        stack,
+      );
     }
   });
 });

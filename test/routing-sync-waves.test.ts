@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { KubeObject } from '../lib/constructs';
+import { ApiObject, Testing } from 'cdk8s';
+import { annotateSyncWaves, type KubeObject } from '../lib/constructs';
+import { StepwiseError } from '../lib/model';
+import { routesTraffic } from '../lib/pulumi/apply-order';
+import { SYNC_WAVES, TRAFFIC_ROUTING_KINDS } from '../lib/routing';
 import { stackFromConfig } from '../lib/stacks';
 import { renderStackStage } from '../lib/synth/render-stack';
 import { exampleConfig, exampleStack } from './support/example-stacks';
@@ -76,5 +80,41 @@ describe('gitops sync waves', () => {
         assert.equal(JSON.stringify(template).includes('argocd'), false, 'a pod template annotation would roll the pods');
       }
     }
+  });
+});
+
+describe('sync waves of every kind', () => {
+  const plan = exampleStack('fop-gate').plan;
+
+  test('every traffic routing kind syncs in the route wave and is applied in the switch phase by pulumi up', () => {
+    const chart = Testing.chart();
+    for (const kind of TRAFFIC_ROUTING_KINDS) new ApiObject(chart, kind, { apiVersion: 'v1', kind, metadata: { name: 'x' } });
+    annotateSyncWaves(chart, plan, 0, 1);
+    for (const object of Testing.synth(chart)) {
+      assert.equal(object.metadata.annotations[WAVE], String(SYNC_WAVES.route), object.kind);
+      assert.equal(routesTraffic(object), true, object.kind);
+    }
+  });
+
+  test('an object of a kind with no wave is a StepwiseError naming the kind and the fix, not a plain Error', () => {
+    const chart = Testing.chart();
+    new ApiObject(chart, 'config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
+    assert.throws(
+      () => annotateSyncWaves(chart, plan, 0, 1),
+      (error: unknown) =>
+        error instanceof StepwiseError &&
+        error.keyPath === 'gitops.syncWaves' &&
+        /ConfigMap 'settings' has no sync wave/.test(error.problem) &&
+        /TRAFFIC_ROUTING_KINDS/.test(error.fix ?? ''),
+    );
+  });
+
+  test('a Deployment that is not a workload of the stage is a StepwiseError', () => {
+    const chart = Testing.chart();
+    new ApiObject(chart, 'stray', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'stray' } });
+    assert.throws(
+      () => annotateSyncWaves(chart, plan, 0, 1),
+      (error: unknown) => error instanceof StepwiseError && /Deployment 'stray' .* not one of its workloads/.test(error.problem),
+    );
   });
 });

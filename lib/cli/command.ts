@@ -1,12 +1,10 @@
 /**
  * The shape of one `stepwise` subcommand. Each lives in `lib/cli/commands/<name>.ts` and is loaded
  * only when it runs, so `stepwise plan` does not pay for loading cdk8s or the Prometheus client.
+ * Its name and one-line summary live in `registry.ts`, which `stepwise --help` reads without
+ * loading any command.
  */
 export interface Command {
-  /** The word after `stepwise`, e.g. `plan`. */
-  readonly name: string;
-  /** One line for `stepwise --help`. */
-  readonly summary: string;
   /** The full `--help` text: usage line, what it does, every option. */
   readonly usage: string;
   /**

@@ -6,4 +6,6 @@ export * from './release-chart';
 export * from './release-service';
 export * from './release-stage';
 export * from './selector-cutover';
+export * from './sync-wave-annotations';
+export * from './traffic-router';
 export * from './workload-deployment';

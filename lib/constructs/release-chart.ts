@@ -1,5 +1,7 @@
 import { App, Chart, type ChartProps } from 'cdk8s';
 import type { Plan } from '../model';
+import { sortedKeys } from '../model/sorted-keys';
+import { TRAFFIC_ROUTING_KINDS } from '../routing/routing-kinds';
 import { BatchedRollout } from './batched-rollout';
 import { CanaryService } from './canary-service';
 import type { ReleaseStage } from './release-stage';
@@ -78,10 +80,12 @@ export interface RenderStageOptions {
 export function renderStage(plan: Plan, stage: string, chartId = 'release', options: RenderStageOptions = {}): KubeObject[] {
   const app = new App({ outdir: '.' });
   const chart = new ReleaseChart(app, chartId, { plan, stage, fromStage: options.fromStage });
-  return orderObjects(chart.toJson() as KubeObject[]);
+  // Sorted here, not left to cdk8s: its sort is off whenever CDK8S_DISABLE_SORT is set, and the
+  // JSON patches it applies after sorting add keys at the end.
+  return orderObjects(sortedKeys(chart.toJson() as KubeObject[]));
 }
 
-const KIND_ORDER = ['Deployment', 'PodDisruptionBudget', 'Service', 'Ingress', 'HTTPRoute', 'TrafficSplit'];
+const KIND_ORDER: readonly string[] = ['Deployment', 'PodDisruptionBudget', ...TRAFFIC_ROUTING_KINDS];
 
 function orderObjects(objects: KubeObject[]): KubeObject[] {
   const rank = (o: KubeObject) => {

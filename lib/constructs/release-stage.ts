@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { StepwiseErrors, findStage, kindRuleProblems, stageState, type Plan, type ReleaseKind, type StageState } from '../model';
 import { parseGitOps } from '../routing/gitops-section';
-import { annotateSyncWaves } from '../routing/sync-wave-annotations';
 import { isWeighted, parseTraffic } from '../routing/traffic-section';
-import { TrafficRouting } from '../routing/traffic-routing';
 import { ReleaseServiceObject } from './release-service';
+import { annotateSyncWaves } from './sync-wave-annotations';
+import { TrafficRouter } from './traffic-router';
 import { WorkloadDeployment } from './workload-deployment';
 
 /** Props shared by the release constructs. */
@@ -37,7 +37,7 @@ export abstract class ReleaseStage extends Construct {
   /** The Services, by name. */
   readonly services: ReadonlyMap<string, ReleaseServiceObject>;
   /** The per-track Services and router objects, when the plan routes by weight (`traffic.router`). */
-  readonly routing?: TrafficRouting;
+  readonly routing?: TrafficRouter;
 
   protected constructor(scope: Construct, id: string, kind: ReleaseKind, props: ReleaseStageProps) {
     super(scope, id);
@@ -62,7 +62,7 @@ export abstract class ReleaseStage extends Construct {
     this.services = services;
 
     const routing = parseTraffic(props.plan);
-    if (isWeighted(routing)) this.routing = new TrafficRouting(this, 'traffic', { plan: props.plan, routing, stageIndex: index });
+    if (isWeighted(routing)) this.routing = new TrafficRouter(this, 'traffic', { plan: props.plan, routing, stageIndex: index });
     if (parseGitOps(props.plan).syncWaves) {
       const fromIndex = props.fromStage === undefined ? Math.max(0, index - 1) : findStage(props.plan, props.fromStage).index;
       annotateSyncWaves(this, props.plan, fromIndex, index);

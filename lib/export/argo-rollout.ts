@@ -2,20 +2,14 @@
  * `stepwise export --to argo-rollouts`: a plan's release as an Argo Rollouts `Rollout` that takes
  * over the plan's stable Deployment (`workloadRef`) and walks the plan's weights as canary steps.
  */
-import { Rollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
 import type { KubeObject } from '../constructs/release-chart';
+import { MANAGED_BY } from '../constructs/workload-deployment';
 import { sortedLabels } from '../model/labels';
 import type { Plan } from '../model/plan';
 import { isWeighted } from '../routing/traffic-section';
 import { registerSchema, validateObject } from '../synth/schema-validation';
 import { handOver } from './hand-over';
 import { sortedKeys } from './sorted-keys';
-
-// Only exports produce Rollouts, so rendering never pays for loading this (large) schema.
-registerSchema('argoproj.io/v1alpha1', 'Rollout', Rollout as never);
-
-/** Labels on exported objects, as on rendered ones. */
-export const EXPORTED_BY = { 'app.kubernetes.io/managed-by': 'stepwise' } as const;
 
 /** The Argo Rollouts plugin name of the Gateway API traffic router (https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi). */
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
@@ -31,6 +25,7 @@ export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
  *    track label on the Rollout's pods so those Services keep selecting them.
  */
 export function toArgoRollout(plan: Plan, where = 'stepwise export'): KubeObject {
+  registerRolloutSchema();
   const release = handOver(plan, 'Argo Rollouts');
   const { stable, service, routing } = release;
   const steps = release.weights.flatMap((weight) => [{ setWeight: weight }, { pause: {} }]);
@@ -51,7 +46,7 @@ export function toArgoRollout(plan: Plan, where = 'stepwise export'): KubeObject
   const rollout: KubeObject = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
-    metadata: { name: stable.name, namespace: plan.namespace, labels: sortedLabels({ ...plan.commonLabels, ...EXPORTED_BY }) },
+    metadata: { name: stable.name, namespace: plan.namespace, labels: sortedLabels({ ...plan.commonLabels, ...MANAGED_BY }) },
     spec: {
       replicas: release.replicas,
       // The shared label, not the stable workload's selector: the canary pods carry the canary track label.
@@ -66,4 +61,21 @@ export function toArgoRollout(plan: Plan, where = 'stepwise export'): KubeObject
   const sorted = sortedKeys(rollout);
   validateObject(sorted, where);
   return sorted;
+}
+
+const ROLLOUT_MODULE = '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
+type RolloutModule = typeof import('@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout');
+let rolloutSchemaRegistered = false;
+
+/**
+ * Loads the Rollout schema the first time a Rollout is exported, not when the module is imported:
+ * it is large, and importing stepwise (or rendering a stage) must not pay for it.
+ */
+function registerRolloutSchema(): void {
+  if (rolloutSchemaRegistered) return;
+  // A lazy load: `import()` would make the export async.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Rollout } = require(ROLLOUT_MODULE) as RolloutModule;
+  registerSchema('argoproj.io/v1alpha1', 'Rollout', Rollout as never);
+  rolloutSchemaRegistered = true;
 }

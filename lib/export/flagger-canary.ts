@@ -3,6 +3,7 @@
  * plan's stable Deployment and steps the canary weight the way the plan's stages do.
  */
 import type { KubeObject } from '../constructs/release-chart';
+import { MANAGED_BY } from '../constructs/workload-deployment';
 import { StepwiseError } from '../model/errors';
 import { sortedLabels } from '../model/labels';
 import type { Plan } from '../model/plan';
@@ -11,11 +12,8 @@ import { isWeighted } from '../routing/traffic-section';
 import { crdSchemaModel } from '../routing/schemas/crd-schema-model';
 import { FLAGGER_CANARY_V1BETA1_SCHEMA } from '../routing/schemas/flagger-canary';
 import { registerSchema, validateObject } from '../synth/schema-validation';
-import { EXPORTED_BY } from './argo-rollout';
 import { handOver } from './hand-over';
 import { sortedKeys } from './sorted-keys';
-
-registerSchema('flagger.app/v1beta1', 'Canary', crdSchemaModel(FLAGGER_CANARY_V1BETA1_SCHEMA) as never);
 
 /** The analysis Flagger runs at every step when the plan says nothing else; documented in the README, section "Traffic routing, export and sync waves". */
 export const FLAGGER_ANALYSIS_DEFAULTS = {
@@ -44,6 +42,7 @@ export const FLAGGER_PROVIDERS: Record<WeightedRouter, string> = {
  * Needs a weighted router: Flagger shifts weights only through an ingress, a Gateway or a mesh.
  */
 export function toFlaggerCanary(plan: Plan, where = 'stepwise export'): KubeObject {
+  registerCanarySchema();
   const release = handOver(plan, 'Flagger');
   const { stable, routing, weights } = release;
   if (!isWeighted(routing)) {
@@ -72,7 +71,7 @@ export function toFlaggerCanary(plan: Plan, where = 'stepwise export'): KubeObje
   const canary: KubeObject = {
     apiVersion: 'flagger.app/v1beta1',
     kind: 'Canary',
-    metadata: { name: stable.name, namespace: plan.namespace, labels: sortedLabels({ ...plan.commonLabels, ...EXPORTED_BY }) },
+    metadata: { name: stable.name, namespace: plan.namespace, labels: sortedLabels({ ...plan.commonLabels, ...MANAGED_BY }) },
     spec: {
       provider: FLAGGER_PROVIDERS[routing.router],
       targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: stable.name },
@@ -95,4 +94,13 @@ export function toFlaggerCanary(plan: Plan, where = 'stepwise export'): KubeObje
   const sorted = sortedKeys(canary);
   validateObject(sorted, where);
   return sorted;
+}
+
+let canarySchemaRegistered = false;
+
+/** Builds and registers the Canary schema the first time a Canary is exported, so importing stepwise does not. */
+function registerCanarySchema(): void {
+  if (canarySchemaRegistered) return;
+  registerSchema('flagger.app/v1beta1', 'Canary', crdSchemaModel(FLAGGER_CANARY_V1BETA1_SCHEMA) as never);
+  canarySchemaRegistered = true;
 }

@@ -3,6 +3,7 @@
  * itself: the Deployment it takes over, the Service and tracks it routes through, and the
  * traffic steps the stages walk. Pure; the exporters turn it into their controller's object.
  */
+import { canaryPair } from '../model/canary-pair';
 import { StepwiseError } from '../model/errors';
 import type { Plan, ReleaseService, Workload } from '../model/plan';
 import { labelsMatch } from '../model/labels';
@@ -107,22 +108,34 @@ function weightedPair(plan: Plan, routing: WeightedRouting) {
     });
   }
   const byName = (name: string) => plan.workloads.find((w) => w.name === name) as Workload;
-  return { stable: byName(stableTrack.workloads[0]), canary: byName(others[0].workloads[0]), service: routing.service };
+  const stable = byName(stableTrack.workloads[0]);
+  const canary = byName(others[0].workloads[0]);
+  // The gate measures the pair's canary (canaryPair); the controller must take over the other one.
+  if (canaryPair(plan)?.canary === stable) {
+    throw new StepwiseError({
+      keyPath: 'traffic',
+      problem: `the stable track's workload '${stable.name}' takes the new image before the ${others[0].name} track's '${canary.name}', so the canary is on the stable track`,
+      fix: `give '${canary.name}' the new image first, or swap the two workloads' track labels`,
+    });
+  }
+  return { stable, canary, service: routing.service };
 }
 
-/** Without tracks, the stable workload is the one with the most replicas in the first stage (the first declared on a tie). */
+/**
+ * Without tracks, the plan's canary pair (`canaryPair`, the pair `stepwise gate` measures too):
+ * the stable workload is the one that does not take the new image first, the one with the most
+ * replicas in the first stage when both take it in the same stage (the first declared on a tie).
+ */
 function replicaPair(plan: Plan) {
-  if (plan.workloads.length !== 2) {
+  const pair = plan.workloads.length === 2 ? canaryPair(plan) : undefined;
+  if (!pair) {
     throw new StepwiseError({
       keyPath: 'workloads',
       problem: `a controller takes over a canary pair (one stable, one canary workload), got ${plan.workloads.length} workloads`,
       fix: 'declare exactly the stable and the canary workload',
     });
   }
-  const first = plan.stages[0].workloads;
-  const [a, b] = plan.workloads;
-  const stable = (first[b.name]?.replicas ?? 0) > (first[a.name]?.replicas ?? 0) ? b : a;
-  const canary = stable === a ? b : a;
+  const { stable, canary } = pair;
   const service = plan.services.find((s) => labelsMatch(s.selector, stable.labels) && labelsMatch(s.selector, canary.labels));
   if (!service) {
     throw new StepwiseError({

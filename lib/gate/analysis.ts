@@ -4,6 +4,7 @@
  */
 import { StepwiseError, StepwiseErrors, joinKeyPath } from '../model/errors';
 import { PlainDataReader, closest, describe } from '../model/plain-data';
+import type { Plan } from '../model/plan';
 import { templateVariablesIn, unknownTemplateVariables, unknownVariableError } from './promql';
 import { BASELINES, describeThreshold, type Threshold } from './threshold';
 
@@ -69,6 +70,14 @@ const INTERVAL = /^\d+[smhd]$/;
 const METRIC_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const MAX_TIMEOUT_SECONDS = 300;
 const EXAMPLE_URL = 'http://prometheus.monitoring:9090';
+
+/**
+ * True when the plan has an `analysis` section, i.e. a metric gate `promote` must pass. Left out
+ * (or `null`) means no gate at all, which is not an error; anything else is parsed and validated.
+ */
+export function hasAnalysis(plan: Plan): boolean {
+  return plan.extensions.analysis !== undefined && plan.extensions.analysis !== null;
+}
 
 /**
  * Parses and validates an `analysis` section from plain data. `keyPath` is where the section

@@ -4,9 +4,10 @@
  *
  * The "new version" is any image no workload runs in the plan's first stage (the baseline the
  * release starts from). Per kind:
- * - CanaryService: the canary is the workload that gets a new image first in the plan (the canary
- *   track, e.g. fop-gate-canary), from the first stage it runs one; stable is the other workload
- *   with the most baseline replicas.
+ * - CanaryService: the plan's canary pair (`canaryPair`, shared with `stepwise export`): the canary
+ *   is the workload that gets a new image first in the plan (the canary track, e.g.
+ *   fop-gate-canary), from the first stage it runs one; stable is the other workload with the
+ *   most baseline replicas, while it exists.
  * - BatchedRollout: the canary is the newest batch on a new image (the one that moved most
  *   recently; the gray batch in the first step); stable is the first batch still on a baseline
  *   image, if any is left.
@@ -15,6 +16,7 @@
  * A stage where no workload runs a new image has nothing to measure: there is no target.
  */
 import type { Plan } from '../model';
+import { canaryPair } from '../model/canary-pair';
 import type { GateTarget } from './evaluate';
 
 /** The gate's target in a stage, or why there is none. */
@@ -47,19 +49,19 @@ export function gateTargetForStage(plan: Plan, stageIndex: number): StageGateTar
 
   let canary: string;
   let stable: string | undefined;
-  if (plan.kind === 'CanaryService') {
-    // The workload that takes a new image earliest in the plan: the canary track.
+  const pair = plan.kind === 'CanaryService' ? canaryPair(plan) : undefined;
+  if (pair) {
+    // The same pair `stepwise export` hands over (lib/model/canary-pair.ts). Should the canary not
+    // run a new image in this stage, the workload that took one earliest is measured instead.
     const firstNew = (name: string): number => {
       const i = plan.stages.findIndex((_, index) => isNew(name, index));
       return i < 0 ? Number.MAX_SAFE_INTEGER : i;
     };
-    canary = [...onNewImage].sort((a, b) => firstNew(a.name) - firstNew(b.name))[0].name;
-    const others = plan.workloads.filter((w) => w.name !== canary && stage.workloads[w.name] !== undefined);
-    const baselineReplicas = (name: string) => baseline.workloads[name]?.replicas ?? 0;
-    stable = others.reduce<string | undefined>(
-      (best, w) => (best === undefined || baselineReplicas(w.name) > baselineReplicas(best) ? w.name : best),
-      undefined,
-    );
+    canary = isNew(pair.canary.name, stageIndex)
+      ? pair.canary.name
+      : [...onNewImage].sort((a, b) => firstNew(a.name) - firstNew(b.name))[0].name;
+    const other = canary === pair.stable.name ? pair.canary : pair.stable;
+    stable = stage.workloads[other.name] !== undefined ? other.name : undefined;
   } else {
     // The newest on a new image: the latest to move; among equals, the last in plan order.
     canary = onNewImage.reduce((newest, w) => (since(w.name) >= since(newest.name) ? w : newest)).name;

@@ -56,11 +56,6 @@ export function comparesWithBaseline(threshold: Threshold): boolean {
   return threshold.relativeTo !== undefined;
 }
 
-/** True when the threshold has at least one limit. */
-export function hasLimit(threshold: Threshold): boolean {
-  return [threshold.min, threshold.max, threshold.maxIncrease, threshold.maxDecrease].some((limit) => limit !== undefined);
-}
-
 /**
  * Judges a finite canary value (and, for relative limits, the finite stable value). Relative
  * limits are skipped when `stable` is undefined: the caller decides what a missing comparison means.

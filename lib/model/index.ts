@@ -8,3 +8,4 @@ export * from './stage-state';
 export * from './transition';
 export * from './kind-rules';
 export * from './finding';
+export * from './canary-pair';

@@ -13,7 +13,7 @@ import {
   type Labels,
   type WorkloadSelector,
 } from './labels';
-import { INT32_MAX, PlainDataReader, describe, hasOwnKey, isPlainObject } from './plain-data';
+import { INT32_MAX, PlainDataReader, closest, describe, hasOwnKey, isPlainObject } from './plain-data';
 import {
   RELEASE_KINDS,
   type CheckSettings,
@@ -76,6 +76,17 @@ export const STAGE_EXTENSION_KEYS = ['traffic'] as const;
 const STAGE_KEYS = ['name', 'description', 'workloads', 'services', ...STAGE_EXTENSION_KEYS];
 const STAGE_WORKLOAD_KEYS = ['replicas', 'image', 'paused'];
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
+/** The Kubernetes HostPathType values (`""` skips the check, as when `type` is left out). */
+export const HOST_PATH_TYPES = [
+  '',
+  'DirectoryOrCreate',
+  'Directory',
+  'FileOrCreate',
+  'File',
+  'Socket',
+  'CharDevice',
+  'BlockDevice',
+] as const;
 /** CPU as millicores (`500m`) or cores with up to three decimals (`1.5`). */
 export const CPU_QUANTITY = /^(\d+m|\d+(\.\d{1,3})?)$/;
 /** Memory in binary units stepwise renders exactly (`256Mi`, `8Gi`). */
@@ -421,7 +432,7 @@ function readProbe(r: PlainDataReader, value: unknown, keyPath: string): Probe |
   } else if (obj.tcpSocket !== undefined) {
     const t = r.object(obj.tcpSocket, `${keyPath}.tcpSocket`, ['port']);
     const port = t && readPort(r, t.port, `${keyPath}.tcpSocket.port`);
-    if (port === undefined || port === null) return undefined;
+    if (port === undefined) return undefined;
     probe = { tcpSocket: { port } };
   } else {
     const e = r.object(obj.exec, `${keyPath}.exec`, ['command']);
@@ -518,14 +529,14 @@ function readVolumes(r: PlainDataReader, value: unknown, keyPath: string): Volum
       const e = r.object(v.emptyDir ?? {}, `${at}.emptyDir`, ['medium', 'sizeLimit']);
       if (e) {
         const medium = e.medium === undefined ? undefined : r.oneOf(e.medium, `${at}.emptyDir.medium`, ['Memory'] as const);
-        const sizeLimit = r.optionalString(e.sizeLimit, `${at}.emptyDir.sizeLimit`);
-        source = { emptyDir: { ...(medium ? { medium } : {}), ...(sizeLimit ? { sizeLimit } : {}) } };
+        const sizeLimit = readSizeLimit(r, e.sizeLimit, `${at}.emptyDir.sizeLimit`);
+        if (sizeLimit !== null) source = { emptyDir: { ...(medium ? { medium } : {}), ...(sizeLimit ? { sizeLimit } : {}) } };
       }
     } else if (v.hostPath !== undefined) {
       const h = r.object(v.hostPath, `${at}.hostPath`, ['path', 'type']);
       const path = h && r.string(h.path, `${at}.hostPath.path`);
-      const type = h && r.optionalString(h.type, `${at}.hostPath.type`);
-      if (path) source = { hostPath: { path, ...(type ? { type } : {}) } };
+      const type = h ? readHostPathType(r, h.type, `${at}.hostPath.type`) : null;
+      if (path && type !== null) source = { hostPath: { path, ...(type ? { type } : {}) } };
     } else {
       const c = r.object(v.configMap, `${at}.configMap`, ['name']);
       const cmName = c && readName(r, c.name, `${at}.configMap.name`);
@@ -534,6 +545,40 @@ function readVolumes(r: PlainDataReader, value: unknown, keyPath: string): Volum
     if (name && mountPath && source) volumes.push({ name, mountPath, readOnly, source });
   });
   return volumes.length === items.length ? volumes : undefined;
+}
+
+/**
+ * An emptyDir `sizeLimit`: undefined when left out, null when invalid (reported). Only the binary
+ * units stepwise renders exactly are accepted, like memory requests: `500M` or `1G` would
+ * otherwise render as a different size.
+ */
+function readSizeLimit(r: PlainDataReader, value: unknown, keyPath: string): string | undefined | null {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !MEMORY_QUANTITY.test(value)) {
+    r.report(
+      keyPath,
+      `must be a memory quantity in Mi, Gi or Ti, got ${describe(value)}`,
+      'e.g. 500Mi or 2Gi (Mi, Gi and Ti are the units stepwise accepts)',
+    );
+    return null;
+  }
+  return value;
+}
+
+/** A hostPath `type`: undefined when left out, null when invalid (reported). */
+function readHostPathType(r: PlainDataReader, value: unknown, keyPath: string): string | undefined | null {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !(HOST_PATH_TYPES as readonly string[]).includes(value)) {
+    const named = HOST_PATH_TYPES.filter((t) => t !== '');
+    const suggestion = typeof value === 'string' ? closest(value, named) : undefined;
+    r.report(
+      keyPath,
+      `must be a Kubernetes HostPathType (${named.join(', ')}, or "" for no check), got ${describe(value)}`,
+      suggestion ? `did you mean '${suggestion}'?` : `use one of: ${named.join(', ')}, or leave type out`,
+    );
+    return null;
+  }
+  return value;
 }
 
 function readSecurityOverrides(r: PlainDataReader, value: unknown, keyPath: string): SecurityOverrides | undefined {
@@ -749,7 +794,7 @@ function checkSelectorsDoNotOverlap(r: PlainDataReader, workloads: readonly Work
         r.report(
           `workloads.${a.name}.selector`,
           `also selects the pods of workload '${b.name}' (labels ${formatLabels(b.labels)}): the two Deployments would fight over pods`,
-          `give each workload its own track/version label (e.g. track: ${a.name === b.name ? 'stable' : 'canary'}) and include it in both selectors`,
+          `give '${a.name}' and '${b.name}' each their own track/version label value (e.g. track: stable and track: canary) and include it in both selectors`,
         );
       }
     }

@@ -200,9 +200,10 @@ export interface Stage {
 /** Thresholds `stepwise check` applies to every transition. */
 export interface CheckSettings {
   /**
-   * The fewest ready endpoints a Service may have during a transition, as a count or a percent of
-   * the endpoints it had before. When unset: the endpoints before minus what each workload's
-   * maxUnavailable allows.
+   * The fewest ready endpoints a Service may have during any transition, as a count or a percent
+   * (rounded up) of its ready endpoints in the plan's first stage, the baseline the release starts
+   * from. When unset: each baseline workload's replicas minus what its maxUnavailable allows
+   * (Recreate allows all). See `capacityFloor`.
    */
   readonly capacityFloor?: IntOrPercent;
 }

@@ -56,12 +56,13 @@ export function findStage(plan: Plan, name: string): { stage: Stage; index: numb
 
 /** Endpoints and traffic shares of every Service in the stage at `index`. */
 export function stageState(plan: Plan, index: number): StageState {
-  const stage = plan.stages[index];
-  const workloads: RunningWorkload[] = plan.workloads
-    .filter((w) => stage.workloads[w.name] !== undefined)
-    .map((workload) => ({ workload, state: stage.workloads[workload.name] }));
+  const stage = stageAt(plan, index);
+  const workloads = runningWorkloads(plan, index);
   const byLabel = new LabelIndex(workloads, (w) => w.workload.labels);
-  const services = plan.services.map((service) => serviceInStage(service, stage.serviceSelectors[service.name], byLabel));
+  const services = plan.services.map((service) => {
+    const selector = stage.serviceSelectors[service.name];
+    return serviceAmong(service, selector, byLabel.candidates(selector));
+  });
   return { stage, index, workloads, services };
 }
 
@@ -70,8 +71,39 @@ export function allStageStates(plan: Plan): StageState[] {
   return plan.stages.map((_, i) => stageState(plan, i));
 }
 
-function serviceInStage(service: ReleaseService, selector: Labels, workloads: LabelIndex<RunningWorkload>): ServiceInStage {
-  const matched = workloads.candidates(selector).filter((w) => labelsMatch(selector, w.workload.labels));
+/** The workloads that exist in the stage at `index`, in plan order, with their state there. */
+export function runningWorkloads(plan: Plan, index: number): RunningWorkload[] {
+  const stage = stageAt(plan, index);
+  return plan.workloads
+    .filter((w) => stage.workloads[w.name] !== undefined)
+    .map((workload) => ({ workload, state: stage.workloads[workload.name] }));
+}
+
+/**
+ * `service` with `selector` over the workloads running in a stage (see {@link runningWorkloads}):
+ * its endpoints, ready endpoints and traffic shares. Also used for Services the plan does not
+ * declare but a router adds (the per-track Services), so both are counted the same way.
+ */
+export function serviceInStage(service: ReleaseService, selector: Labels, running: readonly RunningWorkload[]): ServiceInStage {
+  return serviceAmong(service, selector, running);
+}
+
+/** The stage at `index`, or a StepwiseError naming the stages there are. */
+function stageAt(plan: Plan, index: number): Stage {
+  const stage = Number.isInteger(index) ? plan.stages[index] : undefined;
+  if (!stage) {
+    throw new StepwiseError({
+      keyPath: 'stage',
+      problem: `there is no stage at index ${index}: the plan has ${plan.stages.length} (${plan.stages.map((s) => s.name).join(', ')})`,
+      fix: `use an index from 0 to ${plan.stages.length - 1}, or look the stage up by name with findStage`,
+    });
+  }
+  return stage;
+}
+
+/** The Service over `candidates`, a superset of its matches in plan order (each is tested). */
+function serviceAmong(service: ReleaseService, selector: Labels, candidates: readonly RunningWorkload[]): ServiceInStage {
+  const matched = candidates.filter((w) => labelsMatch(selector, w.workload.labels));
   const readyEndpoints = matched.reduce((sum, w) => sum + w.state.replicas, 0);
   const traffic: Record<string, number> = {};
   if (readyEndpoints > 0) {

@@ -1,3 +1,4 @@
+import { StepwiseError } from './errors';
 import { resolveRollingUpdate, scaledValue } from './int-or-percent';
 import { LabelIndex } from './label-index';
 import { labelsMatch, sameLabels, type Labels } from './labels';
@@ -152,8 +153,15 @@ export function workloadTransition(
   const name = workload.name;
   if (!from && to) return { name, change: 'create', to, rollsOut: false, phase: 'make', peakPods: to.replicas, minAvailable: 0 };
   if (from && !to) return { name, change: 'delete', from, rollsOut: false, phase: 'break', peakPods: from.replicas, minAvailable: 0 };
-  const before = from as WorkloadInStage;
-  const after = to as WorkloadInStage;
+  if (!from || !to) {
+    throw new StepwiseError({
+      keyPath: `workloads.${name}`,
+      problem: 'has no transition: the workload is in neither of the two stages',
+      fix: 'pass its state in at least one of the stages (a workload neither stage runs is not created, changed or deleted)',
+    });
+  }
+  const before = from;
+  const after = to;
   // A paused Deployment takes the new template but does not roll it out.
   const rollsOut = before.image !== after.image && !after.paused;
   const change: WorkloadChange =

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../constructs/release-chart';
 import type { Transition } from '../model';
+import { isTrafficRoutingKind } from '../routing/routing-kinds';
 import { logicalName } from './logical-name';
 
 /**
@@ -19,24 +20,9 @@ import { logicalName } from './logical-name';
  */
 export type ApplyPhase = 'make' | 'switch' | 'break' | 'none';
 
-/**
- * Kinds whose change moves traffic between workloads. Matched by kind alone: the Gateway API,
- * SMI and Ingress kinds do not clash with anything stepwise renders.
- */
-export const TRAFFIC_ROUTING_KINDS: ReadonlySet<string> = new Set([
-  'Service',
-  'Ingress',
-  'HTTPRoute',
-  'GRPCRoute',
-  'TLSRoute',
-  'TCPRoute',
-  'UDPRoute',
-  'TrafficSplit',
-]);
-
-/** True when applying `object` moves traffic (see {@link TRAFFIC_ROUTING_KINDS}). */
+/** True when applying `object` moves traffic (its kind is one of `TRAFFIC_ROUTING_KINDS`, lib/routing). */
 export function routesTraffic(object: KubeObject): boolean {
-  return TRAFFIC_ROUTING_KINDS.has(object.kind);
+  return isTrafficRoutingKind(object.kind);
 }
 
 /** A rendered object with its Pulumi name, its phase and the objects it must wait for. */

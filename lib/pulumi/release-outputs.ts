@@ -9,8 +9,10 @@ export interface WorkloadOutput {
   /** Container image. */
   readonly image: string;
   /**
-   * Expected share of the app's requests (0 to 1): the stage's track weight when the plan has a
-   * traffic router, else its share of its Service's ready replicas.
+   * Expected share of the app's requests (0 to 1), as the plan's router sends them: with a traffic
+   * router (`traffic.router` other than `replicas`), the stage's weight for its track spread over
+   * the track's ready pods; without one, its share of its Service's ready replicas (what
+   * kube-proxy does). This, not ServiceOutput.trafficShare, is what users of a routed app see.
    */
   readonly trafficShare: number;
 }
@@ -23,7 +25,11 @@ export interface ServiceOutput {
   readonly endpoints: readonly string[];
   /** Pods behind it when every replica is ready. */
   readonly readyEndpoints: number;
-  /** Expected share of its requests per workload (0 to 1). */
+  /**
+   * Per workload, how this Service itself spreads requests over its endpoints (ready replicas), 0
+   * to 1: what kube-proxy does for requests sent to this Service. With a traffic router, requests
+   * that come through the router follow the stage's weights instead, see WorkloadOutput.trafficShare.
+   */
   readonly trafficShare: Readonly<Record<string, number>>;
 }
 

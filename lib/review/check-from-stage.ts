@@ -1,5 +1,6 @@
 import type { Finding } from '../model/finding';
 import type { Stack } from '../stacks';
+import { stageMoveLabel } from './check-rule';
 
 /** Rule id: the stage moved, but `stepwise:fromStage` does not name the stage the stack was in. */
 export const FROM_STAGE_STALE = 'from-stage-stale';
@@ -18,9 +19,9 @@ export function fromStageFindings(base: Stack, head: Stack): Finding[] {
     {
       severity: 'error',
       rule: FROM_STAGE_STALE,
-      stage: `${base.stage} → ${head.stage}`,
+      stage: stageMoveLabel(base.stage, head.stage),
       object: `Stack/${head.name}`,
-      problem: `the stack moves from ${base.stage} to ${head.stage}, but stepwise:fromStage is ${head.fromStage}, so \`pulumi up\` would order the move ${head.fromStage} → ${head.stage}`,
+      problem: `the stack moves from ${base.stage} to ${head.stage}, but stepwise:fromStage is ${head.fromStage}, so \`pulumi up\` would order the move ${stageMoveLabel(head.fromStage, head.stage)}`,
       fix: known
         ? `set stepwise:fromStage: ${base.stage} in ${head.file} (stepwise promote and rollback write it for you)`
         : `the stage the stack is in (${base.stage}) is no longer in the plan: keep it in the plan until the stack has left it`,

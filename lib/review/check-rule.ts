@@ -23,9 +23,17 @@ export type TransitionRule = (plan: Plan, transition: Transition) => Finding[];
  */
 export type PlanVersionRule = (before: Plan, after: Plan, beforeStage: string, afterStage: string) => Finding[];
 
-/** `from → to`: how findings name a transition. */
+/**
+ * `from → to`: how findings name a move between two stages (the `stage` of a Finding). The one
+ * place the label is built; code that needs the two stages keeps them, it never parses this back.
+ */
+export function stageMoveLabel(from: string, to: string): string {
+  return `${from} → ${to}`;
+}
+
+/** The {@link stageMoveLabel} of a transition. */
 export function transitionLabel(transition: Transition): string {
-  return `${transition.from.stage.name} → ${transition.to.stage.name}`;
+  return stageMoveLabel(transition.from.stage.name, transition.to.stage.name);
 }
 
 /** `a, b and c`. */

@@ -1,7 +1,7 @@
 import { isAlwaysZero } from '../model/int-or-percent';
 import { formatLabels, workloadSelectorMatches, type WorkloadSelector } from '../model/labels';
 import type { Plan, Workload } from '../model/plan';
-import type { PlanRule, PlanVersionRule } from './check-rule';
+import { stageMoveLabel, type PlanRule, type PlanVersionRule } from './check-rule';
 import type { Finding } from '../model/finding';
 
 /**
@@ -48,7 +48,7 @@ export const deploymentSelectorChanged: PlanVersionRule = (before, after, before
     .map(([old, now]): Finding => ({
       severity: 'error',
       rule: 'deployment-selector-changed',
-      stage: `${beforeStage} → ${afterStage}`,
+      stage: stageMoveLabel(beforeStage, afterStage),
       object: `Deployment/${now.name}`,
       problem: `its selector changes from ${describeSelector(old.selector)} to ${describeSelector(now.selector)}: Kubernetes cannot change a Deployment's selector, so it would be deleted and recreated with all its pods`,
       fix: `keep the selector; to move to new labels, add a new workload with them beside ${now.name}, move traffic to it, then remove ${now.name}`,
@@ -73,7 +73,7 @@ export const deploymentRenamed: PlanVersionRule = (before, after, beforeStage, a
         .map((now): Finding => ({
           severity: 'error',
           rule: 'deployment-renamed',
-          stage: `${beforeStage} → ${afterStage}`,
+          stage: stageMoveLabel(beforeStage, afterStage),
           object: `Deployment/${now.name}`,
           problem: `replaces workload '${old.name}' under a new name with a selector that selects its pods: Kubernetes sees a delete and a create, and while both exist the two Deployments fight over the pods`,
           fix: `keep the name '${old.name}'; to replace it, add '${now.name}' with its own track label in one stage and remove '${old.name}' in a later one`,

@@ -7,7 +7,7 @@ import { consecutiveTransitions, transition } from '../model/transition';
 import { capacityBelowFloor, cutoverBelowFloor, firstStageBelowFloor } from './check-capacity';
 import { deletesSelectedWorkload, serviceWithoutEndpoints } from './check-endpoints';
 import { podSecurityOverrides } from './check-pod-security';
-import type { PlanRule, PlanVersionRule, StageRule, TransitionRule } from './check-rule';
+import { stageMoveLabel, type PlanRule, type PlanVersionRule, type StageRule, type TransitionRule } from './check-rule';
 import { deploymentRenamed, deploymentSelectorChanged, overlappingSelectors, rollingUpdateCannotProgress } from './check-workloads';
 import { weightWithoutReadyPods } from '../routing/routing-findings';
 import type { Finding } from '../model/finding';
@@ -129,12 +129,16 @@ export function countFindings(findings: readonly Finding[]): { errors: number; w
  * just before the stage it leads to); then by object, rule and problem.
  */
 function sortFindings(plan: Plan, findings: readonly Finding[]): Finding[] {
-  const position = (stage: string | undefined): number => {
-    if (stage === undefined) return -1;
-    const [first, second] = stage.split(' → ');
-    const index = plan.stages.findIndex((s) => s.name === (second ?? first));
-    return second === undefined ? 2 * index + 1 : 2 * index;
-  };
+  // Every label a finding can carry, built the way the rules build it (never parsed back).
+  // A name that occurs twice (checkStagePair's plan may hold a stage twice) takes its first position.
+  const positions = new Map<string, number>();
+  const place = (label: string, position: number) => positions.has(label) || positions.set(label, position);
+  plan.stages.forEach((to, index) => {
+    place(to.name, 2 * index + 1);
+    for (const from of plan.stages) place(stageMoveLabel(from.name, to.name), 2 * index);
+  });
+  // A stage the plan no longer has (from another version of the file) sorts first.
+  const position = (stage: string | undefined): number => (stage === undefined ? -1 : (positions.get(stage) ?? -2));
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [...findings].sort(
     (a, b) =>

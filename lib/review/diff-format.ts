@@ -5,8 +5,9 @@
  */
 import type { Labels } from '../model';
 import type { Finding } from '../model/finding';
-import type { ManifestPatch } from './diff-manifests';
+import { patchText, type ManifestPatch } from './diff-manifests';
 import type { PlanChange } from './diff-plan-changes';
+import { formatShare } from './traffic-share-format';
 import type { Change, ServiceDiff, StageDiff, StageSide, WorkloadDiff } from './diff-stages';
 
 /** Everything `stepwise diff` (and `promote`/`rollback`) shows about a stage change. */
@@ -45,10 +46,8 @@ function sideName(side: StageSide): string {
   return side.source ? `${side.stage} (${side.source})` : side.stage;
 }
 
-/** A traffic share as a percentage with at most one decimal: 0.1 → `10%`, 1/7 → `14.3%`. */
-export function formatShare(share: number): string {
-  return `${Math.round(share * 1000) / 10}%`;
-}
+/** Re-exported: the formatter every review shares lives in traffic-share-format.ts. */
+export { formatShare };
 
 /** A selector as the review prints it: `{name: nginx, version: v2}`, keys sorted. */
 export function formatSelector(labels: Labels | undefined): string {
@@ -138,7 +137,7 @@ export function summaryText(review: StageReview): string {
   const { diff } = review;
   const lines = [reviewTitle(review)];
   if (diff.unchanged && review.planChanges.length === 0 && review.findings.length === 0) {
-    lines.push('  no change: the two stages run the same workloads, images, replicas and selectors');
+    lines.push('  no change: the two stages run the same workloads, images, replicas, selectors and traffic shares');
     return `${lines.join('\n')}\n`;
   }
   lines.push('', 'Workloads:', ...diff.workloads.map((w) => `  ${workloadLine(w)}`));
@@ -161,19 +160,25 @@ function reviewText(review: StageReview): string {
   if (!review.patches) return summary;
   const changed = review.patches.length;
   const heading = changed === 0 ? 'Manifests: no file changes' : `Manifests (${plural(changed, 'file')} changed):`;
-  return `${summary}\n${heading}\n${review.patches.map((p) => p.patch).join('')}`;
+  return `${summary}\n${heading}\n${patchText(review.patches)}`;
 }
 
 function reviewMarkdown(review: StageReview): string {
   const { diff } = review;
   const out: string[] = [`### \`${review.stack}\`: ${code(sideName(diff.from))} → ${code(sideName(diff.to))}`, ''];
   if (diff.unchanged && review.planChanges.length === 0 && review.findings.length === 0) {
-    out.push('No change: the two stages run the same workloads, images, replicas and selectors.', '');
+    out.push('No change: the two stages run the same workloads, images, replicas, selectors and traffic shares.', '');
   } else {
     out.push('| workload | change | replicas | image | traffic |', '| --- | --- | --- | --- | --- |');
     for (const w of diff.workloads) {
       out.push(
-        row([code(w.name), w.change, arrow(w.replicas, String), arrow(w.image, (image) => code(image)), arrow(w.traffic, formatShare)]),
+        row([
+          code(w.name),
+          w.change,
+          arrow(w.replicas, String),
+          arrow(w.image, (image) => code(image)),
+          arrow(w.traffic, (share) => formatShare(share)),
+        ]),
       );
     }
     out.push('', '| Service | selector | ready endpoints | fewest during the transition | floor |', '| --- | --- | --- | --- | --- |');
@@ -208,16 +213,7 @@ function reviewMarkdown(review: StageReview): string {
   }
   if (review.patches) {
     out.push(`#### Manifests (${plural(review.patches.length, 'file')} changed)`, '');
-    if (review.patches.length > 0)
-      out.push(
-        '```diff',
-        review.patches
-          .map((p) => p.patch)
-          .join('')
-          .trimEnd(),
-        '```',
-        '',
-      );
+    if (review.patches.length > 0) out.push('```diff', patchText(review.patches).trimEnd(), '```', '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
@@ -257,7 +253,7 @@ export function reviewJson(review: StageReview): Record<string, unknown> {
     planChanges: review.planChanges,
     findings: review.findings,
     files: review.patches ? review.patches.map((p) => ({ name: p.name, status: p.status })) : null,
-    patch: review.patches ? review.patches.map((p) => p.patch).join('') : null,
+    patch: review.patches ? patchText(review.patches) : null,
   };
 }
 

@@ -4,7 +4,7 @@
  * endpoints; and the transition's pod counts and the fewest ready endpoints against the floor.
  * Pure model (no cdk8s): `stepwise diff`, `promote` and `rollback` all print it.
  */
-import { stageState, transition, type Labels, type Plan, type Stage, type TransitionPhase, type WorkloadChange } from '../model';
+import { findStage, stageState, transition, type Labels, type Plan, type Stage, type TransitionPhase, type WorkloadChange } from '../model';
 import { routedTraffic } from '../routing/routed-traffic';
 
 /** One side of a diff: a plan (the working tree's, or the one at a git ref) and one of its stages. */
@@ -76,7 +76,7 @@ export interface StageDiff {
   readonly services: readonly ServiceDiff[];
   /** Pods before and after, the most that can exist during the transition, and the fewest available. */
   readonly pods: { readonly before: number; readonly after: number; readonly peak: number; readonly minAvailable: number };
-  /** True when nothing a cluster would see changes (same replicas, images, selectors). */
+  /** True when nothing a cluster would see changes (same replicas, images, selectors and traffic shares). */
   readonly unchanged: boolean;
 }
 
@@ -96,8 +96,11 @@ export function stageDiff(from: StageSide, to: StageSide): StageDiff {
   const before = stageState(plan, samePlan ? fromIndex : plan.stages.length - 1);
   const after = stageState(plan, toIndex);
   const moved = transition(plan, before, after);
-  const trafficBefore = routedTraffic(plan, before.index);
-  const trafficAfter = routedTraffic(plan, after.index);
+  // Each side's share comes from its own plan's router: the merged plan carries only the
+  // after-plan's `traffic` section, which need not fit the before-stage (a router added, dropped
+  // or a track renamed by the change).
+  const trafficBefore = routedTraffic(from.plan, fromIndex);
+  const trafficAfter = routedTraffic(to.plan, toIndex);
 
   const workloads = moved.workloads.map((t): WorkloadDiff => ({
     name: t.name,
@@ -143,8 +146,10 @@ export function stageDiff(from: StageSide, to: StageSide): StageDiff {
   }
 
   const podsIn = (side: 'from' | 'to') => workloads.reduce((sum, w) => sum + (w.replicas[side] ?? 0), 0);
+  // A new weight or a router added or dropped moves requests without touching a Deployment.
   const unchanged =
-    workloads.every((w) => w.change === 'unchanged') && services.every((s) => !s.selectorChanges && s.selector.from && s.selector.to);
+    workloads.every((w) => w.change === 'unchanged' && w.traffic.from === w.traffic.to) &&
+    services.every((s) => !s.selectorChanges && s.selector.from && s.selector.to);
   return {
     from,
     to,
@@ -156,9 +161,7 @@ export function stageDiff(from: StageSide, to: StageSide): StageDiff {
 }
 
 function stageIndexOf(side: StageSide): number {
-  const index = side.plan.stages.findIndex((s) => s.name === side.stage);
-  if (index < 0) throw new Error(`stage '${side.stage}' is not in the plan`);
-  return index;
+  return findStage(side.plan, side.stage).index;
 }
 
 function hasService(plan: Plan, name: string): boolean {

@@ -1,4 +1,5 @@
 import type { PlanView, StageView } from './plan-json';
+import { formatShare } from './traffic-share-format';
 
 /**
  * `stepwise plan --format svg`: a chart a reviewer can look at. Per stage, a stacked bar of
@@ -124,7 +125,7 @@ export function planSvg(view: PlanView): string {
   for (const share of [0, 0.25, 0.5, 0.75, 1]) {
     const y = fmt(yTraffic(share));
     out.push(`<line x1="${MARGIN.left}" y1="${y}" x2="${MARGIN.left + plotWidth}" y2="${y}" stroke="#dddddd"/>`);
-    out.push(text(MARGIN.left - 8, yTraffic(share) + 4, `${share * 100}%`, { size: 11, anchor: 'end', fill: '#444444' }));
+    out.push(text(MARGIN.left - 8, yTraffic(share) + 4, formatShare(share), { size: 11, anchor: 'end', fill: '#444444' }));
   }
   out.push(axisTitle(22, trafficTop + TRAFFIC_HEIGHT / 2, 'traffic share'));
   view.stages.forEach((stage, i) => {
@@ -144,8 +145,8 @@ export function planSvg(view: PlanView): string {
       if (share === 0) continue;
       const y0 = yTraffic(below + share);
       const h = yTraffic(below) - y0;
-      const tip = `${stage.name} / ${w.name}: ${percent(share)} of requests (${w.image})`;
-      out.push(...segment(x, y0, h, colour(w.name), pattern(w.image), tip, h >= 14 ? percent(share) : undefined));
+      const tip = `${stage.name} / ${w.name}: ${formatShare(share)} of requests (${w.image})`;
+      out.push(...segment(x, y0, h, colour(w.name), pattern(w.image), tip, h >= 14 ? formatShare(share) : undefined));
       below += share;
     }
   });
@@ -255,10 +256,6 @@ export function shortImage(image: string): string {
   const name = image.slice(image.lastIndexOf('/') + 1);
   const at = name.indexOf('@');
   return at >= 0 ? `${name.slice(0, at)}@${name.slice(at + 1, at + 20)}` : name;
-}
-
-function percent(share: number): string {
-  return `${Number((share * 100).toFixed(1))}%`;
 }
 
 /** Rough width of `s` in pixels at `size` (Helvetica averages about 0.58 em). */

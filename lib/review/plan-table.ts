@@ -1,5 +1,6 @@
 import { formatLabels } from '../model/labels';
 import type { PlanView, StageView, TransitionView } from './plan-json';
+import { formatShare } from './traffic-share-format';
 
 /**
  * `stepwise plan` as text: one table, stage by stage. Each stage lists its workloads (replicas,
@@ -44,7 +45,7 @@ function stageLines(stage: StageView, line: Line, indent: string): string[] {
             w.name,
             String(w.replicas),
             imageCell(w),
-            percent(stage.traffic[w.name] ?? 0),
+            formatShare(stage.traffic[w.name] ?? 0, { fixedDecimal: true }),
           ),
         );
   for (const s of stage.services) {
@@ -68,9 +69,4 @@ function transitionLines(t: TransitionView): string[] {
 
 function imageCell(w: { image: string; paused: boolean }): string {
   return w.paused ? `${w.image} (paused)` : w.image;
-}
-
-/** 0.142857 → `14.3%`. */
-export function percent(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
 }

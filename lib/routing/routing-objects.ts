@@ -3,9 +3,11 @@
  * Services, and the router's own objects (two Ingresses, an HTTPRoute or a TrafficSplit). Pure
  * functions; the `TrafficRouting` construct adds them to a chart.
  */
-import { labelsMatch, sortedLabels, type Labels } from '../model/labels';
+import { StepwiseError } from '../model/errors';
+import { sortedLabels, type Labels } from '../model/labels';
 import type { Plan, ReleaseService } from '../model/plan';
-import type { ServiceInStage } from '../model/stage-state';
+import { runningWorkloads, serviceInStage, type ServiceInStage } from '../model/stage-state';
+import type { TrafficRoutingKind } from './routing-kinds';
 import type { Track, WeightedRouting } from './traffic-section';
 
 /** ingress-nginx annotations of the canary Ingress (https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#canary). */
@@ -19,8 +21,8 @@ export const NGINX_CANARY_ANNOTATIONS = {
 export interface RoutingObject {
   /** e.g. `gateway.networking.k8s.io/v1`. */
   readonly apiVersion: string;
-  /** e.g. `HTTPRoute`. */
-  readonly kind: string;
+  /** e.g. `HTTPRoute`; a kind the sync waves and the apply order know (see `TRAFFIC_ROUTING_KINDS`). */
+  readonly kind: TrafficRoutingKind;
   /** Name, namespace, labels and (for the canary Ingress) annotations. */
   readonly metadata: {
     readonly name: string;
@@ -51,14 +53,7 @@ export function trackService(plan: Plan, routing: WeightedRouting, track: Track,
     selector,
     ports: routing.service.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol })),
   };
-  const stage = plan.stages[stageIndex];
-  const endpoints = plan.workloads
-    .filter((w) => stage.workloads[w.name] !== undefined && labelsMatch(selector, w.labels))
-    .map((w) => w.name);
-  const readyEndpoints = endpoints.reduce((sum, name) => sum + stage.workloads[name].replicas, 0);
-  const traffic: Record<string, number> = {};
-  if (readyEndpoints > 0) for (const name of endpoints) traffic[name] = stage.workloads[name].replicas / readyEndpoints;
-  return { service, selector, endpoints, readyEndpoints, traffic };
+  return serviceInStage(service, selector, runningWorkloads(plan, stageIndex));
 }
 
 /**
@@ -83,7 +78,8 @@ type Metadata = (name: string) => RoutingObject['metadata'];
 
 function ingressObjects(routing: WeightedRouting, weights: Readonly<Record<string, number>>, metadata: Metadata): RoutingObject[] {
   const settings = routing.ingressNginx;
-  if (!settings) throw new Error('ingress-nginx routing without its settings');
+  if (!settings)
+    throw missingSettings('ingress-nginx', 'parse the section with parseTraffic, which fills them in (ingressClassName, path, host)');
   const [stable, canary] = routing.tracks;
   const spec = (track: Track) => ({
     ingressClassName: settings.ingressClassName,
@@ -120,7 +116,8 @@ function ingressObjects(routing: WeightedRouting, weights: Readonly<Record<strin
 
 function httpRoute(routing: WeightedRouting, weights: Readonly<Record<string, number>>, metadata: Metadata): RoutingObject {
   const settings = routing.gatewayApi;
-  if (!settings) throw new Error('gateway-api routing without its settings');
+  if (!settings)
+    throw missingSettings('gateway-api', 'parse the section with parseTraffic, which fills them in (parentRefs, hostnames, path)');
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
@@ -148,4 +145,12 @@ function trafficSplit(routing: WeightedRouting, weights: Readonly<Record<string,
       backends: routing.tracks.map((track) => ({ service: track.serviceName, weight: weights[track.name] })),
     },
   };
+}
+
+/**
+ * `WeightedRouting` built by hand without its router's settings: `parseTraffic` always sets them
+ * (or reports the section), so only a caller that skips it gets here.
+ */
+function missingSettings(router: string, fix: string): StepwiseError {
+  return new StepwiseError({ keyPath: 'traffic', problem: `router ${router} is given without its settings`, fix });
 }

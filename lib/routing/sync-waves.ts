@@ -19,18 +19,18 @@ export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 /** The sync options value on workload objects. */
 export const PRUNE_LAST = 'PruneLast=true';
 
+/** The kinds that belong to a workload (named after it) and sync in its make or break wave. */
+export const WORKLOAD_KINDS: readonly string[] = ['Deployment', 'PodDisruptionBudget'];
+
 /** The wave of each part of a transition. */
 export const SYNC_WAVES = {
   /** New workloads, scale-ups, image changes, and workloads that do not change. */
   make: 0,
-  /** Services (the plan's and the per-track ones), Ingresses, HTTPRoutes, TrafficSplits. */
+  /** Every kind that decides where requests go (`TRAFFIC_ROUTING_KINDS`): Services, Ingresses, HTTPRoutes, TrafficSplits. */
   route: 1,
   /** Scale-downs. */
   break: 2,
 } as const;
-
-/** The kinds that decide where requests go; they sync in the `route` wave. */
-export const ROUTING_KINDS: readonly string[] = ['Service', 'Ingress', 'HTTPRoute', 'TrafficSplit'];
 
 /**
  * The sync wave of each workload rendered in the stage at `toIndex` when the cluster is in the

@@ -1,7 +1,7 @@
 import { StepwiseError, StepwiseErrors, stepwiseErrorsOf } from '../model/errors';
 import { findStage, parsePlan, type Plan } from '../model';
 import { closest, isPlainObject } from '../model/plain-data';
-import { parseAnalysis } from '../gate/analysis';
+import { hasAnalysis, parseAnalysis } from '../gate/analysis';
 import { parseGitOps, parseTraffic } from '../routing';
 
 /** The Pulumi project name, and so the namespace of every stepwise config key. */
@@ -76,12 +76,11 @@ export function stackFromConfig(name: string, file: string, config: Readonly<Rec
  * problem in one does not hide those in another.
  */
 function sectionProblems(plan: Plan): StepwiseError[] {
-  const analysis = plan.extensions.analysis;
   return [
     ...problemsOf(() => parseTraffic(plan)),
     ...problemsOf(() => parseGitOps(plan)),
-    // Left out (or null) is no gate at all, not an error: see `hasAnalysis` in the gate command.
-    ...(analysis === undefined || analysis === null ? [] : problemsOf(() => parseAnalysis(analysis, 'analysis'))),
+    // Left out (or null) is no gate at all, not an error.
+    ...(hasAnalysis(plan) ? problemsOf(() => parseAnalysis(plan.extensions.analysis, 'analysis')) : []),
   ];
 }
 

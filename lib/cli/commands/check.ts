@@ -37,8 +37,6 @@ exit codes: 0 no errors (warnings allowed), 1 errors found or the stack file is 
 
 /** `stepwise check <stack>`. */
 export const command: Command = {
-  name: 'check',
-  summary: 'static safety analysis of the whole stage sequence (exit 1 on errors)',
   usage: USAGE,
   run(args, context) {
     const options = { ...STACK_OPTIONS, json: { type: 'boolean' }, 'capacity-floor': { type: 'string' } } as const;

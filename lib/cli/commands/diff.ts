@@ -43,8 +43,6 @@ const OPTIONS = {
 
 /** `stepwise diff <stack>`. */
 export const command: Command = {
-  name: 'diff',
-  summary: 'show what a stage change does: images, replicas, traffic, selectors, capacity, manifests',
   usage: USAGE,
   async run(args, context) {
     const { values, positionals } = parseCommandArgs(args, OPTIONS, USAGE);

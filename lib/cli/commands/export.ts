@@ -35,8 +35,6 @@ error (unknown stack, flag or target)`;
 
 /** `stepwise export <stack> --to argo-rollouts|flagger`. */
 export const command: Command = {
-  name: 'export',
-  summary: "hand the release to Argo Rollouts or Flagger: a Rollout or Canary walking the plan's weights",
   usage: USAGE,
   run(args, context) {
     const options = { ...STACK_OPTIONS, to: { type: 'string' }, out: { type: 'string' } } as const;

@@ -26,8 +26,6 @@ exit codes: 0 shown, 1 the stack file is invalid, 2 usage error (unknown stack, 
 
 /** `stepwise plan <stack>`. */
 export const command: Command = {
-  name: 'plan',
-  summary: 'show every stage: replicas, images, endpoints, traffic share, capacity per transition',
   usage: USAGE,
   run(args, context) {
     const { values, positionals } = parseCommandArgs(

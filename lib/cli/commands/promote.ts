@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import { hasAnalysis } from '../../gate/analysis';
+import { formatGateReport } from '../../gate/report';
 import type { Finding } from '../../model/finding';
 import { checkPlan, checkStagePair } from '../../review/check';
 import { findingLines, summaryText } from '../../review/diff-format';
@@ -76,11 +78,6 @@ interface MoveRequest {
 export function stageMoveCommand(direction: MoveDirection): Command {
   const usage = direction === 'promote' ? PROMOTE_USAGE : ROLLBACK_USAGE;
   return {
-    name: direction,
-    summary:
-      direction === 'promote'
-        ? 'move the stack to its next stage (checks, then the metric gate, then edits the stack file)'
-        : 'move the stack back to its previous stage (checks, then edits the stack file)',
     usage,
     async run(args, context) {
       let request: MoveRequest;
@@ -228,15 +225,14 @@ async function runGateBeforePromote(stack: Stack, request: MoveRequest, context:
     context.err(`WARNING: --skip-gate: promoting ${stack.name} without checking its metrics\n`);
     return 0;
   }
-  // Loaded only when needed: stacks without a gate never load the Prometheus client.
-  const { gateStack, hasAnalysis } = await import('./gate.js');
   const prometheus = request.prometheus;
-  if (!hasAnalysis(stack)) {
+  if (!hasAnalysis(stack.plan)) {
     if (prometheus !== undefined)
       context.err(`stepwise: --prometheus is ignored: ${stack.name} has no analysis section, so there is no metric gate\n`);
     return 0;
   }
-  const { formatGateReport } = await import('../../gate/index.js');
+  // Loaded only when needed: stacks without a gate never load the Prometheus client.
+  const { gateStack } = await import('../gate-stack.js');
   const result = await gateStack(stack, prometheus);
   if ('none' in result) {
     context.err(`stepwise: metric gate: nothing to measure yet: ${result.none}; promoting without a gate verdict\n`);

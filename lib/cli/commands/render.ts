@@ -26,8 +26,6 @@ exit codes: 0 rendered, 1 the stack file or a rendered object is invalid, 2 usag
 
 /** `stepwise render <stack>`. */
 export const command: Command = {
-  name: 'render',
-  summary: 'the Kubernetes manifests of a stage (or every stage), validated',
   usage: USAGE,
   run(args, context) {
     const options = { ...STACK_OPTIONS, stage: { type: 'string' }, 'all-stages': { type: 'boolean' }, out: { type: 'string' } } as const;

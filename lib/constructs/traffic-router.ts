@@ -1,18 +1,18 @@
 /**
- * The cdk8s side of traffic routing: the construct `ReleaseStage` adds when a plan routes by
- * weight, and the sync-wave annotations of `gitops.syncWaves`. The only files of lib/routing that
- * import cdk8s; everything they render is computed by the pure modules beside them.
+ * The construct `ReleaseStage` adds when a plan routes by weight (`traffic.router`): the per-track
+ * Services and the router's objects. Everything it renders is computed by the pure modules of
+ * lib/routing; this file only adds them to a chart.
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Plan } from '../model/plan';
-import { ReleaseServiceObject } from '../constructs/release-service';
-import { MANAGED_BY } from '../constructs/workload-deployment';
-import { routerObjects, trackService } from './routing-objects';
-import type { WeightedRouting } from './traffic-section';
+import { routerObjects, trackService } from '../routing/routing-objects';
+import type { WeightedRouting } from '../routing/traffic-section';
+import { ReleaseServiceObject } from './release-service';
+import { MANAGED_BY } from './workload-deployment';
 
-/** Props of {@link TrafficRouting}. */
-export interface TrafficRoutingProps {
+/** Props of {@link TrafficRouter}. */
+export interface TrafficRouterProps {
   /** The plan (namespace, common labels, stages). */
   readonly plan: Plan;
   /** The plan's parsed `traffic` section. */
@@ -26,13 +26,13 @@ export interface TrafficRoutingProps {
  * router's objects carrying the stage's weights — a main and a canary Ingress (`ingress-nginx`),
  * an HTTPRoute (`gateway-api`) or a TrafficSplit (`smi`).
  */
-export class TrafficRouting extends Construct {
+export class TrafficRouter extends Construct {
   /** The per-track Services, by track name. */
   readonly trackServices: ReadonlyMap<string, ReleaseServiceObject>;
   /** The router's objects, in render order. */
   readonly routerObjects: readonly ApiObject[];
 
-  constructor(scope: Construct, id: string, props: TrafficRoutingProps) {
+  constructor(scope: Construct, id: string, props: TrafficRouterProps) {
     super(scope, id);
     const { plan, routing, stageIndex } = props;
     const services = new Map<string, ReleaseServiceObject>();
