@@ -59,7 +59,7 @@ function main(): void {
   const targets = targetRows(render, cli);
   const out = [
     table(
-      'Render throughput (plan data → YAML; one stage = the last stage, median of the timed runs after one discarded run at the same size (reported as "first run"); ratio = plain cdk8s-plus time / stepwise time)',
+      'Render throughput (plan data → YAML; one stage = the last stage, median of the timed runs after one discarded run at the same size (reported as "first run"); all stages = median of 3 runs; ratio = plain cdk8s-plus time / stepwise time)',
       renderRows(render),
     ),
     table('Growth per doubling of workloads (t(2N)/t(N); over a 10× step, (t(10N)/t(N))^log10(2))', growthRows(render)),

@@ -1,6 +1,6 @@
 import { App, Chart, type ChartProps } from 'cdk8s';
 import type { Plan } from '../model';
-import { sortedKeys } from '../model/sorted-keys';
+import { sortKeysInPlace } from '../model/sorted-keys';
 import { TRAFFIC_ROUTING_KINDS } from '../routing/routing-kinds';
 import { BatchedRollout } from './batched-rollout';
 import { CanaryService } from './canary-service';
@@ -82,7 +82,7 @@ export function renderStage(plan: Plan, stage: string, chartId = 'release', opti
   const chart = new ReleaseChart(app, chartId, { plan, stage, fromStage: options.fromStage });
   // Sorted here, not left to cdk8s: its sort is off whenever CDK8S_DISABLE_SORT is set, and the
   // JSON patches it applies after sorting add keys at the end.
-  return orderObjects(sortedKeys(chart.toJson() as KubeObject[]));
+  return orderObjects(sortKeysInPlace(chart.toJson() as KubeObject[]));
 }
 
 const KIND_ORDER: readonly string[] = ['Deployment', 'PodDisruptionBudget', ...TRAFFIC_ROUTING_KINDS];
