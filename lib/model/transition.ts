@@ -85,7 +85,9 @@ export function transition(plan: Plan, from: StageState, to: StageState): Transi
     .map((w) => workloadTransition(w, from.stage.workloads[w.name], to.stage.workloads[w.name]));
   const labelsOf = new Map(plan.workloads.map((w) => [w.name, w.labels]));
   const byLabel = new LabelIndex(workloads, (t) => labelsOf.get(t.name) as Labels);
-  const floors = capacityFloors(plan);
+  // The floors are measured against the first stage; most moves start or end there, so reuse it.
+  const first = [from, to].find((state) => state.stage === plan.stages[0]) ?? stageState(plan, 0);
+  const floors = capacityFloors(plan, first);
 
   const availableIn = (phase: 'make' | 'switch' | 'break', t: WorkloadTransition): number => {
     const before = t.from?.replicas ?? 0;
