@@ -7,7 +7,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { renderStackStage } from '../lib/synth/render-stack';
 import { ROOT, exampleConfig } from './support/example-stacks';
-import { exampleStackAt, recordRegistrations, valueOf } from './support/pulumi-mocks';
+import { dependenciesOf, exampleStackAt, recordRegistrations, registrationOf, valueOf, type Registration } from './support/pulumi-mocks';
 
 /** Pulumi.yaml, as the Pulumi CLI reads it. */
 const project = parse(fs.readFileSync(path.join(ROOT, 'Pulumi.yaml'), 'utf8')) as {
@@ -31,30 +31,48 @@ async function until(done: () => boolean): Promise<void> {
   while (!done() && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/** What loading the program in a fresh process did. */
+interface ProgramRun {
+  /** Whether loading the program threw. */
+  readonly threw: boolean;
+  /** Whether what it threw is a RunError (printed without a stack trace). */
+  readonly runError?: boolean;
+  /** The message of what it threw. */
+  readonly message?: string;
+  /** How many resources it registered. */
+  readonly registered: number;
+  /** The registrations, as the mock engine received them. */
+  readonly registrations: readonly Registration[];
+  /** The stack outputs `stage` and `fromStage`, when the program loaded. */
+  readonly outputs?: { readonly stage: string; readonly fromStage: string };
+}
+
 /**
  * Runs the program the way the Pulumi Node.js language host does — `node <nodeargs>` from
  * Pulumi.yaml, config in PULUMI_CONFIG, then `require(main)` — against mocks instead of an engine,
  * in a fresh process (a module is evaluated once per process). Reports whether loading the program
- * threw, and the error as Pulumi would see it.
+ * threw, and the error as Pulumi would see it, or what it registered and exported.
  */
-function runProgram(stack: string, config: Record<string, unknown>, expectedRegistrations = 0) {
+function runProgram(stack: string, config: Record<string, unknown>, expectedRegistrations = 0): ProgramRun {
   const script = `
     const pulumi = require('@pulumi/pulumi');
-    const { recordRegistrations } = require('./test/support/pulumi-mocks.ts');
+    const { recordRegistrations, valueOf } = require('./test/support/pulumi-mocks.ts');
     recordRegistrations(${JSON.stringify(stack)}).then((registrations) => {
       let outcome;
+      let program;
       try {
-        require(${JSON.stringify(`./${project.main}`)});
+        program = require(${JSON.stringify(`./${project.main}`)});
         outcome = { threw: false };
       } catch (error) {
         outcome = { threw: true, runError: pulumi.RunError.isInstance(error), message: error.message };
       }
       // Registrations complete asynchronously: wait for the expected number (at most 5 s).
       const deadline = Date.now() + 5000;
-      const report = () =>
-        registrations.length < ${expectedRegistrations} && Date.now() < deadline
-          ? setTimeout(report, 10)
-          : process.stdout.write(JSON.stringify({ ...outcome, registered: registrations.length }));
+      const report = async () => {
+        if (registrations.length < ${expectedRegistrations} && Date.now() < deadline) return setTimeout(report, 10);
+        const outputs = program && { stage: await valueOf(program.stage), fromStage: await valueOf(program.fromStage) };
+        process.stdout.write(JSON.stringify({ ...outcome, registered: registrations.length, registrations, outputs }));
+      };
       setImmediate(report);
     });`;
   const result = spawnSync(process.execPath, [...project.runtime.options.nodeargs.split(/\s+/), '-e', script], {
@@ -63,7 +81,7 @@ function runProgram(stack: string, config: Record<string, unknown>, expectedRegi
     env: { ...process.env, PULUMI_CONFIG: JSON.stringify(pulumiConfig(config)) },
   });
   assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout) as { threw: boolean; runError?: boolean; message?: string; registered: number };
+  return JSON.parse(result.stdout) as ProgramRun;
 }
 
 describe('the Pulumi program (lib/pulumi/index.ts)', () => {
@@ -168,5 +186,49 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
       outcome.message ?? '',
       /config\.stepwise:fromstage: is not a stepwise config key \(fix: did you mean 'stepwise:fromStage'\?\)/,
     );
+  });
+
+  test('a rollback run with stepwise:fromStage, as `stepwise rollback` writes it, scales stable up, then moves the Service, then scales the canary down', () => {
+    const config = exampleConfig('fop-gate');
+    config['stepwise:stage'] = 'canary';
+    config['stepwise:fromStage'] = 'canary-widened';
+    const objects = renderStackStage(exampleStackAt('fop-gate', 'canary', 'canary-widened')).files.length;
+    const run = runProgram('fop-gate', config, objects + 1);
+    assert.equal(run.threw, false, run.message);
+    assert.deepEqual(run.outputs, { stage: 'canary', fromStage: 'canary-widened' });
+    // Without fromStage the program would order baseline → canary: the Service waiting on the canary.
+    const kube = run.registrations.filter((r) => r.custom);
+    assert.deepEqual(dependenciesOf(registrationOf(kube, 'Deployment', 'fop-gate'), kube), []);
+    assert.deepEqual(dependenciesOf(registrationOf(kube, 'Service', 'fop-gate'), kube), ['Deployment/fop-gate']);
+    assert.deepEqual(dependenciesOf(registrationOf(kube, 'Deployment', 'fop-gate-canary'), kube), ['Service/fop-gate']);
+  });
+
+  /** web-nginx with nginx-v2 scaled to 0 in v1-removed, deployed at v1-removed from `fromStage`. */
+  function nginxV2GoneFrom(fromStage: string): Record<string, unknown> {
+    const config = exampleConfig('web-nginx');
+    (config['stepwise:plan'] as any).stages[4].workloads['nginx-v2'].replicas = 0;
+    config['stepwise:stage'] = 'v1-removed';
+    config['stepwise:fromStage'] = fromStage;
+    return config;
+  }
+
+  test('a Service that changed since the stage in stepwise:fromStage and selects no pods fails the run before anything registers', () => {
+    // From v2-scaled the Service's selector gains version: v2, which selects no pod in v1-removed.
+    const run = runProgram('web-nginx', nginxV2GoneFrom('v2-scaled'));
+    assert.equal(run.threw, true);
+    assert.equal(run.runError, true);
+    assert.match(
+      run.message ?? '',
+      /^stacks\/Pulumi\.web-nginx\.yaml: config\.stepwise:plan\.stages\[4\]: in stage 'v1-removed', Service 'nginx-svc' selects no pods \(name=nginx,version=v2\) but this update would update it/m,
+    );
+    assert.equal(run.registered, 0);
+  });
+
+  test('the same Service, unchanged since the stage in stepwise:fromStage, may select no pods: the run registers the stage', () => {
+    // From cutover the Service already selects version: v2, so this update leaves it as it is.
+    const objects = renderStackStage(exampleStackAt('web-nginx', 'v1-removed')).files.length;
+    const run = runProgram('web-nginx', nginxV2GoneFrom('cutover'), objects + 1);
+    assert.equal(run.threw, false, run.message);
+    assert.equal(run.registered, objects + 1);
   });
 });

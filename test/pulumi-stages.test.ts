@@ -7,7 +7,7 @@ import { CanaryService } from '../lib/pulumi/canary-service';
 import { deployStack } from '../lib/pulumi/deploy-stack';
 import { renderStackStage } from '../lib/synth/render-stack';
 import { registerSchema } from '../lib/synth/schema-validation';
-import { EXAMPLE_STACKS, exampleConfig, exampleStack } from './support/example-stacks';
+import { EXAMPLE_STACKS, exampleConfig, exampleStack, fixtureStack } from './support/example-stacks';
 import {
   dependenciesOf,
   deployUnderMocks,
@@ -181,6 +181,19 @@ describe('make-before-break within one pulumi up', () => {
     assert.deepEqual(dependenciesOf(registrationOf(objects, 'Service', 'fop-gate'), objects), ['Deployment/fop-gate']);
     assert.deepEqual(dependenciesOf(registrationOf(objects, 'Deployment', 'fop-gate-canary'), objects), ['Service/fop-gate']);
     assert.deepEqual(dependenciesOf(registrationOf(objects, 'Deployment', 'fop-gate'), objects), []);
+  });
+
+  test('a stage that releases two batches at once moves the Service only after both are ready', async () => {
+    // test/fixtures/stacks/Pulumi.pay-batches.yaml: gray → main rolls pay-api-2 and pay-api-3 together.
+    const deployed = await deployUnderMocks(fixtureStack('pay-batches'));
+    assert.deepEqual(workloadsIn(deployed, 'make'), ['Deployment/pay-api-2', 'Deployment/pay-api-3']);
+    const { objects } = deployed;
+    assert.deepEqual(dependenciesOf(registrationOf(objects, 'Service', 'pay-api'), objects), [
+      'Deployment/pay-api-2',
+      'Deployment/pay-api-3',
+    ]);
+    for (const batch of ['pay-api-1', 'pay-api-2', 'pay-api-3'])
+      assert.deepEqual(dependenciesOf(registrationOf(objects, 'Deployment', batch), objects), [], batch);
   });
 
   test('the cutover switches the Service selector only after nginx-v2 is scaled, and v1-removed registers nothing for nginx-dm', async () => {

@@ -9,12 +9,23 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 /** The real example stacks directory. */
 export const STACKS_DIR = path.join(ROOT, 'stacks');
 
+/**
+ * Stack files the tests need and no example has (e.g. a stage that releases two batches at once),
+ * each at the stage its test deploys.
+ */
+export const FIXTURE_STACKS_DIR = path.join(ROOT, 'test', 'fixtures', 'stacks');
+
 /** Names of every example stack in stacks/. */
 export const EXAMPLE_STACKS: readonly string[] = listStacks(STACKS_DIR);
 
 /** An example stack, parsed and validated. */
 export function exampleStack(name: string): Stack {
   return loadStack(STACKS_DIR, name);
+}
+
+/** A fixture stack of test/fixtures/stacks, parsed and validated, at the stage its file names. */
+export function fixtureStack(name: string): Stack {
+  return loadStack(FIXTURE_STACKS_DIR, name);
 }
 
 /** The `config:` block of an example stack file as plain data, a fresh copy each call (tests mutate it). */
