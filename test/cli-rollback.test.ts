@@ -21,6 +21,16 @@ describe('stepwise rollback', () => {
     assert.match(result.stdout, /Apply it: pulumi up --stack web-nginx/);
   });
 
+  test("rolls web-nginx's canary back: deleting its 1 pod leaves 6 endpoints, the floor", async () => {
+    const p = stacksProject();
+    assertExit(await p.run('promote', 'web-nginx'), 0);
+    const result = await p.run('rollback', 'web-nginx');
+    assertExit(result, 0);
+    assert.doesNotMatch(result.stderr, /deletes-selected-workload|refusing/);
+    assert.match(p.read('web-nginx'), /stepwise:stage: v1-only\n {2}stepwise:fromStage: v2-canary\n/);
+    assert.match(result.stdout, /nginx-v2: deleted/);
+  });
+
   test('--to jumps back several stages', async () => {
     const p = stacksProject();
     assertExit(await p.run('promote', 'fop-gate', '--to', 'stable'), 0);

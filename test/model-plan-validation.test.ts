@@ -58,10 +58,19 @@ describe('plan validation', () => {
     assertReports(plan, /workloads\.fop-gate\.strategy: 'maxSurge' and 'maxUnavailable' cannot be both zero/);
   });
 
-  test('a percentage above 100% is rejected', () => {
+  test('a maxUnavailable above 100% is rejected, naming the range', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.workloads['fop-gate'].strategy = { maxUnavailable: '150%' };
+    assertReports(
+      plan,
+      /workloads\.fop-gate\.strategy\.maxUnavailable: must be a whole number >= 0 or a percentage from "0%" to "100%", got "150%"/,
+    );
+  });
+
+  test('a maxSurge above 100% is accepted, as Kubernetes accepts it', () => {
     const plan = examplePlanData('fop-gate');
     plan.workloads['fop-gate'].strategy = { maxSurge: '150%' };
-    assertReports(plan, /workloads\.fop-gate\.strategy\.maxSurge: must be a whole number >= 0 or a percentage/);
+    assert.deepEqual(parsePlan(plan).workloads[0].strategy, { type: 'RollingUpdate', maxSurge: '150%', maxUnavailable: 0 });
   });
 
   test('Deployments whose selectors overlap are rejected, as in the naive nginx cutover', () => {

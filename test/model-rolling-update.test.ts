@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isIntOrPercent, resolveRollingUpdate, scaledValue } from '../lib/model';
+import { isIntOrPercent, MAX_SURGE_PERCENT, resolveRollingUpdate, scaledValue } from '../lib/model';
 
 describe('maxSurge / maxUnavailable resolution', () => {
   test('an absolute count is used as it is, whatever the replicas', () => {
@@ -46,5 +46,10 @@ describe('maxSurge / maxUnavailable resolution', () => {
   test('only whole counts and whole percentages up to 100% are accepted', () => {
     for (const ok of [0, 1, 25, '0%', '25%', '100%']) assert.ok(isIntOrPercent(ok), String(ok));
     for (const bad of [-1, 1.5, '101%', '25', '2.5%', '%', 'abc', null, true]) assert.ok(!isIntOrPercent(bad), String(bad));
+  });
+
+  test('a maxSurge may be any whole percent (Kubernetes caps only maxUnavailable at 100%)', () => {
+    for (const ok of ['101%', '150%', '1000%']) assert.ok(isIntOrPercent(ok, MAX_SURGE_PERCENT), ok);
+    for (const bad of ['-5%', '2.5%', '99999999999%']) assert.ok(!isIntOrPercent(bad, MAX_SURGE_PERCENT), bad);
   });
 });

@@ -8,11 +8,13 @@ import {
   resolveRollingUpdate,
   scaledValue,
   stageState,
-  workloadTransition,
+  transition,
   type IntOrPercent,
   type Plan,
+  type Workload,
 } from '../lib/model';
-import { intOrPercentArbitrary, validPlanArbitrary } from './support/plan-generators';
+import { SimulatedDeployment, type SimOutcome } from './support/deployment-controller';
+import { intOrPercentArbitrary, maxSurgeArbitrary, validPlanArbitrary } from './support/plan-generators';
 
 // Fixed seed: a failure is reproducible, and fast-check prints the seed and the shrunk counterexample.
 const SEED = 20240601;
@@ -43,6 +45,28 @@ function selects(selector: Record<string, string>, labels: Record<string, string
 
 const everyStage = (plan: Plan) => plan.stages.map((_, i) => stageState(plan, i));
 
+/**
+ * One workload of `plan` walked through its stages in order by the simulated controller: per
+ * stage, the simulation settled there (to try moves from it) and what reaching it did.
+ */
+function simulateInPlanOrder(plan: Plan, workload: Workload): { settled: SimulatedDeployment[]; reached: SimOutcome[] } {
+  const sim = new SimulatedDeployment(workload.strategy, workload.revisionHistoryLimit);
+  const settled: SimulatedDeployment[] = [];
+  const reached: SimOutcome[] = [];
+  for (const stage of plan.stages) {
+    reached.push(sim.apply(stage.workloads[workload.name]));
+    settled.push(sim.clone());
+  }
+  return { settled, reached };
+}
+
+/** Per stage, each workload's pods as the simulated controller leaves them (stages applied in order). */
+function simulatedPods(plan: Plan): Map<string, number>[] {
+  const pods = plan.stages.map(() => new Map<string, number>());
+  for (const w of plan.workloads) simulateInPlanOrder(plan, w).reached.forEach((r, i) => pods[i].set(w.name, r.pods));
+  return pods;
+}
+
 describe('traffic and endpoints over random valid plans', () => {
   test('the traffic shares of a Service sum to 1 when it has ready endpoints, and are empty otherwise', () => {
     check(
@@ -65,9 +89,10 @@ describe('traffic and endpoints over random valid plans', () => {
     );
   });
 
-  test("a Service's endpoints are exactly the workloads of the stage whose labels its selector matches", () => {
+  test("a Service's endpoints are exactly the workloads of the stage whose labels its selector matches, its ready endpoints their pods", () => {
     check(
       fc.property(validPlanArbitrary(), (plan) => {
+        const pods = simulatedPods(plan);
         for (const state of everyStage(plan)) {
           for (const service of state.services) {
             const expected = plan.workloads
@@ -76,21 +101,23 @@ describe('traffic and endpoints over random valid plans', () => {
               )
               .map((w) => w.name);
             assert.deepEqual(service.endpoints, expected);
-            const replicas = expected.reduce((n, name) => n + state.stage.workloads[name].replicas, 0);
-            assert.equal(service.readyEndpoints, replicas);
+            // A Deployment created paused and not resumed since has replicas but no pods.
+            const ready = expected.reduce((n, name) => n + (pods[state.index].get(name) ?? 0), 0);
+            assert.equal(service.readyEndpoints, ready);
           }
         }
       }),
     );
   });
 
-  test("a workload's traffic share is its replicas over the Service's ready endpoints", () => {
+  test("a workload's traffic share is its pods over the Service's ready endpoints", () => {
     check(
       fc.property(validPlanArbitrary(), (plan) => {
+        const pods = simulatedPods(plan);
         for (const state of everyStage(plan)) {
           for (const service of state.services) {
             for (const [name, share] of Object.entries(service.traffic)) {
-              assert.ok(Math.abs(share - state.stage.workloads[name].replicas / service.readyEndpoints) < 1e-12);
+              assert.ok(Math.abs(share - (pods[state.index].get(name) ?? 0) / service.readyEndpoints) < 1e-12);
             }
           }
         }
@@ -100,26 +127,43 @@ describe('traffic and endpoints over random valid plans', () => {
 });
 
 describe('transitions over random valid plans', () => {
-  test('per workload: minAvailable ≤ min(before, after), max(before, after) ≤ peakPods ≤ before + after', () => {
+  test('every stage runs the pods the simulated Deployment controller leaves when the stages are applied in order', () => {
     check(
       fc.property(validPlanArbitrary(), (plan) => {
         const states = allStageStates(plan);
-        // Every ordered pair of stages, not only consecutive ones: promote and rollback can jump.
-        for (const from of states) {
-          for (const to of states) {
-            for (const w of plan.workloads) {
-              const a = from.stage.workloads[w.name];
-              const b = to.stage.workloads[w.name];
-              if (!a && !b) continue;
-              const t = workloadTransition(w, a, b);
-              const before = a?.replicas ?? 0;
-              const after = b?.replicas ?? 0;
-              const where = `${w.name} ${from.stage.name} → ${to.stage.name} (${t.change})`;
-              assert.ok(t.minAvailable >= 0 && t.minAvailable <= Math.min(before, after), `${where}: minAvailable ${t.minAvailable}`);
-              assert.ok(t.peakPods >= Math.max(before, after), `${where}: peakPods ${t.peakPods}`);
-              assert.ok(t.peakPods <= before + after, `${where}: peakPods ${t.peakPods}`);
-            }
-          }
+        for (const w of plan.workloads) {
+          const { reached } = simulateInPlanOrder(plan, w);
+          states.forEach((state, i) => {
+            const running = state.workloads.find((r) => r.workload.name === w.name);
+            const where = `${w.name} in ${state.stage.name}`;
+            assert.equal(running?.pods.count ?? 0, reached[i].pods, `${where}: pods`);
+            if (reached[i].pods > 0) assert.equal(running?.pods.image, reached[i].image, `${where}: image`);
+          });
+        }
+      }),
+    );
+  });
+
+  test('per workload and every ordered pair of stages: peak pods, fewest available and pods after match the simulated controller', () => {
+    check(
+      fc.property(validPlanArbitrary(), (plan) => {
+        const states = allStageStates(plan);
+        for (const w of plan.workloads) {
+          const { settled } = simulateInPlanOrder(plan, w);
+          // Every ordered pair of stages, not only consecutive ones: promote and rollback can jump.
+          states.forEach((from, a) => {
+            states.forEach((_, b) => {
+              if (a === b || (!from.stage.workloads[w.name] && !plan.stages[b].workloads[w.name])) return;
+              const t = transition(plan, from, b).workloads.find((x) => x.name === w.name);
+              const expected = settled[a].clone().apply(plan.stages[b].workloads[w.name]);
+              const where = `${w.name} ${from.stage.name} → ${plan.stages[b].name} (${t?.change}, ${JSON.stringify(w.strategy)})`;
+              assert.deepEqual(
+                { peakPods: t?.peakPods, minAvailable: t?.minAvailable, podsAfter: t?.podsAfter },
+                { peakPods: expected.peakPods, minAvailable: expected.minAvailable, podsAfter: expected.pods },
+                where,
+              );
+            });
+          });
         }
       }),
       100,
@@ -129,8 +173,9 @@ describe('transitions over random valid plans', () => {
   test("a Service's fewest ready endpoints during a transition never exceed its endpoints after it, nor go below zero", () => {
     check(
       fc.property(validPlanArbitrary(), (plan) => {
+        const pods = simulatedPods(plan);
         for (const t of consecutiveTransitions(plan, allStageStates(plan))) {
-          const podsAfter = Object.values(t.to.stage.workloads).reduce((n, w) => n + w.replicas, 0);
+          const podsAfter = [...pods[t.to.index].values()].reduce((n, count) => n + count, 0);
           assert.ok(t.minAvailablePods >= 0 && t.minAvailablePods <= podsAfter, `${t.minAvailablePods} of ${podsAfter}`);
           assert.ok(t.peakPods >= podsAfter);
           for (const s of t.services) {
@@ -148,7 +193,7 @@ describe('transitions over random valid plans', () => {
 describe('maxSurge / maxUnavailable against the Kubernetes rule', () => {
   test('percent maxSurge rounds up and percent maxUnavailable rounds down, as Kubernetes does', () => {
     check(
-      fc.property(intOrPercentArbitrary, fc.integer({ min: 0, max: 10_000 }), (value, replicas) => {
+      fc.property(fc.oneof(intOrPercentArbitrary, maxSurgeArbitrary), fc.integer({ min: 0, max: 10_000 }), (value, replicas) => {
         const expectedUp = kubernetesFenceposts(value, 1, replicas).surge;
         assert.equal(scaledValue(value, replicas, true), expectedUp);
         const down = typeof value === 'number' ? value : Math.floor((Number(value.slice(0, -1)) * replicas) / 100);

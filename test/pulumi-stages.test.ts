@@ -141,7 +141,7 @@ describe('make-before-break within one pulumi up', () => {
   /** The names of the workloads whose transition into `stage` has `phase`. */
   function workloadsIn(deployed: DeployedStage, phase: 'make' | 'break'): string[] {
     const { plan, stageIndex, fromStageIndex } = deployed.stack;
-    return transition(plan, stageState(plan, fromStageIndex), stageState(plan, stageIndex))
+    return transition(plan, stageState(plan, fromStageIndex), stageIndex)
       .workloads.filter((w) => w.phase === phase && w.to !== undefined)
       .map((w) => `Deployment/${w.name}`)
       .sort();
@@ -194,6 +194,13 @@ describe('make-before-break within one pulumi up', () => {
     ]);
     for (const batch of ['pay-api-1', 'pay-api-2', 'pay-api-3'])
       assert.deepEqual(dependenciesOf(registrationOf(objects, 'Deployment', batch), objects), [], batch);
+  });
+
+  test('rolling back from stable to canary-widened: stable scales down and rolls back to 1.4.0 only after the canary and the Service', async () => {
+    const { objects } = await deployUnderMocks(exampleStackAt('fop-gate', 'canary-widened', 'stable'));
+    assert.deepEqual(dependenciesOf(registrationOf(objects, 'Deployment', 'fop-gate-canary'), objects), []);
+    assert.deepEqual(dependenciesOf(registrationOf(objects, 'Service', 'fop-gate'), objects), ['Deployment/fop-gate-canary']);
+    assert.deepEqual(dependenciesOf(registrationOf(objects, 'Deployment', 'fop-gate'), objects), ['Service/fop-gate']);
   });
 
   test('the cutover switches the Service selector only after nginx-v2 is scaled, and v1-removed registers nothing for nginx-dm', async () => {

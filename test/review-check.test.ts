@@ -127,26 +127,36 @@ describe('endpoints and deletions', () => {
     assert.match(found[0].problem, /\(fop-gate and fop-gate-canary\) have 0 replicas/);
   });
 
-  test('a stage that deletes a workload the Service still selects is flagged', () => {
-    const data = examplePlanData('fop-gate');
-    delete data.stages[3].workloads['fop-gate-canary'];
-    data.stages[3].workloads['fop-gate'].replicas = 10; // keep capacity, so only the deletion is wrong
-    const found = errors(checkPlan(parsePlan(data)));
-    assert.deepEqual(
-      found.map((f) => [f.rule, f.stage, f.object]),
-      [['deletes-selected-workload', 'stable', 'Deployment/fop-gate-canary']],
-    );
-    assert.match(found[0].problem, /while Service fop-gate still selects its pods \(selector app=fop-gate\): its 3 ready pods/);
+  test('deleting a workload the Service still selects is accepted when the Service keeps its floor, like scaling it to 0', () => {
+    for (const remove of [true, false]) {
+      const data = examplePlanData('fop-gate');
+      if (remove) delete data.stages[3].workloads['fop-gate-canary'];
+      else data.stages[3].workloads['fop-gate-canary'].replicas = 0;
+      data.stages[3].workloads['fop-gate'].replicas = 10; // 10 endpoints after: exactly the floor
+      assert.deepEqual(errors(checkPlan(parsePlan(data))), [], remove ? 'deleted' : 'scaled to 0');
+    }
   });
 
-  test('removing v1 while the Service selects it again is flagged, though capacity holds', () => {
+  test('below the floor, deleting a selected workload and scaling it to 0 get the same finding', () => {
+    const problems = [true, false].map((remove) => {
+      const data = examplePlanData('fop-gate');
+      if (remove) delete data.stages[3].workloads['fop-gate-canary'];
+      else data.stages[3].workloads['fop-gate-canary'].replicas = 0;
+      const found = errors(checkPlan(parsePlan(data)));
+      assert.deepEqual(
+        found.map((f) => [f.rule, f.stage, f.object]),
+        [['capacity-below-floor', 'canary-widened → stable', 'Service/fop-gate']],
+      );
+      return found[0].problem;
+    });
+    assert.match(problems[0], /drops to 9 ready endpoints during the break phase .*losing pods: fop-gate-canary \(deleted\)\)/);
+    assert.equal(problems[1], problems[0].replace(' (deleted)', ''));
+  });
+
+  test('removing v1 while the Service selects it again keeps the floor of 6 (v2 is ready), so it is accepted', () => {
     const data = examplePlanData('web-nginx');
     data.stages[4].services['nginx-svc'].selector = { name: 'nginx' };
-    const found = errors(checkPlan(parsePlan(data)));
-    assert.deepEqual(
-      found.map((f) => [f.rule, f.stage, f.object]),
-      [['deletes-selected-workload', 'v1-removed', 'Deployment/nginx-dm']],
-    );
+    assert.deepEqual(errors(checkPlan(parsePlan(data))), []);
   });
 
   test('deleting a workload already scaled to 0 is not flagged', () => {
@@ -208,13 +218,11 @@ describe('checkStagePair: two stages, possibly of two versions of a plan', () =>
       delete stage.workloads['fop-gate-canary'];
     }
     const found = checkStagePair({ plan: before, stage: 'canary' }, { plan: parsePlan(data), stage: 'canary' });
-    // The old name's pods are deleted while the Service selects them, too.
+    // The old name's pod is deleted while the Service selects it, but the new name's is ready
+    // first, so the Service keeps its floor: only the rename is an error.
     assert.deepEqual(
       found.map((f) => [f.rule, f.object]),
-      [
-        ['deployment-renamed', 'Deployment/fop-gate-canary-2'],
-        ['deletes-selected-workload', 'Deployment/fop-gate-canary'],
-      ],
+      [['deployment-renamed', 'Deployment/fop-gate-canary-2']],
     );
     assert.match(found[0].fix, /keep the name 'fop-gate-canary'/);
   });
@@ -229,12 +237,43 @@ describe('checkStagePair: two stages, possibly of two versions of a plan', () =>
     assert.deepEqual(checkStagePair({ plan: web, stage: 'v2-scaled' }, { plan: web, stage: 'cutover' }), []);
   });
 
-  test('rolling back from v2-scaled to v1-only deletes v2 while the Service still selects it', () => {
+  test('rolling back from v2-canary or v2-scaled to v1-only deletes v2 at once, which leaves 6 endpoints, the floor: accepted', () => {
     const web = exampleStack('web-nginx').plan;
-    const found = checkStagePair({ plan: web, stage: 'v2-scaled' }, { plan: web, stage: 'v1-only' });
+    for (const from of ['v2-canary', 'v2-scaled']) {
+      assert.deepEqual(checkStagePair({ plan: web, stage: from }, { plan: web, stage: 'v1-only' }), [], from);
+    }
+  });
+
+  test('a rollback below the floor gets advice a rollback can follow, not "in an earlier stage"', () => {
+    const web = parsePlan({ ...examplePlanData('web-nginx'), checks: { capacityFloor: 7 } });
+    const found = checkStagePair({ plan: web, stage: 'v2-canary' }, { plan: web, stage: 'v1-only' });
     assert.deepEqual(
       found.map((f) => [f.rule, f.stage, f.object]),
-      [['deletes-selected-workload', 'v1-only', 'Deployment/nginx-v2']],
+      [['capacity-below-floor', 'v2-canary → v1-only', 'Service/nginx-svc']],
+    );
+    assert.match(found[0].problem, /losing pods: nginx-v2 \(deleted\)/);
+    assert.match(
+      found[0].fix,
+      /^stage 'v1-only' keeps only 6 behind the Service: roll back to a stage that keeps at least 7 \(stepwise rollback --to STAGE\), or give 'v1-only' at least 7 replicas behind the Service in the stack file/,
+    );
+    assert.doesNotMatch(found[0].fix, /earlier stage|--capacity-floor/);
+  });
+
+  test("a rollback that switches the selector to too few pods gets a rollback's advice too", () => {
+    const data = examplePlanData('web-nginx');
+    const v2 = { replicas: 6, image: 'nginx:1.18.0' };
+    data.stages = [
+      data.stages[0],
+      { name: 'v1-shrunk', workloads: { 'nginx-dm': { replicas: 2, image: 'nginx:1.16.1' }, 'nginx-v2': v2 } },
+      { name: 'v2-only', workloads: { 'nginx-v2': v2 }, services: { 'nginx-svc': { selector: { name: 'nginx', version: 'v2' } } } },
+    ];
+    data.stages[1].services = { 'nginx-svc': { selector: { name: 'nginx', version: 'v1' } } };
+    const plan = parsePlan(data);
+    const found = checkStagePair({ plan, stage: 'v2-only' }, { plan, stage: 'v1-shrunk' }).filter((f) => f.rule === 'cutover-below-floor');
+    assert.equal(found.length, 1);
+    assert.match(
+      found[0].fix,
+      /^roll back to a stage that keeps the old selector or has 6 ready pods behind the new one \(stepwise rollback --to STAGE\), or scale nginx-dm to at least 6 replicas in stage 'v1-shrunk' in the stack file$/,
     );
   });
 

@@ -72,6 +72,18 @@ describe('plan view (the data behind plan, --json and --format svg)', () => {
     assert.deepEqual(cutover.traffic, { 'nginx-dm': 0, 'nginx-v2': 1 });
   });
 
+  test('a scale-down that also changes the image is a break change that rolls out (fop-gate rolled back from stable)', () => {
+    const data = examplePlanData('fop-gate');
+    data.stages = [data.stages[3], data.stages[2]]; // stable, then canary-widened
+    const [t] = planView(stackOf('fop-gate', parsePlan(data))).transitions;
+    assert.deepEqual(t.workloads, [
+      { name: 'fop-gate', change: 'scale-down', rollsOut: true, phase: 'break' },
+      { name: 'fop-gate-canary', change: 'scale-up', rollsOut: false, phase: 'make' },
+    ]);
+    // The canary grows to 3 before stable shrinks to 7 and rolls back: never below 10 endpoints.
+    assert.deepEqual([t.peakPods, t.services[0].minReadyEndpoints, t.services[0].minDuring], [12, 10, 'make']);
+  });
+
   test('--json is the view itself, as JSON', () => {
     const view = planView(exampleStack('web-nginx'));
     assert.deepEqual(JSON.parse(planJson(view)), JSON.parse(JSON.stringify(view)));

@@ -49,6 +49,13 @@ describe('gitops sync waves', () => {
     assert.equal(w['Deployment/fop-gate-canary'], 2, 'canary 3 → 1 is broken last');
   });
 
+  test('a scale-down that also changes the image syncs in the break wave: stable rolled back from stable to canary-widened', () => {
+    const w = waves(rendered(fopGateWithWaves('canary-widened', 'stable')));
+    assert.equal(w['Deployment/fop-gate-canary'], 0, 'canary 1 → 3 is made first');
+    assert.equal(w['Service/fop-gate'], 1);
+    assert.equal(w['Deployment/fop-gate'], 2, 'stable 9 → 7 and back to 1.4.0 waits for the canary');
+  });
+
   test('router objects sync between the make and the break waves (search-nginx: stable-updated → done)', () => {
     const stack = exampleStack('search-nginx');
     const w = waves(renderStackStage(stack, 'done').files.map((f) => f.object));

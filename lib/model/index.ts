@@ -4,6 +4,7 @@ export * from './int-or-percent';
 export * from './labels';
 export * from './plan';
 export * from './parse-plan';
+export * from './deployment-pods';
 export * from './stage-state';
 export * from './transition';
 export * from './kind-rules';

@@ -8,16 +8,25 @@ export type IntOrPercent = number | `${number}%`;
 
 /**
  * True for a whole number from 0 to 2147483647 (Kubernetes stores an IntOrString's number as an
- * int32) or a string like `25%` (0-100, whole).
+ * int32) or a whole percent like `25%` from 0 up to `maxPercent`: 100 for `maxUnavailable`, a
+ * PodDisruptionBudget and a capacity floor, which Kubernetes (or the meaning) caps there;
+ * {@link MAX_SURGE_PERCENT} for `maxSurge`, which Kubernetes does not cap.
  */
-export function isIntOrPercent(value: unknown): value is IntOrPercent {
+export function isIntOrPercent(value: unknown, maxPercent = 100): value is IntOrPercent {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value <= INT32_MAX;
   if (typeof value === 'string') {
-    const match = /^(\d{1,3})%$/.exec(value);
-    return match !== null && Number(match[1]) <= 100;
+    const match = /^(\d{1,10})%$/.exec(value);
+    return match !== null && Number(match[1]) <= maxPercent;
   }
   return false;
 }
+
+/**
+ * The largest `maxSurge` percent stepwise accepts. Kubernetes only caps `maxUnavailable` at 100%;
+ * a surge above 100% is valid (the new ReplicaSet never exceeds the desired count, so anything
+ * from 100% up surges the whole count at once). The int32 bound keeps the resolved count exact.
+ */
+export const MAX_SURGE_PERCENT = INT32_MAX;
 
 /**
  * The count a value means for `replicas` desired pods. Percentages round up for maxSurge and

@@ -1,7 +1,7 @@
 import { StepwiseErrors } from './errors';
 import { kindRuleProblems } from './kind-rules';
 import { LabelIndex } from './label-index';
-import { isAlwaysZero, isIntOrPercent, type IntOrPercent } from './int-or-percent';
+import { isAlwaysZero, isIntOrPercent, MAX_SURGE_PERCENT, type IntOrPercent } from './int-or-percent';
 import {
   labelKeyProblem,
   labelValueProblem,
@@ -467,10 +467,11 @@ function readPreStop(r: PlainDataReader, value: unknown, keyPath: string): PreSt
   return path && port !== undefined ? { httpGet: { path, port } } : undefined;
 }
 
-function readIntOrPercent(r: PlainDataReader, value: unknown, keyPath: string): IntOrPercent | undefined {
-  if (!isIntOrPercent(value)) {
+function readIntOrPercent(r: PlainDataReader, value: unknown, keyPath: string, maxPercent = 100): IntOrPercent | undefined {
+  if (!isIntOrPercent(value, maxPercent)) {
     const range = typeof value === 'number' && value > INT32_MAX ? `from 0 to ${INT32_MAX}` : '>= 0';
-    r.report(keyPath, `must be a whole number ${range} or a percentage like "25%", got ${describe(value)}`, 'e.g. 1 or "25%"');
+    const percent = maxPercent === 100 ? 'a percentage from "0%" to "100%"' : 'a percentage like "25%"';
+    r.report(keyPath, `must be a whole number ${range} or ${percent}, got ${describe(value)}`, 'e.g. 1 or "25%"');
     return undefined;
   }
   return value;
@@ -489,7 +490,9 @@ function readStrategy(r: PlainDataReader, value: unknown, keyPath: string): Depl
   }
   if (type !== 'RollingUpdate') return undefined;
   const defaults = WORKLOAD_DEFAULTS.strategy as { maxSurge: IntOrPercent; maxUnavailable: IntOrPercent };
-  const maxSurge = obj.maxSurge === undefined ? defaults.maxSurge : readIntOrPercent(r, obj.maxSurge, `${keyPath}.maxSurge`);
+  // Kubernetes caps only maxUnavailable at 100%: a maxSurge of "150%" is valid.
+  const maxSurge =
+    obj.maxSurge === undefined ? defaults.maxSurge : readIntOrPercent(r, obj.maxSurge, `${keyPath}.maxSurge`, MAX_SURGE_PERCENT);
   const maxUnavailable =
     obj.maxUnavailable === undefined ? defaults.maxUnavailable : readIntOrPercent(r, obj.maxUnavailable, `${keyPath}.maxUnavailable`);
   if (maxSurge === undefined || maxUnavailable === undefined) return undefined;

@@ -1,3 +1,4 @@
+import { podsAfter, type DeploymentPods } from './deployment-pods';
 import { StepwiseError } from './errors';
 import { LabelIndex } from './label-index';
 import { labelsMatch, type Labels } from './labels';
@@ -9,6 +10,11 @@ export interface RunningWorkload {
   readonly workload: Workload;
   /** Replicas, image and paused in this stage. */
   readonly state: WorkloadInStage;
+  /**
+   * The pods it runs once the stage is reached: its replicas with the stage's image, unless it is
+   * paused (then it keeps the image it had, and a Deployment created paused has no pods at all).
+   */
+  readonly pods: DeploymentPods;
 }
 
 /** A Service in one stage: its selector and the workloads whose pods it sends traffic to. */
@@ -19,17 +25,21 @@ export interface ServiceInStage {
   readonly selector: Labels;
   /** Names of the workloads the selector matches and that exist in this stage, in plan order. */
   readonly endpoints: readonly string[];
-  /** How many pods back the Service when every replica is ready. */
+  /** How many pods back the Service when every pod is ready (a workload's pods, see RunningWorkload). */
   readonly readyEndpoints: number;
   /**
-   * The expected share of the Service's requests per workload: its ready replicas over all
+   * The expected share of the Service's requests per workload: its ready pods over all
    * ready endpoints (kube-proxy spreads connections evenly over endpoints). Empty when the Service
    * has no ready endpoints.
    */
   readonly traffic: Readonly<Record<string, number>>;
 }
 
-/** Everything stepwise knows about one stage of a plan. */
+/**
+ * Everything stepwise knows about one stage of a plan, as the cluster runs it. The pods depend on
+ * the stage the cluster came from (a paused Deployment keeps the pods it had): `stageState` reaches
+ * each stage through the stages before it, in plan order; {@link stageStateFrom} from any other.
+ */
 export interface StageState {
   /** The stage's definition. */
   readonly stage: Stage;
@@ -54,10 +64,39 @@ export function findStage(plan: Plan, name: string): { stage: Stage; index: numb
   return { stage: plan.stages[index], index };
 }
 
-/** Endpoints and traffic shares of every Service in the stage at `index`. */
+/**
+ * Endpoints and traffic shares of every Service in the stage at `index`, reached the way a release
+ * reaches it: the first stage applied to an empty namespace, then each stage after the one before.
+ */
 export function stageState(plan: Plan, index: number): StageState {
+  stageAt(plan, index);
+  let state = stageStateFrom(plan, 0, undefined);
+  for (let i = 1; i <= index; i++) state = stageStateFrom(plan, i, state);
+  return state;
+}
+
+/** Every stage of the plan, in order, each reached from the one before ({@link stageState}). */
+export function allStageStates(plan: Plan): StageState[] {
+  const states: StageState[] = [];
+  plan.stages.forEach((_, i) => states.push(stageStateFrom(plan, i, states[i - 1])));
+  return states;
+}
+
+/**
+ * The stage at `index` as the cluster runs it after moving there from `previous` (undefined: from
+ * an empty namespace, the way the first stage is created). Only the pods of `previous` matter,
+ * looked up by workload name, so it may be a stage of another version of the plan. Applying a
+ * stage to the cluster already in it changes no pods.
+ */
+export function stageStateFrom(plan: Plan, index: number, previous: StageState | undefined): StageState {
   const stage = stageAt(plan, index);
-  const workloads = runningWorkloads(plan, index);
+  const podsBefore = new Map(previous?.workloads.map((w) => [w.workload.name, w.pods]));
+  const workloads = plan.workloads
+    .filter((w) => stage.workloads[w.name] !== undefined)
+    .map((workload): RunningWorkload => {
+      const state = stage.workloads[workload.name];
+      return { workload, state, pods: podsAfter(workload, podsBefore.get(workload.name), state) };
+    });
   const byLabel = new LabelIndex(workloads, (w) => w.workload.labels);
   const services = plan.services.map((service) => {
     const selector = stage.serviceSelectors[service.name];
@@ -66,17 +105,9 @@ export function stageState(plan: Plan, index: number): StageState {
   return { stage, index, workloads, services };
 }
 
-/** Every stage of the plan, in order. */
-export function allStageStates(plan: Plan): StageState[] {
-  return plan.stages.map((_, i) => stageState(plan, i));
-}
-
-/** The workloads that exist in the stage at `index`, in plan order, with their state there. */
+/** The workloads that exist in the stage at `index`, in plan order, with their state and pods there ({@link stageState}). */
 export function runningWorkloads(plan: Plan, index: number): RunningWorkload[] {
-  const stage = stageAt(plan, index);
-  return plan.workloads
-    .filter((w) => stage.workloads[w.name] !== undefined)
-    .map((workload) => ({ workload, state: stage.workloads[workload.name] }));
+  return [...stageState(plan, index).workloads];
 }
 
 /**
@@ -104,10 +135,10 @@ function stageAt(plan: Plan, index: number): Stage {
 /** The Service over `candidates`, a superset of its matches in plan order (each is tested). */
 function serviceAmong(service: ReleaseService, selector: Labels, candidates: readonly RunningWorkload[]): ServiceInStage {
   const matched = candidates.filter((w) => labelsMatch(selector, w.workload.labels));
-  const readyEndpoints = matched.reduce((sum, w) => sum + w.state.replicas, 0);
+  const readyEndpoints = matched.reduce((sum, w) => sum + w.pods.count, 0);
   const traffic: Record<string, number> = {};
   if (readyEndpoints > 0) {
-    for (const w of matched) traffic[w.workload.name] = w.state.replicas / readyEndpoints;
+    for (const w of matched) traffic[w.workload.name] = w.pods.count / readyEndpoints;
   }
   return { service, selector, endpoints: matched.map((w) => w.workload.name), readyEndpoints, traffic };
 }
@@ -127,7 +158,8 @@ export function trafficByWorkload(state: StageState): Record<string, number> {
 
 /**
  * Per image, the share of requests of the first Service (in plan order): the share already on a
- * new version during a batched rollout, whatever the batches are called.
+ * new version during a batched rollout, whatever the batches are called. The image is the one the
+ * pods run, which a paused Deployment has not rolled out yet.
  */
 export function trafficByImage(state: StageState): Record<string, number> {
   const service = state.services.find((s) => s.readyEndpoints > 0);
@@ -135,7 +167,8 @@ export function trafficByImage(state: StageState): Record<string, number> {
   if (!service) return result;
   for (const w of state.workloads) {
     const share = service.traffic[w.workload.name];
-    if (share !== undefined) result[w.state.image] = (result[w.state.image] ?? 0) + share;
+    const image = w.pods.image;
+    if (share !== undefined && image !== undefined) result[image] = (result[image] ?? 0) + share;
   }
   return result;
 }

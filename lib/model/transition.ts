@@ -1,17 +1,27 @@
+import { podsAfter, type DeploymentPods } from './deployment-pods';
 import { StepwiseError } from './errors';
 import { resolveRollingUpdate, scaledValue } from './int-or-percent';
 import { LabelIndex } from './label-index';
 import { labelsMatch, sameLabels, type Labels } from './labels';
 import type { Plan, Workload, WorkloadInStage } from './plan';
-import { stageState, type StageState } from './stage-state';
+import { stageState, stageStateFrom, type StageState } from './stage-state';
 
 /**
  * What moving from one stage to another does, in the order stepwise applies it
  * (make-before-break):
- *  1. **make** — new workloads, scale-ups and in-place image changes are applied and awaited;
+ *  1. **make** — new workloads, scale-ups, image changes and resumes are applied and awaited;
  *  2. **switch** — Service selectors change, once everything they will select is ready;
- *  3. **break** — scale-downs and deletions.
- * The capacity numbers below assume that order and Kubernetes' rolling-update rules.
+ *  3. **break** — scale-downs (with or without an image change) and deletions.
+ * The capacity numbers below assume that order and the Deployment controller's rules.
+ *
+ * A workload that scales down and changes its image in the same stage is a break change. The
+ * controller handles the two as one spec update, the scale first: it resizes the old ReplicaSet to
+ * the new count at once (a scaling event), then rolls the template out at that count. Its first
+ * effect removes pods, so it waits, like any scale-down, until the make changes are ready and
+ * traffic has moved — which is what a rollback of a widened canary needs: the canary keeps its
+ * pods until the weight or selector has left it. The price: a Service switched onto such a
+ * workload in the same stage reaches its old pods until the rollout is done. Change the image and
+ * the replicas in separate stages when that matters.
  */
 
 /** How a workload changes between two stages. */
@@ -30,8 +40,15 @@ export interface WorkloadTransition {
   readonly from?: WorkloadInStage;
   /** Its state after, or undefined when it is deleted. */
   readonly to?: WorkloadInStage;
-  /** True when the pod template changes (image), so pods are replaced. */
+  /**
+   * True when the controller rolls a new template out: the image differs from the one the pods
+   * run (a change made while paused counts when the Deployment is resumed) and it is not paused.
+   */
   readonly rollsOut: boolean;
+  /** Its pods before (0 when it is created, or was created paused and never resumed). */
+  readonly podsBefore: number;
+  /** Its pods after (0 when it is deleted, or stays paused without ever having rolled out). */
+  readonly podsAfter: number;
   /** When the change is applied. */
   readonly phase: TransitionPhase;
   /** The most pods the workload can have while changing. */
@@ -78,27 +95,39 @@ export interface Transition {
   readonly minAvailablePods: number;
 }
 
-/** The transition between two stage states of the same plan. */
-export function transition(plan: Plan, from: StageState, to: StageState): Transition {
+/**
+ * The move from `from` to the stage at `toIndex` of the same plan. The stage is reached from
+ * `from` ({@link stageStateFrom}), not through the stages between: a rollback or a jump leaves a
+ * paused Deployment with the pods it has in `from`.
+ */
+export function transition(plan: Plan, from: StageState, toIndex: number): Transition {
+  return transitionBetween(plan, from, stageStateFrom(plan, toIndex, from), stageState(plan, 0));
+}
+
+/** The transitions between consecutive stages: stage 0 → 1, 1 → 2, … of `allStageStates(plan)`. */
+export function consecutiveTransitions(plan: Plan, states: readonly StageState[]): Transition[] {
+  // Each of those states is reached from the one before it, so they are the `to` of each move.
+  return states.slice(1).map((to, i) => transitionBetween(plan, states[i], to, states[0]));
+}
+
+/** The move from `from` to `to` (reached from `from`), with the capacity floors measured on `baseline`. */
+function transitionBetween(plan: Plan, from: StageState, to: StageState, baseline: StageState): Transition {
+  const runningBefore = new Map(from.workloads.map((w) => [w.workload.name, w]));
   const workloads = plan.workloads
     .filter((w) => from.stage.workloads[w.name] || to.stage.workloads[w.name])
-    .map((w) => workloadTransition(w, from.stage.workloads[w.name], to.stage.workloads[w.name]));
+    .map((w) => workloadTransition(w, runningBefore.get(w.name), to.stage.workloads[w.name]));
   const labelsOf = new Map(plan.workloads.map((w) => [w.name, w.labels]));
   const byLabel = new LabelIndex(workloads, (t) => labelsOf.get(t.name) as Labels);
-  // The floors are measured against the first stage; most moves start or end there, so reuse it.
-  const first = [from, to].find((state) => state.stage === plan.stages[0]) ?? stageState(plan, 0);
-  const floors = capacityFloors(plan, first);
+  const floors = capacityFloors(plan, baseline);
 
   const availableIn = (phase: 'make' | 'switch' | 'break', t: WorkloadTransition): number => {
-    const before = t.from?.replicas ?? 0;
-    const after = t.to?.replicas ?? 0;
-    if (phase === 'make') return t.phase === 'make' ? t.minAvailable : before;
-    if (phase === 'switch') return t.phase === 'make' ? after : before;
-    return t.phase === 'break' ? t.minAvailable : after;
+    if (phase === 'make') return t.phase === 'make' ? t.minAvailable : t.podsBefore;
+    if (phase === 'switch') return t.phase === 'make' ? t.podsAfter : t.podsBefore;
+    return t.phase === 'break' ? t.minAvailable : t.podsAfter;
   };
   const podsIn = (phase: 'make' | 'break', t: WorkloadTransition): number => {
-    if (phase === 'make') return t.phase === 'make' ? t.peakPods : (t.from?.replicas ?? 0);
-    return t.phase === 'break' ? t.peakPods : (t.to?.replicas ?? 0);
+    if (phase === 'make') return t.phase === 'make' ? t.peakPods : t.podsBefore;
+    return t.phase === 'break' ? t.peakPods : t.podsAfter;
   };
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
@@ -141,20 +170,43 @@ export function transition(plan: Plan, from: StageState, to: StageState): Transi
   };
 }
 
-/** The transitions between consecutive stages: stage 0 → 1, 1 → 2, … */
-export function consecutiveTransitions(plan: Plan, states: readonly StageState[]): Transition[] {
-  return states.slice(1).map((to, i) => transition(plan, states[i], to));
+/** A workload as it runs before a move: its spec in the stage and the pods it has there. */
+export interface WorkloadBefore {
+  /** Replicas, image and paused in the stage moved from. */
+  readonly state: WorkloadInStage;
+  /** The pods it runs there. */
+  readonly pods: DeploymentPods;
 }
 
-/** How one workload changes, with its own peak and minimum-available pod counts. */
+/**
+ * How one workload changes when `to` is applied to it as it runs in `from` (undefined: it is
+ * created, or deleted), with its own peak and minimum-available pod counts.
+ */
 export function workloadTransition(
   workload: Workload,
-  from: WorkloadInStage | undefined,
+  from: WorkloadBefore | undefined,
   to: WorkloadInStage | undefined,
 ): WorkloadTransition {
   const name = workload.name;
-  if (!from && to) return { name, change: 'create', to, rollsOut: false, phase: 'make', peakPods: to.replicas, minAvailable: 0 };
-  if (from && !to) return { name, change: 'delete', from, rollsOut: false, phase: 'break', peakPods: from.replicas, minAvailable: 0 };
+  if (!from && to) {
+    // A Deployment created paused gets no ReplicaSet, so no pods.
+    const pods = podsAfter(workload, undefined, to).count;
+    return { name, change: 'create', to, rollsOut: false, phase: 'make', podsBefore: 0, podsAfter: pods, peakPods: pods, minAvailable: 0 };
+  }
+  if (from && !to) {
+    const pods = from.pods.count;
+    return {
+      name,
+      change: 'delete',
+      from: from.state,
+      rollsOut: false,
+      phase: 'break',
+      podsBefore: pods,
+      podsAfter: 0,
+      peakPods: pods,
+      minAvailable: 0,
+    };
+  }
   if (!from || !to) {
     throw new StepwiseError({
       keyPath: `workloads.${name}`,
@@ -162,10 +214,13 @@ export function workloadTransition(
       fix: 'pass its state in at least one of the stages (a workload neither stage runs is not created, changed or deleted)',
     });
   }
-  const before = from;
+  const before = from.state;
   const after = to;
-  // A paused Deployment takes the new template but does not roll it out.
-  const rollsOut = before.image !== after.image && !after.paused;
+  const podsBefore = from.pods.count;
+  const podsAfterMove = podsAfter(workload, from.pods, after).count;
+  // A paused Deployment takes the new template but does not roll it out; its pods keep the image
+  // they run until it is resumed, which then rolls the pending template out.
+  const rollsOut = !after.paused && from.pods.image !== after.image;
   const change: WorkloadChange =
     after.replicas > before.replicas
       ? 'scale-up'
@@ -174,16 +229,24 @@ export function workloadTransition(
         : rollsOut || before.paused !== after.paused || before.image !== after.image
           ? 'update'
           : 'unchanged';
+  // A scale-down is a break change even when the image changes too: see the top of this file.
   const phase: TransitionPhase = change === 'unchanged' ? 'none' : change === 'scale-down' ? 'break' : 'make';
-  const { peakPods, minAvailable } = podBounds(workload, before.replicas, after.replicas, rollsOut);
-  return { name, change, from: before, to: after, rollsOut, phase, peakPods, minAvailable };
+  const { peakPods, minAvailable } = podBounds(workload, podsBefore, podsAfterMove, rollsOut);
+  return { name, change, from: before, to: after, rollsOut, phase, podsBefore, podsAfter: podsAfterMove, peakPods, minAvailable };
 }
 
 /**
- * Peak and minimum-available pods of a Deployment going from `before` to `after` replicas.
- * Without a rollout it only scales. With a RollingUpdate the controller keeps at most
- * `after + maxSurge` pods (and never more than old + new) and at least `after - maxUnavailable`
- * available, both resolved on the new replica count; Recreate stops every old pod first.
+ * Peak and minimum-available pods of a Deployment going from `before` to `after` pods.
+ *
+ * Without a rollout it only scales. With one, the controller first handles the change of
+ * replicas (a scaling event: the old ReplicaSet is resized to `after` at once), then rolls the new
+ * template out at `after` pods:
+ * - RollingUpdate creates the new ReplicaSet with up to `maxSurge` pods but never more than
+ *   `after`, so the peak is `after + min(maxSurge, after)` (a scale-up from few pods therefore
+ *   peaks above old + new), and keeps at least `after - maxUnavailable` available — both resolved
+ *   on `after`, the new count;
+ * - Recreate stops every old pod first.
+ * From no pods nothing is replaced: the new ReplicaSet starts at the full count, like a scale-up.
  */
 export function podBounds(
   workload: Workload,
@@ -191,11 +254,11 @@ export function podBounds(
   after: number,
   rollsOut: boolean,
 ): { peakPods: number; minAvailable: number } {
-  if (!rollsOut) return { peakPods: Math.max(before, after), minAvailable: Math.min(before, after) };
+  if (!rollsOut || before === 0) return { peakPods: Math.max(before, after), minAvailable: Math.min(before, after) };
   if (workload.strategy.type === 'Recreate') return { peakPods: Math.max(before, after), minAvailable: 0 };
   const { surge, unavailable } = resolveRollingUpdate(workload.strategy.maxSurge, workload.strategy.maxUnavailable, after);
   return {
-    peakPods: Math.max(before, Math.min(after + surge, before + after)),
+    peakPods: Math.max(before, after + Math.min(surge, after)),
     minAvailable: Math.max(0, Math.min(before, after - unavailable)),
   };
 }
@@ -205,8 +268,8 @@ export function podBounds(
  * It is measured against the plan's first stage, the baseline the release starts from (a stage
  * that temporarily doubles capacity, like v2 scaled up beside v1 before a cutover, does not raise
  * it): `checks.capacityFloor` when set (a count, or a percent of the baseline endpoints rounded
- * up), else each baseline workload's replicas minus what its maxUnavailable allows (Recreate
- * allows all).
+ * up), else each baseline workload's pods minus what its maxUnavailable allows (Recreate
+ * allows all; a workload created paused has no pods).
  */
 export function capacityFloor(plan: Plan, serviceIndex: number): number {
   return capacityFloors(plan)[serviceIndex];
@@ -216,13 +279,14 @@ export function capacityFloor(plan: Plan, serviceIndex: number): number {
 export function capacityFloors(plan: Plan, baselineState: StageState = stageState(plan, 0)): number[] {
   const configured = plan.checks.capacityFloor;
   const byName = new Map(plan.workloads.map((w) => [w.name, w]));
+  const podsOf = new Map(baselineState.workloads.map((w) => [w.workload.name, w.pods.count]));
   return baselineState.services.map((baseline) => {
     if (configured !== undefined) {
       return typeof configured === 'number' ? configured : Math.ceil((Number(configured.slice(0, -1)) * baseline.readyEndpoints) / 100);
     }
     return baseline.endpoints.reduce((sum, name) => {
       const workload = byName.get(name) as Workload;
-      const replicas = plan.stages[0].workloads[name].replicas;
+      const replicas = podsOf.get(name) ?? 0;
       if (workload.strategy.type === 'Recreate') return sum;
       const unavailable = resolveRollingUpdate(workload.strategy.maxSurge, workload.strategy.maxUnavailable, replicas).unavailable;
       return sum + Math.max(0, replicas - unavailable);

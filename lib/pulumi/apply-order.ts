@@ -5,11 +5,12 @@ import { logicalName } from './logical-name';
 
 /**
  * When, within one `pulumi up`, a rendered object is applied (make-before-break):
- * - `make`: Deployments that are created, scaled up or get a new image; applied first and awaited
- *   until their pods are ready (pulumi-kubernetes' Deployment await);
+ * - `make`: Deployments that are created, scaled up, resumed or get a new image without scaling
+ *   down; applied first and awaited until their pods are ready (pulumi-kubernetes' Deployment await);
  * - `switch`: objects that route traffic (Services, Ingresses, Gateway API routes, SMI
  *   TrafficSplits); applied once every `make` Deployment is ready;
- * - `break`: Deployments that scale down; applied once every `switch` object is applied;
+ * - `break`: Deployments that scale down, also with a new image (the controller scales down
+ *   first, then rolls out; see lib/model/transition.ts); applied once every `switch` object is applied;
  * - `none`: everything else (unchanged Deployments, PodDisruptionBudgets); no ordering.
  *
  * Workloads deleted by the stage are not rendered at all: Pulumi deletes resources that the

@@ -66,7 +66,7 @@ export abstract class ReleaseComponent extends pulumi.ComponentResource {
       const problems = servicesAwaitingNoPods(stack, rendered, before);
       if (problems.length > 0) throw new StepwiseErrors(problems);
     }
-    const move = transition(stack.plan, stageState(stack.plan, stack.fromStageIndex), stageState(stack.plan, stack.stageIndex));
+    const move = transition(stack.plan, stageState(stack.plan, stack.fromStageIndex), stack.stageIndex);
     const ordered = applyOrder(rendered, move);
     const names = ordered.map((o) => o.name);
     const seen = new Set<string>();

@@ -1,13 +1,16 @@
 import { formatLabels, labelsMatch, type Labels } from '../model/labels';
 import type { Plan } from '../model/plan';
 import { capacityFloor, type ServiceTransition, type Transition, type WorkloadTransition } from '../model/transition';
-import { count, listOf, transitionLabel, type StageRule, type TransitionRule } from './check-rule';
+import { count, listOf, transitionLabel, type MoveDirection, type StageRule, type TransitionRule } from './check-rule';
 import type { Finding } from '../model/finding';
 
 /**
  * Capacity rules: a Service must keep at least its capacity floor of ready endpoints through every
  * transition (the model's make → switch → break phases), and a selector cutover must only switch
- * to workloads that already have that many ready pods.
+ * to workloads that already have that many ready pods. Removing pods is judged by the floor alone,
+ * whether a stage scales a selected workload down, scales it to 0 or deletes it: each removes the
+ * pods at once, and keeping the floor (equal included) is safe in all three. The fixes depend on
+ * the direction of the move: a rollback cannot add a stage before the one it returns to.
  */
 
 const PHASE_WORDS = {
@@ -23,12 +26,13 @@ const PHASE_WORDS = {
  * transition was flagged) and recovers is not flagged again. A dip in the switch phase of a
  * selector change is left to `cutover-below-floor`, which says more precisely what to do.
  */
-export const capacityBelowFloor: TransitionRule = (plan, transition) =>
+export const capacityBelowFloor: TransitionRule = (plan, transition, direction) =>
   transition.services
     .filter((s) => s.minReadyEndpoints < s.capacityFloor && (s.minReadyEndpoints < s.endpointsBefore || s.endpointsAfter < s.capacityFloor))
     .filter((s) => !(s.selectorChanges && s.minDuring === 'switch'))
     .map((s): Finding => {
-      const shrinking = workloadsLosingPods(plan, transition, s);
+      const losing = workloadsLosingPods(plan, transition, s);
+      const shrinking = losing.map((t) => (t.change === 'delete' ? `${t.name} (deleted)` : t.name));
       return {
         severity: 'error',
         rule: 'capacity-below-floor',
@@ -40,27 +44,46 @@ export const capacityBelowFloor: TransitionRule = (plan, transition) =>
             : `keeps only ${count(s.minReadyEndpoints, 'ready endpoint')}, `) +
           `below its capacity floor of ${s.capacityFloor} (${s.endpointsBefore} before, ${s.endpointsAfter} after` +
           `${shrinking.length > 0 ? `; losing pods: ${listOf(shrinking)}` : ''})`,
-        fix: capacityFix(s),
+        fix: capacityFix(transition, s, losing, direction),
       };
     });
 
-function capacityFix(s: ServiceTransition): string {
+/**
+ * What to do about a Service below its floor. Once the stage reached keeps the floor, only a
+ * rollout can dip below it (Kubernetes' maxUnavailable, or Recreate): a scale-down or deletion
+ * leaves exactly the stage's pods.
+ */
+function capacityFix(
+  transition: Transition,
+  s: ServiceTransition,
+  losing: readonly WorkloadTransition[],
+  direction: MoveDirection,
+): string {
+  const rollout = 'roll out with maxSurge: 1 and maxUnavailable: 0 (and not Recreate) so new pods are ready before old ones stop';
+  if (direction === 'back') {
+    const lower = 'or lower checks.capacityFloor if less capacity is intended';
+    const to = transition.to.stage.name;
+    if (s.endpointsAfter < s.capacityFloor) {
+      return `stage '${to}' keeps only ${s.endpointsAfter} behind the Service: roll back to a stage that keeps at least ${s.capacityFloor} (stepwise rollback --to STAGE), or give '${to}' at least ${s.capacityFloor} replicas behind the Service in the stack file, ${lower}`;
+    }
+    const rolling = losing.filter((t) => t.rollsOut).map((t) => t.name);
+    const which = rolling.length > 0 ? `rolling back changes the image of ${listOf(rolling)}: ` : '';
+    return `${which}${rollout}, ${lower}`;
+  }
   const lower = 'or lower checks.capacityFloor (or pass --capacity-floor) if less capacity is intended';
   if (s.endpointsAfter < s.capacityFloor) {
     return `the stage leaves only ${s.endpointsAfter}: keep at least ${s.capacityFloor} replicas behind the Service (scale another selected workload up first, in an earlier stage), ${lower}`;
   }
-  if (s.minDuring === 'make') {
-    return `roll out with maxSurge: 1 and maxUnavailable: 0 (and not Recreate) so new pods are ready before old ones stop, ${lower}`;
-  }
-  return `scale down in smaller steps, or change images and scale down in separate stages, ${lower}`;
+  if (s.minDuring === 'make') return `${rollout}, ${lower}`;
+  // A break-phase dip is a scale-down that also changes the image: it rolls out at the new count.
+  return `change images and scale down in separate stages, or ${rollout}, ${lower}`;
 }
 
 /** Workloads behind the Service that have fewer available pods than before in the phase of its minimum. */
-function workloadsLosingPods(plan: Plan, transition: Transition, s: ServiceTransition): string[] {
+function workloadsLosingPods(plan: Plan, transition: Transition, s: ServiceTransition): WorkloadTransition[] {
   return transition.workloads
     .filter((t) => selects(plan, s.fromSelector, t) || selects(plan, s.toSelector, t))
-    .filter((t) => t.phase === s.minDuring && t.minAvailable < (t.from?.replicas ?? 0))
-    .map((t) => t.name);
+    .filter((t) => t.phase === s.minDuring && t.minAvailable < t.podsBefore);
 }
 
 function selects(plan: Plan, selector: Labels, t: WorkloadTransition): boolean {
@@ -73,16 +96,24 @@ function selects(plan: Plan, selector: Labels, t: WorkloadTransition): boolean {
  * done (scale-ups and new workloads ready), the break phase has not started.
  */
 export function readyEndpointsAtSwitch(plan: Plan, transition: Transition, s: ServiceTransition): number {
-  return transition.workloads
-    .filter((t) => selects(plan, s.toSelector, t))
-    .reduce((sum, t) => sum + (t.phase === 'make' ? (t.to?.replicas ?? 0) : (t.from?.replicas ?? 0)), 0);
+  return transition.workloads.filter((t) => selects(plan, s.toSelector, t)).reduce((sum, t) => sum + podsAtSwitch(t), 0);
+}
+
+/** A workload's ready pods when the Services switch: after its change if made, else before it. */
+function podsAtSwitch(t: WorkloadTransition): number {
+  return t.phase === 'make' ? t.podsAfter : t.podsBefore;
+}
+
+/** True when the workload is paused and has no pods at all: it was created paused and never resumed. */
+function pausedWithoutPods(t: WorkloadTransition): boolean {
+  return t.to?.paused === true && t.to.replicas > 0 && t.podsAfter === 0;
 }
 
 /**
  * `cutover-below-floor`: a Service selector switched to workloads with fewer ready replicas than
  * the floor, like switching nginx-svc to version v2 while v2 has 1 pod and v1 has 6 (7 → 1).
  */
-export const cutoverBelowFloor: TransitionRule = (plan, transition) =>
+export const cutoverBelowFloor: TransitionRule = (plan, transition, direction) =>
   transition.services
     .filter((s) => s.selectorChanges)
     .flatMap((s): Finding[] => {
@@ -91,6 +122,7 @@ export const cutoverBelowFloor: TransitionRule = (plan, transition) =>
       const targets = transition.workloads.filter((t) => t.to && selects(plan, s.toSelector, t));
       const toStage = transition.to.stage.name;
       const switched = `switching the selector from ${formatLabels(s.fromSelector)} to ${formatLabels(s.toSelector)}`;
+      const back = direction === 'back';
       if (targets.length === 0) {
         return [
           {
@@ -99,16 +131,20 @@ export const cutoverBelowFloor: TransitionRule = (plan, transition) =>
             stage: transitionLabel(transition),
             object: `Service/${s.name}`,
             problem: `${switched} leaves no ready endpoints (no workload in stage '${toStage}' has those labels; it had ${s.endpointsBefore} before), below its capacity floor of ${s.capacityFloor}`,
-            fix: `select labels a workload of stage '${toStage}' carries, or create that workload and scale it to ${s.capacityFloor} replicas in an earlier stage`,
+            fix: back
+              ? `roll back to another stage (stepwise rollback --to STAGE), or make the selector of stage '${toStage}' select labels one of its workloads carries, in the stack file`
+              : `select labels a workload of stage '${toStage}' carries, or create that workload and scale it to ${s.capacityFloor} replicas in an earlier stage`,
           },
         ];
       }
-      const others = atSwitch - targets.reduce((sum, t) => sum + (t.phase === 'make' ? (t.to?.replicas ?? 0) : (t.from?.replicas ?? 0)), 0);
+      const others = atSwitch - targets.reduce((sum, t) => sum + podsAtSwitch(t), 0);
+      const paused = targets.filter(pausedWithoutPods).map((t) => t.name);
+      const resume = paused.length > 0 ? `resume ${listOf(paused)} (paused: false; a Deployment created paused has no pods) and ` : '';
       const scaleTo =
         targets.length === 1
-          ? `scale ${targets[0].name} to at least ${s.capacityFloor - others} replicas`
-          : `scale ${listOf(targets.map((t) => t.name))} up to at least ${s.capacityFloor} ready replicas together`;
-      const readyNow = targets.map((t) => `${t.name}: ${t.phase === 'make' ? (t.to?.replicas ?? 0) : (t.from?.replicas ?? 0)}`).join(', ');
+          ? `${resume}scale ${targets[0].name} to at least ${s.capacityFloor - others} replicas`
+          : `${resume}scale ${listOf(targets.map((t) => t.name))} up to at least ${s.capacityFloor} ready replicas together`;
+      const readyNow = targets.map((t) => `${t.name}: ${podsAtSwitch(t)}${pausedWithoutPods(t) ? ', created paused' : ''}`).join(', ');
       return [
         {
           severity: 'error',
@@ -116,7 +152,9 @@ export const cutoverBelowFloor: TransitionRule = (plan, transition) =>
           stage: transitionLabel(transition),
           object: `Service/${s.name}`,
           problem: `${switched} drops it from ${s.endpointsBefore} to ${count(atSwitch, 'ready endpoint')} (${readyNow}), below its capacity floor of ${s.capacityFloor}`,
-          fix: `scale v2 first: ${scaleTo} in a stage before '${toStage}', keeping the old selector, then switch`,
+          fix: back
+            ? `roll back to a stage that keeps the old selector or has ${s.capacityFloor} ready pods behind the new one (stepwise rollback --to STAGE), or ${scaleTo} in stage '${toStage}' in the stack file`
+            : `scale v2 first: ${scaleTo} in a stage before '${toStage}', keeping the old selector, then switch`,
         },
       ];
     });

@@ -14,8 +14,15 @@ export type PlanRule = (plan: Plan) => Finding[];
 /** A rule about one stage as it runs (endpoints, traffic). */
 export type StageRule = (plan: Plan, state: StageState) => Finding[];
 
-/** A rule about moving from one stage to the next (capacity, cutovers, deletions). */
-export type TransitionRule = (plan: Plan, transition: Transition) => Finding[];
+/**
+ * Which way a checked move goes through the plan: `forward` (every transition `checkPlan` checks, a
+ * promote) or `back` (a rollback, or a diff to an earlier stage). A fix depends on it: a rollback
+ * cannot add a stage before the one it returns to.
+ */
+export type MoveDirection = 'forward' | 'back';
+
+/** A rule about moving from one stage to another (capacity, cutovers), and which way the move goes. */
+export type TransitionRule = (plan: Plan, transition: Transition, direction: MoveDirection) => Finding[];
 
 /**
  * A rule comparing the workloads of two versions of a plan (the stack file at a git ref and now):

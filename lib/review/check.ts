@@ -2,12 +2,12 @@ import { StepwiseError } from '../model/errors';
 import { isIntOrPercent, type IntOrPercent } from '../model/int-or-percent';
 import type { Labels } from '../model/labels';
 import type { Plan, Stage } from '../model/plan';
-import { allStageStates, findStage, stageState } from '../model/stage-state';
+import { allStageStates, findStage, stageState, stageStateFrom } from '../model/stage-state';
 import { consecutiveTransitions, transition } from '../model/transition';
 import { capacityBelowFloor, cutoverBelowFloor, firstStageBelowFloor } from './check-capacity';
-import { deletesSelectedWorkload, serviceWithoutEndpoints } from './check-endpoints';
+import { serviceWithoutEndpoints } from './check-endpoints';
 import { podSecurityOverrides } from './check-pod-security';
-import { stageMoveLabel, type PlanRule, type PlanVersionRule, type StageRule, type TransitionRule } from './check-rule';
+import { stageMoveLabel, type MoveDirection, type PlanRule, type PlanVersionRule, type StageRule, type TransitionRule } from './check-rule';
 import { deploymentRenamed, deploymentSelectorChanged, overlappingSelectors, rollingUpdateCannotProgress } from './check-workloads';
 import { weightWithoutReadyPods } from '../routing/routing-findings';
 import type { Finding } from '../model/finding';
@@ -34,8 +34,11 @@ export const PLAN_RULES: readonly PlanRule[] = [overlappingSelectors, rollingUpd
 /** The rules applied to every stage. */
 export const STAGE_RULES: readonly StageRule[] = [serviceWithoutEndpoints, firstStageBelowFloor, weightWithoutReadyPods];
 
-/** The rules applied to every transition between consecutive stages (and by `checkStagePair`). */
-export const TRANSITION_RULES: readonly TransitionRule[] = [capacityBelowFloor, cutoverBelowFloor, deletesSelectedWorkload];
+/**
+ * The rules applied to every transition between consecutive stages (and by `checkStagePair`).
+ * Deleting a selected workload is judged by `capacityBelowFloor`, like scaling it to 0.
+ */
+export const TRANSITION_RULES: readonly TransitionRule[] = [capacityBelowFloor, cutoverBelowFloor];
 
 /** The rules comparing two versions of a plan (`checkStagePair`). */
 export const PLAN_VERSION_RULES: readonly PlanVersionRule[] = [deploymentSelectorChanged, deploymentRenamed];
@@ -50,7 +53,7 @@ export function checkPlan(plan: Plan, options: CheckOptions = {}): Finding[] {
   const findings = [
     ...PLAN_RULES.flatMap((rule) => rule(checked)),
     ...states.flatMap((state) => STAGE_RULES.flatMap((rule) => rule(checked, state))),
-    ...consecutiveTransitions(checked, states).flatMap((t) => TRANSITION_RULES.flatMap((rule) => rule(checked, t))),
+    ...consecutiveTransitions(checked, states).flatMap((t) => TRANSITION_RULES.flatMap((rule) => rule(checked, t, 'forward'))),
   ];
   return sortFindings(checked, findings);
 }
@@ -67,21 +70,30 @@ export interface StageRef {
  * The findings about moving the cluster from `before` to `after`, where the two may come from
  * different versions of a plan (the stack file at a git ref and now) or be any two stages of one
  * plan (a rollback goes backwards). Checks what Kubernetes cannot change in place (a Deployment's
- * selector or name), the stage arrived at, and the transition's capacity, cutover and deletions.
- * The capacity floor comes from `after`'s plan. Plan-wide rules are left to `checkPlan`.
+ * selector or name), the stage arrived at, and the transition's capacity and cutover. The move
+ * goes `back` when `after` comes before `before` in `after`'s plan (a rollback), which changes the
+ * fixes. The capacity floor comes from `after`'s plan. Plan-wide rules are left to `checkPlan`.
  * Throws a StepwiseError for a stage the plan does not have.
  */
 export function checkStagePair(before: StageRef, after: StageRef, options: CheckOptions = {}): Finding[] {
   const pair = pairPlan(before, after, options);
-  const from = stageState(pair, 1);
-  const to = stageState(pair, 2);
-  const t = transition(pair, from, to);
+  // The cluster in `before` runs the pods its own plan's stages left (a paused Deployment keeps
+  // what it ran); applying the stage to itself changes none of them.
+  const from = stageStateFrom(pair, 1, stageState(before.plan, findStage(before.plan, before.stage).index));
+  const t = transition(pair, from, 2);
+  const direction = moveDirection(before, after);
   const findings = [
     ...PLAN_VERSION_RULES.flatMap((rule) => rule(before.plan, after.plan, before.stage, after.stage)),
-    ...STAGE_RULES.flatMap((rule) => rule(pair, to)),
-    ...TRANSITION_RULES.flatMap((rule) => rule(pair, t)),
+    ...STAGE_RULES.flatMap((rule) => rule(pair, t.to)),
+    ...TRANSITION_RULES.flatMap((rule) => rule(pair, t, direction)),
   ];
   return sortFindings(pair, findings);
+}
+
+/** `back` when `after` comes before `before` in `after`'s plan, else `forward`. */
+function moveDirection(before: StageRef, after: StageRef): MoveDirection {
+  const stages = after.plan.stages.map((s) => s.name);
+  return stages.indexOf(before.stage) > stages.indexOf(after.stage) ? 'back' : 'forward';
 }
 
 /**

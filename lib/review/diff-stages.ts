@@ -4,7 +4,17 @@
  * endpoints; and the transition's pod counts and the fewest ready endpoints against the floor.
  * Pure model (no cdk8s): `stepwise diff`, `promote` and `rollback` all print it.
  */
-import { findStage, stageState, transition, type Labels, type Plan, type Stage, type TransitionPhase, type WorkloadChange } from '../model';
+import {
+  findStage,
+  stageState,
+  stageStateFrom,
+  transition,
+  type Labels,
+  type Plan,
+  type Stage,
+  type TransitionPhase,
+  type WorkloadChange,
+} from '../model';
 import { routedTraffic } from '../routing/routed-traffic';
 
 /** One side of a diff: a plan (the working tree's, or the one at a git ref) and one of its stages. */
@@ -39,7 +49,7 @@ export interface WorkloadDiff {
   readonly paused: Change<boolean>;
   /** Share of requests (0..1) before and after, as the plan's router sends them; 0 when nothing routes to it. */
   readonly traffic: Change<number>;
-  /** True when its pods are replaced (the image changes on an unpaused Deployment). */
+  /** True when its pods are replaced: the image its pods run changes on an unpaused Deployment (also on resuming one). */
   readonly rollsOut: boolean;
   /** When it changes: make (before the Service switch), break (after), none. */
   readonly phase: TransitionPhase;
@@ -93,9 +103,11 @@ export function stageDiff(from: StageSide, to: StageSide): StageDiff {
   const toIndex = stageIndexOf(to);
   // For two versions the before-stage is appended to the after-plan as its last stage.
   const plan = samePlan ? from.plan : mergedPlan(from.plan, fromIndex, to.plan);
-  const before = stageState(plan, samePlan ? fromIndex : plan.stages.length - 1);
-  const after = stageState(plan, toIndex);
-  const moved = transition(plan, before, after);
+  // For two versions the before-stage's pods come from its own plan's stages (a paused Deployment
+  // keeps what it ran before); applying the stage to itself changes none of them.
+  const before = samePlan ? stageState(plan, fromIndex) : stageStateFrom(plan, plan.stages.length - 1, stageState(from.plan, fromIndex));
+  const moved = transition(plan, before, toIndex);
+  const after = moved.to;
   // Each side's share comes from its own plan's router: the merged plan carries only the
   // after-plan's `traffic` section, which need not fit the before-stage (a router added, dropped
   // or a track renamed by the change).
@@ -145,7 +157,7 @@ export function stageDiff(from: StageSide, to: StageSide): StageDiff {
     }
   }
 
-  const podsIn = (side: 'from' | 'to') => workloads.reduce((sum, w) => sum + (w.replicas[side] ?? 0), 0);
+  const podsIn = (side: 'from' | 'to') => moved.workloads.reduce((sum, t) => sum + (side === 'from' ? t.podsBefore : t.podsAfter), 0);
   // A new weight or a router added or dropped moves requests without touching a Deployment.
   const unchanged =
     workloads.every((w) => w.change === 'unchanged' && w.traffic.from === w.traffic.to) &&

@@ -60,8 +60,17 @@ export interface TransitionView {
   readonly peakPods: number;
   /** The fewest available pods at any point. */
   readonly minAvailablePods: number;
-  /** What happens to each workload present in either stage. */
-  readonly workloads: readonly { readonly name: string; readonly change: WorkloadChange; readonly phase: TransitionPhase }[];
+  /**
+   * What happens to each workload present in either stage: the change, whether its pods are
+   * replaced (`rollsOut`), and the phase it is applied in (a scale-down is `break`, also when it
+   * rolls out: see lib/model/transition.ts).
+   */
+  readonly workloads: readonly {
+    readonly name: string;
+    readonly change: WorkloadChange;
+    readonly rollsOut: boolean;
+    readonly phase: TransitionPhase;
+  }[];
   /** Per Service: the fewest ready endpoints (and in which phase) against its capacity floor. */
   readonly services: readonly {
     readonly name: string;
@@ -101,7 +110,7 @@ export function planView(stack: Stack): PlanView {
     to: t.to.stage.name,
     peakPods: t.peakPods,
     minAvailablePods: t.minAvailablePods,
-    workloads: t.workloads.map((w) => ({ name: w.name, change: w.change, phase: w.phase })),
+    workloads: t.workloads.map((w) => ({ name: w.name, change: w.change, rollsOut: w.rollsOut, phase: w.phase })),
     services: t.services.map((s) => ({
       name: s.name,
       selectorChanges: s.selectorChanges,

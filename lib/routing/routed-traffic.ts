@@ -13,7 +13,7 @@ export interface TrackInStage {
   readonly track: Track;
   /** The percent of requests the router sends it (0–100). */
   readonly weight: number;
-  /** Ready pods of the track's workloads in the stage (every replica assumed ready). */
+  /** Ready pods of the track's workloads in the stage (every pod they run assumed ready; see RunningWorkload.pods). */
   readonly readyPods: number;
 }
 
@@ -41,7 +41,7 @@ export function stageRouting(plan: Plan, stageIndex: number, routing: TrafficRou
   const byReplicas = trafficByWorkload(state);
   if (!isWeighted(routing)) return { router: routing.router, stageIndex, tracks: [], byWorkload: byReplicas, unserved: 0 };
 
-  const stage = plan.stages[stageIndex];
+  const podsOf = new Map(state.workloads.map((w) => [w.workload.name, w.pods.count]));
   const weights = routing.stageWeights[stageIndex];
   const inTrack = new Set(routing.tracks.flatMap((t) => t.workloads));
   // Workloads the routed Service does not select keep the share their own Service gives them.
@@ -52,9 +52,9 @@ export function stageRouting(plan: Plan, stageIndex: number, routing: TrafficRou
   let unserved = 0;
   const tracks = routing.tracks.map((track): TrackInStage => {
     const weight = weights[track.name];
-    const present = track.workloads.filter((name) => stage.workloads[name] !== undefined);
-    const readyPods = present.reduce((sum, name) => sum + stage.workloads[name].replicas, 0);
-    for (const name of present) byWorkload[name] = readyPods > 0 ? ((weight / 100) * stage.workloads[name].replicas) / readyPods : 0;
+    const present = track.workloads.filter((name) => podsOf.has(name));
+    const readyPods = present.reduce((sum, name) => sum + (podsOf.get(name) ?? 0), 0);
+    for (const name of present) byWorkload[name] = readyPods > 0 ? ((weight / 100) * (podsOf.get(name) ?? 0)) / readyPods : 0;
     if (readyPods === 0) unserved += weight / 100;
     return { track, weight, readyPods };
   });

@@ -24,21 +24,22 @@ export const WORKLOAD_KINDS: readonly string[] = ['Deployment', 'PodDisruptionBu
 
 /** The wave of each part of a transition. */
 export const SYNC_WAVES = {
-  /** New workloads, scale-ups, image changes, and workloads that do not change. */
+  /** New workloads, scale-ups, image changes (unless the workload also scales down), resumes, and workloads that do not change. */
   make: 0,
   /** Every kind that decides where requests go (`TRAFFIC_ROUTING_KINDS`): Services, Ingresses, HTTPRoutes, TrafficSplits. */
   route: 1,
-  /** Scale-downs. */
+  /** Scale-downs, including those that also change the image (the model's break phase). */
   break: 2,
 } as const;
 
 /**
  * The sync wave of each workload rendered in the stage at `toIndex` when the cluster is in the
- * stage at `fromIndex`: `break` for a scale-down, `make` for everything else (a workload deleted
- * by the stage is not rendered; Argo CD prunes it last).
+ * stage at `fromIndex`: `break` for a scale-down (also one that changes the image: the model's
+ * phase, see lib/model/transition.ts), `make` for everything else (a workload deleted by the stage
+ * is not rendered; Argo CD prunes it last).
  */
 export function workloadSyncWaves(plan: Plan, fromIndex: number, toIndex: number): Record<string, number> {
-  const moving = transition(plan, stageState(plan, fromIndex), stageState(plan, toIndex));
+  const moving = transition(plan, stageState(plan, fromIndex), toIndex);
   const waves: Record<string, number> = {};
   for (const workload of moving.workloads) {
     if (workload.to === undefined) continue;

@@ -34,6 +34,15 @@ export const intOrPercentArbitrary: fc.Arbitrary<IntOrPercent> = fc.oneof(
   fc.integer({ min: 0, max: 100 }).map((p) => `${p}%` as IntOrPercent),
 );
 
+/**
+ * A `maxSurge` value: a count 0-5 or a whole percent 0-300% (Kubernetes caps only maxUnavailable
+ * at 100%; a surge from 100% up starts the whole new count at once).
+ */
+export const maxSurgeArbitrary: fc.Arbitrary<IntOrPercent> = fc.oneof(
+  fc.integer({ min: 0, max: 5 }),
+  fc.integer({ min: 0, max: 300 }).map((p) => `${p}%` as IntOrPercent),
+);
+
 /** True when a value is zero for any replica count (Kubernetes rejects both surge and unavailable being so). */
 function alwaysZero(value: IntOrPercent): boolean {
   return value === 0 || value === '0%';
@@ -44,7 +53,7 @@ export const strategyArbitrary: fc.Arbitrary<Record<string, unknown>> = fc.oneof
   {
     weight: 4,
     arbitrary: fc
-      .tuple(intOrPercentArbitrary, intOrPercentArbitrary)
+      .tuple(maxSurgeArbitrary, intOrPercentArbitrary)
       .filter(([surge, unavailable]) => !(alwaysZero(surge) && alwaysZero(unavailable)))
       .map(([maxSurge, maxUnavailable]) => ({ type: 'RollingUpdate', maxSurge, maxUnavailable })),
   },
@@ -56,8 +65,10 @@ const imageArbitrary = fc.constantFrom('1.0.0', '1.1.0', '2.0.0').map((tag) => `
 
 /**
  * Random valid plan data: 1-`maxApps` apps, each with one Service and 1-`maxWorkloadsPerApp`
- * workloads (at least two workloads in all), random strategies, and 1-`maxStages` stages in which
- * each workload is present or absent with random replicas (0-`maxReplicas`), image and paused.
+ * workloads (at least two workloads in all), random strategies (maxSurge up to 300%) and revision
+ * history limits, and 1-`maxStages` stages in which each workload is present or absent with random
+ * replicas (0-`maxReplicas`), image and paused (so Deployments are created paused, paused with a
+ * pending image, scaled while paused and resumed).
  */
 export function validPlanDataArbitrary(options: PlanArbitraryOptions = {}): fc.Arbitrary<PlanData> {
   const {
@@ -88,17 +99,20 @@ export function validPlanDataArbitrary(options: PlanArbitraryOptions = {}): fc.A
         kind: fc.constant(kind),
         apps: fc.constant(apps),
         strategies: fc.tuple(...workloadNames.map(() => strategyArbitrary)),
+        // Mostly the default of 10; sometimes so few old ReplicaSets are kept that some are deleted.
+        historyLimits: fc.tuple(...workloadNames.map(() => fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined, freq: 2 }))),
         stages: fc.array(stageArbitrary, { minLength: stageCount, maxLength: stageCount }),
         // SelectorCutover needs one stage that changes a selector: this one, for app 0, unless one already does.
         forcedCutoverStage: fc.integer({ min: 0, max: stageCount - 1 }),
       });
     })
-    .map(({ kind, apps, strategies, stages, forcedCutoverStage }) => {
+    .map(({ kind, apps, strategies, historyLimits, stages, forcedCutoverStage }) => {
       const workloadNames = apps.flatMap((app) => app.workloads);
       const workloads: PlanData = {};
       workloadNames.forEach((name, i) => {
         const app = apps.find((a) => a.workloads.includes(name)) as { name: string };
         workloads[name] = { labels: { app: app.name, track: name }, strategy: strategies[i] };
+        if (historyLimits[i] !== undefined) workloads[name].revisionHistoryLimit = historyLimits[i];
       });
       const services: PlanData = {};
       for (const app of apps) services[app.name] = { selector: { app: app.name }, ports: [{ port: 80, targetPort: 8080 }] };

@@ -12,9 +12,9 @@ Static safety analysis of the stack's whole stage sequence, before anything is a
 finding names the stage (or transition), the object, the problem and the fix. Errors:
   service-without-endpoints       a Service has no ready endpoints in a stage
   capacity-below-floor            a transition leaves a Service fewer ready endpoints than its floor
+                                  (a scale-down, a deletion, a rollout with maxUnavailable)
   cutover-below-floor             a selector cutover to workloads with fewer ready pods than the floor
   stage-below-floor               the first stage is already below a configured floor
-  deletes-selected-workload       a stage deletes a workload a Service still selects
   overlapping-selectors           two Deployments select each other's pods
   rolling-update-cannot-progress  maxSurge and maxUnavailable both zero
   weight-without-ready-pods       a traffic router sends a weight to a track with no pods in a stage
