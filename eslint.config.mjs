@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     // Tests mutate plain plan data freely; `any` there keeps them readable.
-    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    files: ['test/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

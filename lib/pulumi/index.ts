@@ -1,22 +1,11 @@
 /**
  * The Pulumi program (`main` in Pulumi.yaml): `pulumi up --stack <stack>` applies the stage
- * `stepwise:stage` of `stacks/Pulumi.<stack>.yaml`. All the logic is in `deployStack`; this file
- * only reads the config, reports a wrong stack file as a RunError (no stack trace) and exports
- * the release's outputs as stack outputs.
+ * `stepwise:stage` of `stacks/Pulumi.<stack>.yaml`. All the logic is in `stepwiseProgram`; this
+ * file only exports its results as stack outputs.
  */
-import { deployStack } from './deploy-stack';
-import type { ReleaseComponent } from './release-component';
-import { asRunError, stackFromPulumiConfig } from './stack-from-pulumi-config';
+import { stepwiseProgram } from './program';
 
-function deployCurrentStack(): ReleaseComponent {
-  try {
-    return deployStack(stackFromPulumiConfig());
-  } catch (error) {
-    throw asRunError(error);
-  }
-}
-
-const release = deployCurrentStack();
+const release = stepwiseProgram();
 
 /** The stage the stack is now in. */
 export const stage = release.stage;

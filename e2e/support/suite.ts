@@ -1,0 +1,54 @@
+/**
+ * What every end-to-end test file shares: one control plane and one Pulumi engine for the file,
+ * started before its first test and stopped after its last, and the example stacks made quick to
+ * roll on a cluster whose pods are ready at once.
+ */
+import { after, before } from 'node:test';
+import { isScalar, parseDocument, visit } from 'yaml';
+import { e2eBinaries, type E2eBinaries } from './binaries';
+import { startCluster, type Cluster } from './control-plane';
+import { startPulumiEngine, type PulumiEngine } from './pulumi-engine';
+
+/** The cluster and engine of the running test file (set once `useSuite()`'s `before` ran). */
+export interface Suite {
+  binaries: E2eBinaries | undefined;
+  cluster: Cluster;
+  engine: PulumiEngine;
+}
+
+/**
+ * Starts the control plane (or connects to `$KUBECONFIG`) and the Pulumi engine before the file's
+ * tests and stops them after. With `KUBECONFIG` set nothing is built or started, and `pulumi` and
+ * `kubectl` come from PATH.
+ */
+export function useSuite(): Suite {
+  const suite = {} as Suite;
+  before(async () => {
+    suite.binaries = process.env.KUBECONFIG ? undefined : e2eBinaries();
+    suite.cluster = await startCluster(suite.binaries);
+    suite.engine = await startPulumiEngine(suite.binaries, suite.cluster.kubeconfig);
+  });
+  after(async () => {
+    suite.engine?.dispose();
+    await suite.cluster?.stop();
+  });
+  return suite;
+}
+
+/**
+ * An example stack file made quick to roll out on the test cluster: every `minReadySeconds` in
+ * the plan becomes `seconds` (the example stacks ask for up to 30 s per pod, which only a real
+ * application needs; the order of the rollout is what the suite checks, and it does not change).
+ * Edited as YAML, so comments and everything else stay as they are.
+ */
+export function withMinReadySeconds(seconds: number): (yaml: string) => string {
+  return (yaml) => {
+    const document = parseDocument(yaml);
+    visit(document, {
+      Pair(_, pair) {
+        if (isScalar(pair.key) && pair.key.value === 'minReadySeconds' && isScalar(pair.value)) pair.value.value = seconds;
+      },
+    });
+    return document.toString();
+  };
+}

@@ -1,0 +1,31 @@
+import type * as pulumi from '@pulumi/pulumi';
+import { deployStack } from './deploy-stack';
+import type { ServiceOutput, WorkloadOutput } from './release-outputs';
+import { asRunError, stackFromPulumiConfig } from './stack-from-pulumi-config';
+
+/** The stack outputs of the stepwise program. */
+export interface StepwiseProgramOutputs {
+  /** The stage the stack is now in. */
+  readonly stage: pulumi.Output<string>;
+  /** The stage it was in before this update. */
+  readonly fromStage: pulumi.Output<string>;
+  /** Per workload: replicas, image and expected traffic share. */
+  readonly workloads: pulumi.Output<Record<string, WorkloadOutput>>;
+  /** Per Service: selector, endpoints and expected traffic share per workload. */
+  readonly services: pulumi.Output<Record<string, ServiceOutput>>;
+}
+
+/**
+ * The Pulumi program: applies the stage `stepwise:stage` of the running stack's config
+ * (`stacks/Pulumi.<stack>.yaml`) and returns the stack outputs. `lib/pulumi/index.ts` runs it as
+ * the project's `main`; the Automation API can run it as an inline program. A wrong stack file
+ * fails as a RunError (its problems, no stack trace) before anything registers.
+ */
+export function stepwiseProgram(): StepwiseProgramOutputs {
+  try {
+    const release = deployStack(stackFromPulumiConfig());
+    return { stage: release.stage, fromStage: release.fromStage, workloads: release.workloads, services: release.services };
+  } catch (error) {
+    throw asRunError(error);
+  }
+}
