@@ -160,7 +160,7 @@ export async function startCluster(binaries: E2eBinaries | undefined): Promise<C
         '--log-level=warn',
       ]),
     );
-    const apiserver = track(
+    track(
       start(dir, 'kube-apiserver', path.join(binaries.kubernetes, 'kube-apiserver'), [
         `--etcd-servers=http://127.0.0.1:${etcdClient}`,
         `--cert-dir=${certDir}`,
