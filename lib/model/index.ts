@@ -7,5 +7,6 @@ export * from './parse-plan';
 export * from './stage-state';
 export * from './transition';
 export * from './kind-rules';
+export * from './api-server-rules';
 export * from './finding';
 export * from './canary-pair';

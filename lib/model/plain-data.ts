@@ -22,6 +22,11 @@ export class PlainDataReader {
     this.problems.push(new StepwiseError({ keyPath, problem, fix }));
   }
 
+  /** Records problems found by a rule that returns them (key paths as the rule gives them). */
+  reportAll(errors: readonly StepwiseError[]): void {
+    this.problems.push(...errors);
+  }
+
   /** A mapping (YAML object) at `keyPath`, or undefined (reported) when it is something else. */
   object(value: unknown, keyPath: string, allowedKeys?: readonly string[]): Record<string, unknown> | undefined {
     if (!isPlainObject(value)) {
