@@ -14,7 +14,7 @@ import {
   type Labels,
   type WorkloadSelector,
 } from './labels';
-import { INT32_MAX, PlainDataReader, closest, describe, hasOwnKey, isPlainObject } from './plain-data';
+import { INT32_MAX, PlainDataReader, closest, controlCharacterProblems, describe, hasOwnKey, isPlainObject } from './plain-data';
 import {
   RELEASE_KINDS,
   type CheckSettings,
@@ -120,6 +120,7 @@ export function parsePlan(data: unknown): Plan {
 }
 
 function readPlan(r: PlainDataReader, data: unknown): Plan | undefined {
+  r.reportAll(controlCharacterProblems(data));
   const root = r.object(data, '', PLAN_KEYS);
   if (!root) return undefined;
   const kind = r.oneOf(root.kind, 'kind', RELEASE_KINDS);
