@@ -66,6 +66,15 @@ describe('stepwise render', () => {
     );
   });
 
+  test('--out says "1 object" for a stage that renders only its Service', async () => {
+    const dir = copyOfStacks();
+    editStackFile(dir, 'fop-gate', (config) => config['stepwise:plan'].stages.push({ name: 'drained', workloads: {} }));
+    const out = tempDir();
+    const result = await runCli(['render', 'fop-gate', '--stage', 'drained', '--out', out, '--stacks', dir]);
+    assertExit(result, 0);
+    assert.equal(result.stdout, `${path.join(out, 'fop-gate')}/  stage drained: 1 object\n`);
+  });
+
   test('--out writes one file per object under DIR/<stack>/', async () => {
     const out = tempDir();
     const result = await runCli(['render', 'fop-gate', '--stage', 'canary', '--out', out, '--stacks', stacks]);

@@ -136,7 +136,19 @@ describe('endpoints and deletions', () => {
       found.map((f) => [f.rule, f.stage, f.object]),
       [['deletes-selected-workload', 'stable', 'Deployment/fop-gate-canary']],
     );
-    assert.match(found[0].problem, /while Service fop-gate still selects its pods \(selector app=fop-gate\): its 3 ready pods/);
+    assert.match(
+      found[0].problem,
+      /while Service fop-gate still selects its pods \(selector app=fop-gate\): its 3 ready pods leave the endpoints/,
+    );
+  });
+
+  test('deleting a workload with one ready pod says so in the singular', () => {
+    const data = examplePlanData('fop-gate');
+    // The canary has 1 pod in baseline; a stage after it without the canary deletes that pod.
+    data.stages.splice(1, 0, { name: 'no-canary', workloads: { 'fop-gate': { ...data.stages[0].workloads['fop-gate'], replicas: 10 } } });
+    const found = errors(checkPlan(parsePlan(data))).filter((f) => f.rule === 'deletes-selected-workload');
+    assert.equal(found.length, 1, found.map((f) => f.problem).join('\n'));
+    assert.match(found[0].problem, /: its ready pod leaves the endpoints at once$/);
   });
 
   test('removing v1 while the Service selects it again is flagged, though capacity holds', () => {

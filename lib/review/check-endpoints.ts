@@ -1,5 +1,5 @@
 import { formatLabels, labelsMatch } from '../model/labels';
-import { count, listOf, type StageRule, type TransitionRule } from './check-rule';
+import { listOf, type StageRule, type TransitionRule } from './check-rule';
 import type { Finding } from '../model/finding';
 
 /** Endpoint rules: every Service has pods to send requests to, and no stage pulls pods out from under one. */
@@ -51,7 +51,12 @@ export const deletesSelectedWorkload: TransitionRule = (plan, transition) =>
         rule: 'deletes-selected-workload',
         stage: transition.to.stage.name,
         object: `Deployment/${t.name}`,
-        problem: `is deleted while Service ${s.service.name} still selects its pods (selector ${formatLabels(s.selector)}): its ${count(t.from?.replicas ?? 0, 'ready pod')} leave the endpoints at once`,
+        problem: `is deleted while Service ${s.service.name} still selects its pods (selector ${formatLabels(s.selector)}): ${leavingPods(t.from?.replicas ?? 0)} the endpoints at once`,
         fix: `move ${s.service.name} off ${t.name} first — switch its selector to the other track, or scale ${t.name} down, in an earlier stage — and delete it in a later stage`,
       }));
     });
+
+/** `its ready pod leaves`, `its 3 ready pods leave`: the subject and its verb agree. */
+function leavingPods(n: number): string {
+  return n === 1 ? 'its ready pod leaves' : `its ${n} ready pods leave`;
+}
