@@ -47,7 +47,7 @@ export const capacityBelowFloor: TransitionRule = (plan, transition) =>
 function capacityFix(s: ServiceTransition): string {
   const lower = 'or lower checks.capacityFloor (or pass --capacity-floor) if less capacity is intended';
   if (s.endpointsAfter < s.capacityFloor) {
-    return `the stage leaves only ${s.endpointsAfter}: keep at least ${s.capacityFloor} replicas behind the Service (scale another selected workload up first, in an earlier stage), ${lower}`;
+    return `the stage leaves only ${s.endpointsAfter}: keep at least ${count(s.capacityFloor, 'replica')} behind the Service (scale another selected workload up first, in an earlier stage), ${lower}`;
   }
   if (s.minDuring === 'make') {
     return `roll out with maxSurge: 1 and maxUnavailable: 0 (and not Recreate) so new pods are ready before old ones stop, ${lower}`;
@@ -99,15 +99,15 @@ export const cutoverBelowFloor: TransitionRule = (plan, transition) =>
             stage: transitionLabel(transition),
             object: `Service/${s.name}`,
             problem: `${switched} leaves no ready endpoints (no workload in stage '${toStage}' has those labels; it had ${s.endpointsBefore} before), below its capacity floor of ${s.capacityFloor}`,
-            fix: `select labels a workload of stage '${toStage}' carries, or create that workload and scale it to ${s.capacityFloor} replicas in an earlier stage`,
+            fix: `select labels a workload of stage '${toStage}' carries, or create that workload and scale it to ${count(s.capacityFloor, 'replica')} in an earlier stage`,
           },
         ];
       }
       const others = atSwitch - targets.reduce((sum, t) => sum + (t.phase === 'make' ? (t.to?.replicas ?? 0) : (t.from?.replicas ?? 0)), 0);
       const scaleTo =
         targets.length === 1
-          ? `scale ${targets[0].name} to at least ${s.capacityFloor - others} replicas`
-          : `scale ${listOf(targets.map((t) => t.name))} up to at least ${s.capacityFloor} ready replicas together`;
+          ? `scale ${targets[0].name} to at least ${count(s.capacityFloor - others, 'replica')}`
+          : `scale ${listOf(targets.map((t) => t.name))} up to at least ${count(s.capacityFloor, 'ready replica')} together`;
       const readyNow = targets.map((t) => `${t.name}: ${t.phase === 'make' ? (t.to?.replicas ?? 0) : (t.from?.replicas ?? 0)}`).join(', ');
       return [
         {
@@ -137,7 +137,7 @@ export const firstStageBelowFloor: StageRule = (plan, state) => {
         stage: state.stage.name,
         object: `Service/${s.service.name}`,
         problem: `has ${count(s.readyEndpoints, 'ready endpoint')} in the first stage, below the capacity floor of ${floor} (checks.capacityFloor ${plan.checks.capacityFloor})`,
-        fix: `give the first stage at least ${floor} replicas behind the Service, or lower checks.capacityFloor`,
+        fix: `give the first stage at least ${count(floor, 'replica')} behind the Service, or lower checks.capacityFloor`,
       },
     ];
   });
