@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, isAlias, parseDocument, visit } from 'yaml';
+import { Composer, LineCounter, Parser, YAMLParseError, isAlias, visit, type CST, type Document } from 'yaml';
 import { StepwiseError } from '../model/errors';
 import { configBlock, stackFromConfig, type Stack } from './stack-config';
 import { duplicateKeyAt, firstControlCharacter, MAX_YAML_NESTING, tooDeepNesting } from './yaml-problems';
@@ -49,7 +49,10 @@ export function parseStackYaml(text: string, file: string): unknown {
       fix: 'delete it (it often comes from pasting binary or terminal output)',
     });
   }
-  const deep = tooDeepNesting(text);
+  const lineCounter = new LineCounter();
+  // Parsed once: the token tree is measured before the composer, which recurses, builds the document from it.
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const deep = tooDeepNesting(tokens, lineCounter);
   if (deep) {
     throw new StepwiseError({
       file,
@@ -58,8 +61,7 @@ export function parseStackYaml(text: string, file: string): unknown {
       fix: 'flatten it; if the depth is a mistake, look above this line for brackets or indentation that keep growing',
     });
   }
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
+  const document = firstDocument(tokens, text.length);
   if (document.errors.length > 0) {
     const first = document.errors[0];
     const line = lineCounter.linePos(first.pos[0]).line;
@@ -97,6 +99,21 @@ export function parseStackYaml(text: string, file: string): unknown {
       fix: 'use fewer YAML aliases (*name), or write the values out',
     });
   }
+}
+
+/** The document `tokens` hold, composed as `parseDocument` composes it: a second document is an error. */
+function firstDocument(tokens: readonly CST.Token[], length: number): Document.Parsed {
+  let first: Document.Parsed | undefined;
+  for (const document of new Composer({ uniqueKeys: true }).compose(tokens, true, length)) {
+    if (!first) {
+      first = document;
+    } else {
+      first.errors.push(new YAMLParseError([document.range[0], document.range[1]], 'MULTIPLE_DOCS', 'the file holds more than one YAML document (a line `---` starts another)'));
+      break;
+    }
+  }
+  // compose(…, true, …) always yields a document, an empty one for empty text.
+  return first as Document.Parsed;
 }
 
 /** Reads and validates `stacks/Pulumi.<stack>.yaml`. */

@@ -4,7 +4,7 @@
  * out of stack (it reports `Maximum call stack size exceeded`), and a duplicated key (it says only
  * `Map keys must be unique`). Each is found here with the line and key path a user needs.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type CST, type Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, visit, type CST, type Document, type LineCounter } from 'yaml';
 import { joinKeyPath } from '../model/errors';
 
 /**
@@ -38,13 +38,13 @@ export function firstControlCharacter(text: string): (TextPosition & { readonly 
 }
 
 /**
- * Where `text` first nests mappings and lists more than {@link MAX_YAML_NESTING} deep, or
- * undefined. Walks the parser's token tree with an explicit stack, so any depth is safe to measure.
+ * Where the parsed `tokens` (from `yaml`'s `Parser`, which is not recursive) first nest mappings
+ * and lists more than {@link MAX_YAML_NESTING} deep, or undefined. Walks the token tree with an
+ * explicit stack, so any depth is safe to measure; `lineCounter` is the one the parser fed.
  */
-export function tooDeepNesting(text: string): TextPosition | undefined {
-  const lineCounter = new LineCounter();
+export function tooDeepNesting(tokens: readonly CST.Token[], lineCounter: LineCounter): TextPosition | undefined {
   const pending: { token: CST.Token | null | undefined; depth: number }[] = [];
-  for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+  for (const token of tokens) {
     if (token.type === 'document') pending.push({ token: token.value, depth: 0 });
   }
   for (let next = pending.pop(); next; next = pending.pop()) {
