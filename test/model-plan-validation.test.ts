@@ -269,6 +269,21 @@ describe('what the API server rejects is rejected when the plan is read', () => 
     );
   });
 
+  test('a Service port name that is not a DNS label, and a container port name with --, are rejected', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.services['fop-gate'].ports[0].name = 'HTTP';
+    plan.defaults.ports[0].name = 'web--http';
+    const found = problems(plan);
+    assert.ok(
+      found.some((m) => /^services\.fop-gate\.ports\[0\]\.name: 'HTTP' must be at most 63 lowercase letters/.test(m)),
+      found.join('\n'),
+    );
+    assert.ok(
+      found.some((m) => /^workloads\.fop-gate\.ports\[0\]\.name: 'web--http' must be .*single '-'/.test(m)),
+      found.join('\n'),
+    );
+  });
+
   test('two container ports with one name, or one number and protocol, are rejected', () => {
     const plan = examplePlanData('fop-gate');
     plan.workloads['fop-gate-canary'].ports = [{ name: 'http', containerPort: 8080 }, { name: 'http', containerPort: 8081 }, 8080];

@@ -7,7 +7,7 @@
  * thrown, so callers report them with every other problem.
  */
 import { StepwiseError, joinKeyPath } from './errors';
-import { annotationKeyProblem } from './labels';
+import { annotationKeyProblem, objectNameProblem } from './labels';
 import type { Plan, ReleaseService, Workload } from './plan';
 import { cpuMillicores, memoryMebibytes } from './quantities';
 
@@ -94,10 +94,10 @@ export function podTemplateProblems(workload: Workload, keyPath = `workloads.${w
 }
 
 /**
- * What the API server rejects in a plan's Services: two ports of one Service with one name, or
- * with one port number and protocol, or with one node port and protocol (a TCP and a UDP port may
- * share a node port); and two Services on one node port, which the allocator hands out once per
- * cluster whatever the protocol.
+ * What the API server rejects in a plan's Services: a port name that is not a DNS label; two ports
+ * of one Service with one name, or with one port number and protocol, or with one node port and
+ * protocol (a TCP and a UDP port may share a node port); and two Services on one node port, which
+ * the allocator hands out once per cluster whatever the protocol.
  */
 export function servicePortProblems(services: readonly ReleaseService[]): StepwiseError[] {
   const problems: StepwiseError[] = [];
@@ -109,6 +109,8 @@ export function servicePortProblems(services: readonly ReleaseService[]): Stepwi
     const ports = new Map<string, number>();
     const nodePorts = new Map<string, number>();
     service.ports.forEach((port, i) => {
+      const nameProblem = port.name === undefined ? undefined : objectNameProblem(port.name);
+      if (nameProblem) report(`ports[${i}].name`, nameProblem, 'name the port in lowercase, e.g. http');
       if (port.name !== undefined) {
         const earlier = names.get(port.name);
         if (earlier === undefined) names.set(port.name, i);

@@ -364,10 +364,14 @@ function readContainerPorts(r: PlainDataReader, value: unknown, keyPath: string)
     const p = r.object(item, at, ['name', 'containerPort', 'protocol']);
     if (!p) return;
     const name = r.optionalString(p.name, `${at}.name`);
-    if (name !== undefined && (name.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || !/[a-z]/.test(name))) {
+    // An IANA service name, as the API server checks it: no '--' either.
+    if (
+      name !== undefined &&
+      (name.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || !/[a-z]/.test(name) || name.includes('--'))
+    ) {
       r.report(
         `${at}.name`,
-        `'${name}' must be at most 15 lowercase letters, digits and '-', with at least one letter`,
+        `'${name}' must be at most 15 lowercase letters, digits and single '-', with at least one letter`,
         'use a short name such as http',
       );
     }
