@@ -224,6 +224,16 @@ describe('stack files the reviewer found check passing or other commands breakin
     assert.match(lines[0], /config\.stepwise:plan\.traffic\.extra: is not a known key \(fix: use one of: router, /);
   });
 
+  test('a NUL written in a value is shown escaped in the error, never echoed raw to the terminal', async () => {
+    const dir = copyOfStacks();
+    editStackFile(dir, 'fop-gate', (config) => (config['stepwise:plan'].namespace = 'dora\0apps'));
+    const result = await runCli(['check', 'fop-gate', '--stacks', dir]);
+    assertExit(result, 1);
+    assert.match(result.stderr, /config\.stepwise:plan\.namespace: contains the control character U\+0000/);
+    assert.ok(result.stderr.includes("'dora\\u0000apps'"), result.stderr);
+    assert.ok(!result.stderr.includes('\0'), 'stderr holds a raw NUL');
+  });
+
   test('replicas above 2147483647 fail check at the plan key', async () => {
     const dir = copyOfStacks();
     editStackFile(dir, 'fop-gate', (config) => (config['stepwise:plan'].stages[1].workloads['fop-gate-canary'].replicas = 2147483648));

@@ -163,7 +163,12 @@ describe('stepwise diff --base: the review of a pull request', () => {
     const result = await diff(dir, 'web-nginx', '--base', 'HEAD');
     assertExit(result, 0);
     assert.match(result.stdout, /REPLACE Service\/nginx-svc: type NodePort → LoadBalancer — Pulumi replaces Service\/nginx-svc/);
-    assert.match(result.stdout, /ROLL-OUT Deployment\/nginx-dm: pod template: labels/);
+    // The selector change is the replacement the check error describes, not a rolling update.
+    assert.match(
+      result.stdout,
+      /REPLACE Deployment\/nginx-dm: selector name=nginx,version=v1 → name=nginx,tier=web,version=v1 \(with pod template: labels\) — Kubernetes cannot change a Deployment's selector, so Pulumi replaces Deployment\/nginx-dm/,
+    );
+    assert.doesNotMatch(result.stdout, /ROLL-OUT Deployment\/nginx-dm/);
     assert.match(result.stdout, /error deployment-selector-changed Deployment\/nginx-dm \(v1-only → v1-only\): its selector changes/);
     assert.match(result.stdout, /^\+ {6}tier: web$/m);
   });

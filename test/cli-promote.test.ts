@@ -37,6 +37,22 @@ describe('stepwise promote', () => {
     );
   });
 
+  test('a symlinked stack file stays a link, and promote writes the file it points to', async () => {
+    const p = stacksProject();
+    // The stack file lives outside stacks/ and is linked in, as a shared config repository would be.
+    const target = path.join(p.dir, 'fop-gate.yaml');
+    fs.renameSync(p.file('fop-gate'), target);
+    fs.symlinkSync('../fop-gate.yaml', p.file('fop-gate'));
+    const before = fs.readFileSync(target, 'utf8');
+    assertExit(await p.run('promote', 'fop-gate'), 0);
+    assert.ok(fs.lstatSync(p.file('fop-gate')).isSymbolicLink(), 'the link was replaced by a regular file');
+    assert.equal(fs.readFileSync(target, 'utf8'), withStage(before, 'canary', 'baseline'));
+    assert.deepEqual(
+      fs.readdirSync(p.dir).filter((f) => f.startsWith('.')),
+      [],
+    );
+  });
+
   test('promoting again replaces both values in place', async () => {
     const p = stacksProject();
     const before = p.read('web-nginx');

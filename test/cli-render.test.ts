@@ -66,6 +66,15 @@ describe('stepwise render', () => {
     );
   });
 
+  test('--out says "1 object" for a stage that renders only its Service', async () => {
+    const dir = copyOfStacks();
+    editStackFile(dir, 'fop-gate', (config) => config['stepwise:plan'].stages.push({ name: 'drained', workloads: {} }));
+    const out = tempDir();
+    const result = await runCli(['render', 'fop-gate', '--stage', 'drained', '--out', out, '--stacks', dir]);
+    assertExit(result, 0);
+    assert.equal(result.stdout, `${path.join(out, 'fop-gate')}/  stage drained: 1 object\n`);
+  });
+
   test('--out writes one file per object under DIR/<stack>/', async () => {
     const out = tempDir();
     const result = await runCli(['render', 'fop-gate', '--stage', 'canary', '--out', out, '--stacks', stacks]);
@@ -153,6 +162,22 @@ describe('stepwise render with bad input', () => {
     );
     assertNoStackTrace(result.stderr);
     assert.equal(fs.readFileSync(path.join(out, 'fop-gate', 'Service.fop-gate.k8s.yaml'), 'utf8'), 'previous');
+  });
+
+  test('two container ports named http exit 1 naming the file and key path, not an internal error (check too)', async () => {
+    const dir = copyOfStacks();
+    editStackFile(dir, 'fop-gate', (config) => config['stepwise:plan'].defaults.ports.push({ name: 'http', containerPort: 9090 }));
+    for (const command of ['render', 'check']) {
+      const result = await runCli([command, 'fop-gate', '--stacks', dir]);
+      assertExit(result, 1);
+      assert.match(
+        result.stderr,
+        /Pulumi\.fop-gate\.yaml: config\.stepwise:plan\.workloads\.fop-gate\.ports\[1\]\.name: 'http' is also the name of ports\[0\] \(fix: /,
+        command,
+      );
+      assert.doesNotMatch(result.stderr, /internal error/, command);
+      assertNoStackTrace(result.stderr);
+    }
   });
 
   test('--out a file exits 1 saying it is a file, not a directory, and leaves the file as it was', async () => {

@@ -1,6 +1,7 @@
 /** `stepwise rollback` as a user runs it: a real process editing a copy of the example stacks. */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { assertExit, stacksProject } from './support/cli';
 
@@ -29,6 +30,17 @@ describe('stepwise rollback', () => {
     assert.doesNotMatch(result.stderr, /deletes-selected-workload|refusing/);
     assert.match(p.read('web-nginx'), /stepwise:stage: v1-only\n {2}stepwise:fromStage: v2-canary\n/);
     assert.match(result.stdout, /nginx-v2: deleted/);
+  });
+
+  test('a symlinked stack file stays a link, and rollback writes the file it points to', async () => {
+    const p = stacksProject();
+    assertExit(await p.run('promote', 'fop-gate'), 0);
+    const target = path.join(p.dir, 'fop-gate.yaml');
+    fs.renameSync(p.file('fop-gate'), target);
+    fs.symlinkSync(target, p.file('fop-gate'));
+    assertExit(await p.run('rollback', 'fop-gate'), 0);
+    assert.ok(fs.lstatSync(p.file('fop-gate')).isSymbolicLink(), 'the link was replaced by a regular file');
+    assert.match(fs.readFileSync(target, 'utf8'), /stepwise:stage: baseline\n\s*stepwise:fromStage: canary\n/);
   });
 
   test('--to jumps back several stages', async () => {

@@ -262,6 +262,23 @@ describe('the constructs in a cdk8s app', () => {
     assert.equal(release.state.stage.name, 'v1-only');
   });
 
+  test('a plan built in code with two container ports named http is refused with the key path, not by cdk8s-plus', () => {
+    const plan = exampleStack('fop-gate').plan;
+    const [stable, canary] = plan.workloads;
+    const ports = [
+      { name: 'http', containerPort: 8080, protocol: 'TCP' as const },
+      { name: 'http', containerPort: 8081, protocol: 'TCP' as const },
+    ];
+    const broken = { ...plan, workloads: [stable, { ...canary, ports }] };
+    assert.throws(
+      () => new CanaryService(Testing.chart(), 'fop-gate', { plan: broken }),
+      (error: unknown) =>
+        stepwiseErrorsOf(error).some((e) =>
+          e.message.startsWith("workloads.fop-gate-canary.ports[1].name: 'http' is also the name of ports[0]"),
+        ),
+    );
+  });
+
   test('a construct refuses a plan of another kind, naming the construct to use', () => {
     const chart = Testing.chart();
     assert.throws(

@@ -81,4 +81,18 @@ describe('stepwise export', () => {
     assert.deepEqual(parse(fs.readFileSync(out, 'utf8')), toArgoRollout(exampleStack('fop-gate').plan));
     assert.deepEqual(fs.readdirSync(dir), ['rollout.yaml']);
   });
+
+  test('--out a symbolic link keeps the link and replaces the file it points to', async () => {
+    const dir = tempDir();
+    const target = path.join(dir, 'gitops', 'rollout.yaml');
+    fs.mkdirSync(path.dirname(target));
+    fs.writeFileSync(target, 'previous');
+    const link = path.join(dir, 'rollout.yaml');
+    fs.symlinkSync('gitops/rollout.yaml', link);
+    const result = await runCli(['export', 'fop-gate', '--to', 'argo-rollouts', '--out', link]);
+    assertExit(result, 0);
+    assert.ok(fs.lstatSync(link).isSymbolicLink());
+    assert.deepEqual(parse(fs.readFileSync(target, 'utf8')), toArgoRollout(exampleStack('fop-gate').plan));
+    assert.deepEqual(fs.readdirSync(path.dirname(target)), ['rollout.yaml']);
+  });
 });

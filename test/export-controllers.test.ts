@@ -105,6 +105,69 @@ describe('export to Flagger', () => {
     assert.equal(canary.spec.analysis.interval, '1m');
   });
 
+  /** ledger-linkerd (routed by smi) with a metric gate. */
+  function withGate(analysis: Record<string, unknown>) {
+    const data = examplePlanData('ledger-linkerd');
+    data.analysis = { prometheus: { url: 'http://prometheus.monitoring:9090' }, ...analysis };
+    return parsePlan(data);
+  }
+
+  test("the plan's gate is what Flagger checks: success >= 95%, p99 <= 300 ms, every 2 minutes", () => {
+    const canary = toFlaggerCanary(
+      withGate({
+        interval: '2m',
+        metrics: [
+          { name: 'success-rate', min: 0.95 },
+          { name: 'p99-latency-seconds', max: 0.3 },
+        ],
+      }),
+    ) as any;
+    assert.deepEqual(canary.spec.analysis.metrics, [
+      { interval: '2m', name: 'request-success-rate', thresholdRange: { min: 95 } },
+      { interval: '2m', name: 'request-duration', thresholdRange: { max: 300 } },
+    ]);
+    assert.equal(canary.spec.analysis.interval, '2m');
+  });
+
+  test("a gate left at its defaults exports the gate's defaults (99%, 500 ms, over 5m), not Flagger's minute", () => {
+    const canary = toFlaggerCanary(withGate({})) as any;
+    assert.deepEqual(canary.spec.analysis.metrics, [
+      { interval: '5m', name: 'request-success-rate', thresholdRange: { min: 99 } },
+      { interval: '5m', name: 'request-duration', thresholdRange: { max: 500 } },
+    ]);
+    assert.equal(canary.spec.analysis.interval, '5m');
+  });
+
+  test('a gate of only a success rate with min and max exports just that, without unit noise, and a day as minutes', () => {
+    const canary = toFlaggerCanary(withGate({ interval: '1d', metrics: [{ name: 'success-rate', min: 0.29, max: 1 }] })) as any;
+    assert.deepEqual(canary.spec.analysis.metrics, [
+      { interval: '1440m', name: 'request-success-rate', thresholdRange: { max: 100, min: 29 } },
+    ]);
+  });
+
+  test('a metric with its own query is refused at its key path: Flagger has no built-in metric for it', () => {
+    const plan = withGate({
+      metrics: [
+        { name: 'success-rate', min: 0.95 },
+        { name: 'error-budget', query: 'sum(rate(errors_total{{{selector}}}[{{interval}}]))', max: 1 },
+      ],
+    });
+    const problem = problemOf(() => toFlaggerCanary(plan));
+    assert.equal(problem.keyPath, 'analysis.metrics[1].query');
+    assert.match(problem.problem, /'error-budget' runs a query of its own/);
+    assert.match(problem.fix ?? '', /MetricTemplate/);
+  });
+
+  test('a limit relative to the stable workload is refused at its key path', () => {
+    const plan = withGate({ metrics: [{ name: 'success-rate', relativeTo: 'stable', maxDecrease: 0.01 }] });
+    const problem = problemOf(() => toFlaggerCanary(plan));
+    assert.equal(problem.keyPath, 'analysis.metrics[0].relativeTo');
+    assert.match(
+      problem.problem,
+      /compares the canary with stable \(>= stable - 0\.01\); Flagger's built-in metrics check fixed limits only/,
+    );
+  });
+
   test('every exported Canary passes the CRD schema, and one with an unknown field does not', () => {
     for (const name of ['checkout-gateway', 'search-nginx', 'ledger-linkerd']) {
       validateObject(toFlaggerCanary(exampleStack(name).plan), name);

@@ -73,17 +73,30 @@ describe('plan validation', () => {
     assert.deepEqual(parsePlan(plan).workloads[0].strategy, { type: 'RollingUpdate', maxSurge: '150%', maxUnavailable: 0 });
   });
 
-  test('Deployments whose selectors overlap are rejected, as in the naive nginx cutover', () => {
+  test('Deployments whose selectors overlap are rejected, as in the naive nginx cutover, at the labels the selector is made of', () => {
     const plan = examplePlanData('web-nginx');
-    // nginx-dm labelled only `name: nginx` selects nginx-v2's pods too.
+    // nginx-dm labelled only `name: nginx` selects nginx-v2's pods too. It writes no selector, so
+    // the problem is at its labels: `workloads.nginx-dm.selector` is not a key of the file.
     plan.workloads['nginx-dm'].labels = { name: 'nginx' };
-    assertReports(plan, /workloads\.nginx-dm\.selector: also selects the pods of workload 'nginx-v2'.*fight over pods/);
+    assertReports(
+      plan,
+      /^workloads\.nginx-dm\.labels: its selector, made of these labels \(name=nginx\), also selects the pods of workload 'nginx-v2'.*fight over pods/,
+    );
   });
 
   test('the fix for overlapping selectors names both workloads', () => {
     const plan = examplePlanData('web-nginx');
     plan.workloads['nginx-dm'].labels = { name: 'nginx' };
-    assertReports(plan, /workloads\.nginx-dm\.selector: .*\(fix: give 'nginx-dm' and 'nginx-v2' each their own track\/version label value/);
+    assertReports(plan, /workloads\.nginx-dm\.labels: .*\(fix: give 'nginx-dm' and 'nginx-v2' each their own track\/version label value/);
+  });
+
+  test('an overlapping selector the file writes is reported at that selector', () => {
+    const plan = examplePlanData('web-nginx');
+    plan.workloads['nginx-dm'].selector = { name: 'nginx' };
+    assertReports(
+      plan,
+      /^workloads\.nginx-dm\.selector: also selects the pods of workload 'nginx-v2'.*and include it in both selectors\)$/,
+    );
   });
 
   test('an emptyDir sizeLimit in decimal units (500M) is reported at its key path, naming the units stepwise accepts', () => {
@@ -211,6 +224,145 @@ describe('plan validation', () => {
     assert.deepEqual(canary.labels, { app: 'fop-gate', team: 'dora', track: 'canary', type: 'basic' });
     // The default selector is the workload's own labels, not the plan's common labels.
     assert.deepEqual(canary.selector.matchLabels, { app: 'fop-gate', track: 'canary' });
+  });
+});
+
+describe('what the API server rejects is rejected when the plan is read', () => {
+  test('two NodePort Services on one nodePort: the second names the first', () => {
+    const plan = examplePlanData('web-nginx');
+    plan.services['nginx-admin'] = { type: 'NodePort', selector: { name: 'nginx' }, ports: [{ port: 8080, nodePort: 31180 }] };
+    assertReports(
+      plan,
+      /^services\.nginx-admin\.ports\[0\]\.nodePort: 31180 is also the node port of Service 'nginx-svc' \(services\.nginx-svc\.ports\[0\]\.nodePort\).*\(fix: give each Service its own nodePort/,
+    );
+  });
+
+  test('two Services on one nodePort are rejected even with different protocols (node ports are allocated per number)', () => {
+    const plan = examplePlanData('web-nginx');
+    plan.services['nginx-dns'] = { type: 'NodePort', selector: { name: 'nginx' }, ports: [{ port: 53, protocol: 'UDP', nodePort: 31180 }] };
+    assertReports(plan, /^services\.nginx-dns\.ports\[0\]\.nodePort: 31180 is also the node port of Service 'nginx-svc'/);
+  });
+
+  test('one Service using a nodePort twice for one protocol is rejected', () => {
+    const plan = examplePlanData('web-nginx');
+    plan.services['nginx-svc'].ports = [
+      { name: 'http', port: 80, nodePort: 31180 },
+      { name: 'alt', port: 8080, nodePort: 31180 },
+    ];
+    assertReports(plan, /^services\.nginx-svc\.ports\[1\]\.nodePort: 31180\/TCP is also the node port of ports\[0\]/);
+  });
+
+  test('one Service may use a nodePort once for TCP and once for UDP, as Kubernetes allows', () => {
+    const plan = examplePlanData('web-nginx');
+    plan.services['nginx-svc'].ports = [
+      { name: 'http', port: 80, nodePort: 31180 },
+      { name: 'quic', port: 80, protocol: 'UDP', nodePort: 31180 },
+    ];
+    assert.doesNotThrow(() => parsePlan(plan));
+  });
+
+  test('two ports of a Service on one port and protocol, or with one name, are rejected', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.services['fop-gate'].ports = [
+      { name: 'http', port: 80, targetPort: 8080 },
+      { name: 'http', port: 80, targetPort: 8081 },
+    ];
+    const found = problems(plan);
+    assert.ok(
+      found.some((m) => /^services\.fop-gate\.ports\[1\]\.name: 'http' is also the name of ports\[0\]/.test(m)),
+      found.join('\n'),
+    );
+    assert.ok(
+      found.some((m) => /^services\.fop-gate\.ports\[1\]\.port: 80\/TCP is also ports\[0\]/.test(m)),
+      found.join('\n'),
+    );
+  });
+
+  test('a Service port name that is not a DNS label, and a container port name with --, are rejected', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.services['fop-gate'].ports[0].name = 'HTTP';
+    plan.defaults.ports[0].name = 'web--http';
+    const found = problems(plan);
+    assert.ok(
+      found.some((m) => /^services\.fop-gate\.ports\[0\]\.name: 'HTTP' must be at most 63 lowercase letters/.test(m)),
+      found.join('\n'),
+    );
+    assert.ok(
+      found.some((m) => /^workloads\.fop-gate\.ports\[0\]\.name: 'web--http' must be .*single '-'/.test(m)),
+      found.join('\n'),
+    );
+  });
+
+  test('two container ports with one name, or one number and protocol, are rejected', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.workloads['fop-gate-canary'].ports = [{ name: 'http', containerPort: 8080 }, { name: 'http', containerPort: 8081 }, 8080];
+    const found = problems(plan);
+    assert.ok(
+      found.some((m) => /^workloads\.fop-gate-canary\.ports\[1\]\.name: 'http' is also the name of ports\[0\]/.test(m)),
+      found.join('\n'),
+    );
+    assert.ok(
+      found.some((m) => /^workloads\.fop-gate-canary\.ports\[2\]: repeats port 8080\/TCP of ports\[0\]/.test(m)),
+      found.join('\n'),
+    );
+  });
+
+  test('a container port number may be listed once per protocol', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.defaults.ports = [
+      { name: 'dns', containerPort: 5353 },
+      { name: 'dns-udp', containerPort: 5353, protocol: 'UDP' },
+    ];
+    assert.doesNotThrow(() => parsePlan(plan));
+  });
+
+  test('a request above its limit is rejected, comparing amounts, not text', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.workloads['fop-gate'].resources = { requests: { cpu: '1.5', memory: '2Gi' }, limits: { cpu: '1200m', memory: '2048Mi' } };
+    const found = problems(plan);
+    assert.ok(
+      found.some((m) =>
+        /^workloads\.fop-gate\.resources\.requests\.cpu: 1\.5 is more than the limit of 1200m .*\(fix: request at most 1200m/.test(m),
+      ),
+      found.join('\n'),
+    );
+    assert.ok(!found.some((m) => /requests\.memory/.test(m)), '2Gi is exactly 2048Mi');
+  });
+
+  test('an env name containing = is rejected; other printable ASCII is allowed, as since Kubernetes 1.30', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.defaults.env = { 'JAVA_OPTS=-Xmx1g': '', 'my.setting-1': 'x' };
+    const found = problems(plan);
+    assert.ok(
+      found.some((m) => /^workloads\.fop-gate\.env\.JAVA_OPTS=-Xmx1g: 'JAVA_OPTS=-Xmx1g' contains '='/.test(m)),
+      found.join('\n'),
+    );
+    assert.ok(!found.some((m) => /my\.setting-1/.test(m)), found.join('\n'));
+  });
+
+  test('two volumes mounted at one path are rejected', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.defaults.volumes = [
+      { name: 'tmp', mountPath: '/tmp', emptyDir: {} },
+      { name: 'scratch', mountPath: '/tmp', emptyDir: {} },
+    ];
+    assertReports(plan, /^workloads\.fop-gate\.volumes\[1\]\.mountPath: '\/tmp' is also where volumes\[0\] is mounted/);
+  });
+
+  test('an annotation key that is not a qualified name is rejected; case does not matter, as for the API server', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.workloads['fop-gate'].podAnnotations = { 'not a key': 'x', 'Example.com/Owner': 'dora', 'prometheus.io/scrape': 'true' };
+    const found = problems(plan);
+    assert.deepEqual(
+      found.filter((m) => /podAnnotations/.test(m)).map((m) => m.split(':')[0]),
+      ['workloads.fop-gate.podAnnotations.not a key'],
+    );
+  });
+
+  test('annotations over 256 KiB are rejected', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.workloads['fop-gate'].podAnnotations = { 'example.com/blob': 'x'.repeat(256 * 1024) };
+    assertReports(plan, /^workloads\.fop-gate\.podAnnotations: hold 262160 bytes of keys and values, more than the 262144/);
   });
 });
 

@@ -105,6 +105,32 @@ describe('capacity during transitions', () => {
   });
 });
 
+describe('capacity fixes read in the singular for one', () => {
+  test('a floor of 1 asks for "1 replica", in the first stage and after a scale-down to nothing', () => {
+    const data = examplePlanData('fop-gate');
+    data.checks = { capacityFloor: 1 };
+    for (const name of ['fop-gate', 'fop-gate-canary']) {
+      data.stages[0].workloads[name].replicas = 0;
+      data.stages[3].workloads[name].replicas = 0;
+    }
+    const found = errors(checkPlan(parsePlan(data)));
+    const fixes = (rule: string) => found.filter((f) => f.rule === rule).map((f) => f.fix);
+    assert.match(fixes('stage-below-floor').join('\n'), /^give the first stage at least 1 replica behind the Service,/);
+    assert.match(fixes('capacity-below-floor').join('\n'), /keep at least 1 replica behind the Service/);
+  });
+
+  test('a cutover below a floor of 1 asks to scale the new workload to 1 replica', () => {
+    const data = examplePlanData('web-nginx');
+    data.checks = { capacityFloor: 1 };
+    data.stages = data.stages.filter((s: any) => s.name !== 'v2-scaled');
+    data.stages.find((s: any) => s.name === 'v2-canary').workloads['nginx-v2'].replicas = 0;
+    data.stages.find((s: any) => s.name === 'cutover').workloads['nginx-v2'].replicas = 0;
+    const found = errors(checkPlan(parsePlan(data))).filter((f) => f.rule === 'cutover-below-floor');
+    assert.ok(found.length > 0);
+    assert.match(found[0].fix, /scale nginx-v2 to at least 1 replica in a stage before 'cutover'/);
+  });
+});
+
 describe('endpoints and deletions', () => {
   test('a Service whose selector matches no workload in a stage is flagged', () => {
     const data = examplePlanData('web-nginx');

@@ -176,6 +176,36 @@ describe('plan changes between two versions of a stack file', () => {
     assert.equal(changes[0].what, 'namespace dora-apps → dora-next');
   });
 
+  test('a changed canary label that changes the derived selector is a replacement, as check says, not a roll-out', () => {
+    const data = examplePlanData('fop-gate');
+    data.workloads['fop-gate-canary'].labels = { app: 'fop-gate', track: 'preview' };
+    const changes = planChanges(fopGate, parsePlan(data));
+    assert.deepEqual(
+      changes.map((c) => [c.effect, c.object, c.what]),
+      [
+        [
+          'replace',
+          'Deployment/fop-gate-canary',
+          'selector app=fop-gate,track=canary → app=fop-gate,track=preview (with pod template: labels)',
+        ],
+      ],
+    );
+    assert.match(changes[0].consequence, /deleted with all its pods and created again/);
+  });
+
+  test('a label change the selector does not use still rolls out every pod', () => {
+    const data = examplePlanData('fop-gate');
+    data.labels.team = 'dora-platform';
+    const changes = planChanges(fopGate, parsePlan(data));
+    assert.deepEqual(
+      changes.map((c) => [c.effect, c.object, c.what]),
+      [
+        ['roll-out', 'Deployment/fop-gate', 'pod template: labels'],
+        ['roll-out', 'Deployment/fop-gate-canary', 'pod template: labels'],
+      ],
+    );
+  });
+
   test('the same plan has no plan changes', () => {
     assert.deepEqual(planChanges(fopGate, exampleStack('fop-gate').plan), []);
   });
@@ -206,6 +236,22 @@ describe('manifest patches', () => {
     );
     assert.match(patches[0].patch, /^--- \/dev\/null\n\+\+\+ b\/b1\/Deployment\.a\.k8s\.yaml\n/);
     assert.match(patches[2].patch, /^--- a\/a1\/Deployment\.gone\.k8s\.yaml\n\+\+\+ \/dev\/null\n/);
+  });
+});
+
+describe('counts in the review read in the singular for one', () => {
+  /** fop-gate shrunk to 1 stable pod and a canary of 0, then 1: one ready endpoint at the fewest, one pod after. */
+  const tiny = (() => {
+    const data = examplePlanData('fop-gate');
+    data.stages = data.stages.slice(0, 2);
+    data.stages[0].workloads = { 'fop-gate': { ...data.stages[0].workloads['fop-gate'], replicas: 1 } };
+    data.stages[1].workloads['fop-gate'].replicas = 1;
+    return parsePlan(data);
+  })();
+
+  test('the capacity line says "1 ready endpoint"', () => {
+    const text = formatReview(review(diffOf(tiny, 'baseline', 'canary')), 'text');
+    assert.match(text, /^ {2}fop-gate: at least 1 ready endpoint \(fewest during make\), floor 1: ok$/m);
   });
 });
 

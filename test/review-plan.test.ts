@@ -184,3 +184,17 @@ function assertBalancedTags(xml: string): void {
   assert.deepEqual(open, [], 'unclosed tags');
   assert.doesNotMatch(xml.replace(/&(amp|lt|gt|quot|apos);/g, ''), /&/, 'a bare & in the document');
 }
+
+describe('counts in the plan read in the singular for one', () => {
+  test('the table and the picture say "peak 1 pod" and "1 pod" for a one-pod stage', () => {
+    const data = examplePlanData('fop-gate');
+    data.stages = data.stages
+      .slice(0, 2)
+      .map((stage: any) => ({ ...stage, workloads: { 'fop-gate': { ...stage.workloads['fop-gate'], replicas: 1 } } }));
+    const view = planView(stackOf('fop-gate', parsePlan(data)));
+    assert.match(planTable(view), /↓ baseline → canary: peak 1 pod, at least 1 available/);
+    const svg = planSvg(view);
+    assert.match(svg, />peak 1 pod</);
+    assert.match(svg, />1 pod</);
+  });
+});

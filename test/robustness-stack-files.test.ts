@@ -284,3 +284,73 @@ describe('npm run synth with a broken stack beside valid ones', () => {
     assert.deepEqual(snapshotDir(out), before);
   });
 });
+
+describe('stack file text, problems named precisely', () => {
+  const fopGate = fs.readFileSync(stackFilePath(STACKS_DIR, 'fop-gate'), 'utf8');
+
+  /** The one StepwiseError loading `text` throws. */
+  function onlyError(text: string): StepwiseError {
+    const result = rendersOrExplains(() => renderText(text));
+    assert.notEqual(result, 'rendered');
+    const errors = result as readonly StepwiseError[];
+    assert.equal(errors.length, 1, errors.map((e) => e.message).join('\n'));
+    return errors[0];
+  }
+
+  test('a key written twice is named by its key path and both lines, with no advice about indentation', () => {
+    const error = onlyError(fopGate.replace('    kind: CanaryService\n', '    kind: CanaryService\n    kind: CanaryService\n'));
+    assert.equal(error.keyPath, 'config.stepwise:plan.kind');
+    assert.match(error.problem, /is written twice in the same mapping \(lines 9 and 10\)/);
+    assert.match(error.fix ?? '', /keep one of the two `kind:` lines/);
+    assert.doesNotMatch(error.message, /indentation/);
+  });
+
+  test('a key written twice inside a list item is named with the item index', () => {
+    const error = onlyError(fopGate.replace('fop-gate: { replicas: 9, image:', 'fop-gate: { replicas: 9, replicas: 9, image:'));
+    assert.equal(error.keyPath, 'config.stepwise:plan.stages[0].workloads.fop-gate.replicas');
+  });
+
+  test('a deeply nested but valid document is refused with its line, not a stack overflow', () => {
+    const text = fopGate.replace(
+      '    kind: CanaryService\n',
+      `    kind: CanaryService\n    traffic: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+    );
+    const error = onlyError(text);
+    assert.equal(error.keyPath, 'line 10');
+    assert.match(error.problem, /^nests mappings and lists more than 64 levels deep \(column \d+\)/);
+    assert.doesNotMatch(error.message, /call stack/);
+  });
+
+  test('nesting within the limit is read as usual (the plan check, not the depth, reports it)', () => {
+    const text = fopGate.replace('    kind: CanaryService\n', `    kind: CanaryService\n    traffic: ${'['.repeat(50)}${']'.repeat(50)}\n`);
+    assert.doesNotMatch(onlyError(text).message, /levels deep/);
+  });
+
+  test('a raw NUL byte is reported with its line and column and never echoed', () => {
+    const error = onlyError(fopGate.replace('namespace: dora-apps', 'namespace: dora\0apps'));
+    assert.equal(error.keyPath, 'line 10');
+    assert.match(error.problem, /column 20 holds the control character U\+0000, which YAML does not allow/);
+    assert.ok(!error.message.includes('\0'), error.message);
+  });
+
+  test('a NUL written as an escape is refused at its key path, and every message shows it escaped', () => {
+    const result = rendersOrExplains(() => renderText(fopGate.replace('namespace: dora-apps', 'namespace: "dora\\0apps"')));
+    const errors = result as readonly StepwiseError[];
+    assert.ok(
+      errors.some((e) => /^config\.stepwise:plan\.namespace: contains the control character U\+0000/.test(e.keyPath + ': ' + e.problem)),
+      errors.map((e) => e.message).join('\n'),
+    );
+    for (const e of errors) assert.ok(!e.message.includes('\0') && !e.message.includes('\n'), e.message);
+    assert.ok(errors.some((e) => e.message.includes("'dora\\u0000apps'")));
+  });
+
+  test('a NUL in an image, which every other check lets through, is refused', () => {
+    const error = onlyError(
+      fopGate.replace(
+        'fop-gate-canary: { replicas: 1, image: registry.example.com/dora/fop-gate:1.5.0 }',
+        'fop-gate-canary: { replicas: 1, image: "registry.example.com/dora/fop-gate:1.5.0\\0" }',
+      ),
+    );
+    assert.equal(error.keyPath, 'config.stepwise:plan.stages[1].workloads.fop-gate-canary.image');
+  });
+});

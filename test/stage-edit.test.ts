@@ -183,6 +183,35 @@ describe('editing stepwise:stage in a stack file', () => {
     assert.deepEqual(fs.readdirSync(dir), ['Pulumi.x.yaml']);
   });
 
+  test('a symlinked stack file stays a link, and the file it points to gets the new text and keeps its mode', () => {
+    const dir = tempDir();
+    const shared = path.join(dir, 'shared');
+    fs.mkdirSync(shared);
+    const target = path.join(shared, 'Pulumi.x.yaml');
+    fs.writeFileSync(target, 'old\n');
+    fs.chmodSync(target, 0o640);
+    const stacks = path.join(dir, 'stacks');
+    fs.mkdirSync(stacks);
+    // A relative link, reached through a second link: both stay links.
+    fs.symlinkSync('../shared/Pulumi.x.yaml', path.join(stacks, 'Pulumi.y.yaml'));
+    fs.symlinkSync('Pulumi.y.yaml', path.join(stacks, 'Pulumi.x.yaml'));
+    writeStackFileAtomically(path.join(stacks, 'Pulumi.x.yaml'), 'new\n');
+    assert.ok(fs.lstatSync(path.join(stacks, 'Pulumi.x.yaml')).isSymbolicLink());
+    assert.ok(fs.lstatSync(path.join(stacks, 'Pulumi.y.yaml')).isSymbolicLink());
+    assert.equal(fs.readFileSync(target, 'utf8'), 'new\n');
+    assert.equal(fs.statSync(target).mode & 0o777, 0o640);
+    assert.deepEqual(fs.readdirSync(shared), ['Pulumi.x.yaml'], 'no temporary file left beside the target');
+    assert.deepEqual(fs.readdirSync(stacks).sort(), ['Pulumi.x.yaml', 'Pulumi.y.yaml']);
+  });
+
+  test('a symlink loop is a StepwiseError, and nothing is written', () => {
+    const dir = tempDir();
+    fs.symlinkSync('Pulumi.b.yaml', path.join(dir, 'Pulumi.a.yaml'));
+    fs.symlinkSync('Pulumi.a.yaml', path.join(dir, 'Pulumi.b.yaml'));
+    assert.throws(() => writeStackFileAtomically(path.join(dir, 'Pulumi.a.yaml'), 'new\n'), StepwiseError);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['Pulumi.a.yaml', 'Pulumi.b.yaml']);
+  });
+
   test('a failed write is a StepwiseError and leaves the old file and no temporary file', () => {
     const dir = tempDir();
     const file = path.join(dir, 'Pulumi.x.yaml');

@@ -180,6 +180,7 @@ describe('npm run synth', () => {
       /Pulumi\.web-nginx\.yaml: config\.stepwise:plan\.stages\[1\]\.workloads\.nginx-v2\.replicas: must be a whole number >= 0, got -1 \(fix: use a whole number >= 0\)/,
     );
     assert.match(result.stderr, /left unchanged/);
+    assert.match(result.stderr, /left unchanged, 1 problem:\n/, 'one problem, in the singular');
     assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
     assert.deepEqual(snapshotDir(out), before);
   });

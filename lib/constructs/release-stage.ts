@@ -1,5 +1,14 @@
 import { Construct } from 'constructs';
-import { StepwiseErrors, findStage, kindRuleProblems, stageState, type Plan, type ReleaseKind, type StageState } from '../model';
+import {
+  StepwiseErrors,
+  apiServerProblems,
+  findStage,
+  kindRuleProblems,
+  stageState,
+  type Plan,
+  type ReleaseKind,
+  type StageState,
+} from '../model';
 import { parseGitOps } from '../routing/gitops-section';
 import { isWeighted, parseTraffic } from '../routing/traffic-section';
 import { ReleaseServiceObject } from './release-service';
@@ -41,7 +50,8 @@ export abstract class ReleaseStage extends Construct {
 
   protected constructor(scope: Construct, id: string, kind: ReleaseKind, props: ReleaseStageProps) {
     super(scope, id);
-    const problems = kindRuleProblems(props.plan, kind);
+    // parsePlan reports both kinds of problem; a plan built in code must not reach cdk8s-plus with them either.
+    const problems = [...kindRuleProblems(props.plan, kind), ...apiServerProblems(props.plan)];
     if (problems.length > 0) throw new StepwiseErrors(problems);
     const { index } = findStage(props.plan, props.stage ?? props.plan.stages[0].name);
     this.state = stageState(props.plan, index);

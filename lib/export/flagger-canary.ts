@@ -12,20 +12,9 @@ import { isWeighted } from '../routing/traffic-section';
 import { crdSchemaModel } from '../routing/schemas/crd-schema-model';
 import { FLAGGER_CANARY_V1BETA1_SCHEMA } from '../routing/schemas/flagger-canary';
 import { registerSchema, validateObject } from '../synth/schema-validation';
+import { flaggerAnalysis } from './flagger-analysis';
 import { handOver } from './hand-over';
 import { sortedKeys } from './sorted-keys';
-
-/** The analysis Flagger runs at every step when the plan says nothing else; documented in the README, section "Traffic routing, export and sync waves". */
-export const FLAGGER_ANALYSIS_DEFAULTS = {
-  /** How often Flagger checks the metrics and, when they hold, moves to the next weight. */
-  interval: '1m',
-  /** Failed checks before Flagger rolls back. */
-  threshold: 5,
-  /** Flagger's built-in metric: percent of requests not answered with a 5xx. */
-  minSuccessRatePercent: 99,
-  /** Flagger's built-in metric: P99 request duration in milliseconds. */
-  maxRequestDurationMs: 500,
-};
 
 /** Flagger's provider for each router stepwise renders. */
 export const FLAGGER_PROVIDERS: Record<WeightedRouter, string> = {
@@ -38,8 +27,10 @@ export const FLAGGER_PROVIDERS: Record<WeightedRouter, string> = {
  * The plan's release as a `Canary` (`flagger.app/v1beta1`), validated against the CRD's schema:
  * `targetRef` is the stable Deployment; the weights the stages send to the new image become
  * `stepWeight` + `maxWeight` when they climb in equal steps (10, 20, 30), else `stepWeights`;
- * the analysis checks `request-success-rate` ≥ 99% and `request-duration` ≤ 500 ms every minute.
- * Needs a weighted router: Flagger shifts weights only through an ingress, a Gateway or a mesh.
+ * the analysis checks what the plan's metric gate checks, at its interval (see
+ * {@link flaggerAnalysis}), or `request-success-rate` ≥ 99% and `request-duration` ≤ 500 ms every
+ * minute when the plan has no gate. Needs a weighted router: Flagger shifts weights only through
+ * an ingress, a Gateway or a mesh.
  */
 export function toFlaggerCanary(plan: Plan, where = 'stepwise export'): KubeObject {
   registerCanarySchema();
@@ -67,7 +58,7 @@ export function toFlaggerCanary(plan: Plan, where = 'stepwise export'): KubeObje
     service.gatewayRefs = routing.gatewayApi.parentRefs.map((ref) => ({ ...ref }));
     if (routing.gatewayApi.hostnames.length > 0) service.hosts = [...routing.gatewayApi.hostnames];
   }
-  const d = FLAGGER_ANALYSIS_DEFAULTS;
+  const analysis = flaggerAnalysis(plan);
   const canary: KubeObject = {
     apiVersion: 'flagger.app/v1beta1',
     kind: 'Canary',
@@ -81,13 +72,10 @@ export function toFlaggerCanary(plan: Plan, where = 'stepwise export'): KubeObje
       progressDeadlineSeconds: stable.progressDeadlineSeconds,
       service,
       analysis: {
-        interval: d.interval,
-        threshold: d.threshold,
+        interval: analysis.interval,
+        threshold: analysis.threshold,
         ...(equalSteps ? { stepWeight: weights[0], maxWeight: weights[weights.length - 1] } : { stepWeights: [...weights] }),
-        metrics: [
-          { name: 'request-success-rate', thresholdRange: { min: d.minSuccessRatePercent }, interval: d.interval },
-          { name: 'request-duration', thresholdRange: { max: d.maxRequestDurationMs }, interval: d.interval },
-        ],
+        metrics: analysis.metrics.map((m) => ({ name: m.name, thresholdRange: { ...m.thresholdRange }, interval: m.interval })),
       },
     },
   };

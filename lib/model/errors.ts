@@ -47,7 +47,19 @@ export class StepwiseErrors extends Error {
 function formatStepwiseError(o: { file?: string; keyPath?: string; problem: string; fix?: string }): string {
   const where = [o.file, o.keyPath].filter(Boolean).join(': ');
   const head = where ? `${where}: ${o.problem}` : o.problem;
-  return o.fix ? `${head} (fix: ${o.fix})` : head;
+  return escapeControlCharacters(o.fix ? `${head} (fix: ${o.fix})` : head);
+}
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * `text` with every control character (C0, DEL, C1) written as a `\u0000` escape. Messages quote
+ * what users wrote, which may hold a NUL or a terminal escape: printed raw, it would corrupt the
+ * terminal or split the one line each problem gets.
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(CONTROL_CHARACTER, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** `a` + `b` → `a.b`, and `a` + `[2].c` → `a[2].c`. */

@@ -8,5 +8,6 @@ export * from './deployment-pods';
 export * from './stage-state';
 export * from './transition';
 export * from './kind-rules';
+export * from './api-server-rules';
 export * from './finding';
 export * from './canary-pair';

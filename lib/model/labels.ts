@@ -30,14 +30,30 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Why `key` is not a valid label key, or undefined when it is. */
 export function labelKeyProblem(key: string): string | undefined {
-  const slash = key.lastIndexOf('/');
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  return qualifiedNameProblem(key, 'label key', false);
+}
+
+/**
+ * Why `key` is not a valid annotation key, or undefined when it is. The API server checks
+ * annotation keys as label keys with case ignored (`IsQualifiedName(strings.ToLower(key))`), so
+ * `Example.com/Team` is accepted here but not as a label key.
+ */
+export function annotationKeyProblem(key: string): string | undefined {
+  return qualifiedNameProblem(key, 'annotation key', true);
+}
+
+/** A Kubernetes qualified name: an optional lowercase DNS subdomain prefix and `/`, then a name of at most 63 characters. */
+function qualifiedNameProblem(key: string, what: string, ignoreCase: boolean): string | undefined {
+  // ASCII only, so that indexes into `checked` are indexes into `key` (any other letter is invalid anyway).
+  const checked = ignoreCase ? key.replace(/[A-Z]/g, (c) => c.toLowerCase()) : key;
+  const slash = checked.lastIndexOf('/');
+  const prefix = slash >= 0 ? checked.slice(0, slash) : undefined;
+  const name = slash >= 0 ? checked.slice(slash + 1) : checked;
   if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
-    return `label key prefix '${prefix}' must be a lowercase DNS subdomain`;
+    return `${what} prefix '${key.slice(0, slash)}' must be a ${ignoreCase ? '' : 'lowercase '}DNS subdomain of at most 253 characters`;
   }
   if (name.length === 0 || name.length > 63 || !NAME.test(name)) {
-    return `label key '${key}' must be 1-63 characters of letters, digits, '-', '_', '.', starting and ending with a letter or digit`;
+    return `${what} '${key}' must be 1-63 characters of letters, digits, '-', '_', '.', starting and ending with a letter or digit`;
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { podTemplateProblems, servicePortProblems } from './api-server-rules';
 import { StepwiseErrors } from './errors';
 import { kindRuleProblems } from './kind-rules';
 import { LabelIndex } from './label-index';
@@ -13,7 +14,7 @@ import {
   type Labels,
   type WorkloadSelector,
 } from './labels';
-import { INT32_MAX, PlainDataReader, closest, describe, hasOwnKey, isPlainObject } from './plain-data';
+import { INT32_MAX, PlainDataReader, closest, controlCharacterProblems, describe, hasOwnKey, isPlainObject } from './plain-data';
 import {
   RELEASE_KINDS,
   type CheckSettings,
@@ -119,6 +120,7 @@ export function parsePlan(data: unknown): Plan {
 }
 
 function readPlan(r: PlainDataReader, data: unknown): Plan | undefined {
+  r.reportAll(controlCharacterProblems(data));
   const root = r.object(data, '', PLAN_KEYS);
   if (!root) return undefined;
   const kind = r.oneOf(root.kind, 'kind', RELEASE_KINDS);
@@ -127,9 +129,10 @@ function readPlan(r: PlainDataReader, data: unknown): Plan | undefined {
   const defaults = r.optionalObject(root.defaults, 'defaults', WORKLOAD_KEYS) ?? {};
   const workloads = readWorkloads(r, root.workloads, defaults, commonLabels ?? {});
   const services = readServices(r, root.services);
+  if (services) r.reportAll(servicePortProblems(services));
   const checks = readChecks(r, root.checks);
   const stages = workloads && services ? readStages(r, root.stages, workloads, services) : undefined;
-  if (workloads) checkSelectorsDoNotOverlap(r, workloads);
+  if (workloads) checkSelectorsDoNotOverlap(r, workloads, (name) => writesSelector(root.workloads, defaults, name));
   const extensions: Record<string, unknown> = {};
   for (const key of PLAN_EXTENSION_KEYS) if (root[key] !== undefined) extensions[key] = root[key];
   if (!kind || !namespace || !commonLabels || !workloads || !services || !stages || !checks) return undefined;
@@ -184,6 +187,7 @@ function readWorkloads(
     const own = r.object(map[name] ?? {}, keyPath, WORKLOAD_KEYS);
     if (!own) continue;
     const workload = readWorkload(r, name, keyPath, own, defaults, commonLabels);
+    if (workload) r.reportAll(podTemplateProblems(workload, keyPath));
     if (workload) workloads.push(workload);
   }
   return workloads.length === names.length ? workloads : undefined;
@@ -360,10 +364,14 @@ function readContainerPorts(r: PlainDataReader, value: unknown, keyPath: string)
     const p = r.object(item, at, ['name', 'containerPort', 'protocol']);
     if (!p) return;
     const name = r.optionalString(p.name, `${at}.name`);
-    if (name !== undefined && (name.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || !/[a-z]/.test(name))) {
+    // An IANA service name, as the API server checks it: no '--' either.
+    if (
+      name !== undefined &&
+      (name.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || !/[a-z]/.test(name) || name.includes('--'))
+    ) {
       r.report(
         `${at}.name`,
-        `'${name}' must be at most 15 lowercase letters, digits and '-', with at least one letter`,
+        `'${name}' must be at most 15 lowercase letters, digits and single '-', with at least one letter`,
         'use a short name such as http',
       );
     }
@@ -788,16 +796,32 @@ function readStageServices(
   return ok ? result : undefined;
 }
 
-/** Two Deployments whose selectors overlap fight over each other's pods; Kubernetes does not stop it. */
-function checkSelectorsDoNotOverlap(r: PlainDataReader, workloads: readonly Workload[]): void {
+/** True when the stack file writes a selector for workload `name` (its own, or under `defaults`), rather than leaving it to the labels. */
+function writesSelector(workloads: unknown, defaults: Record<string, unknown>, name: string): boolean {
+  if (defaults.selector !== undefined) return true;
+  const own = isPlainObject(workloads) && hasOwnKey(workloads, name) ? workloads[name] : undefined;
+  return isPlainObject(own) && own.selector !== undefined;
+}
+
+/**
+ * Two Deployments whose selectors overlap fight over each other's pods; Kubernetes does not stop
+ * it. Reported at the workload's `selector` when the file writes one, else at the `labels` the
+ * selector is made of, so the key path is always one the file has.
+ */
+function checkSelectorsDoNotOverlap(
+  r: PlainDataReader,
+  workloads: readonly Workload[],
+  hasWrittenSelector: (name: string) => boolean,
+): void {
   const byLabel = new LabelIndex(workloads, (w) => w.labels);
   for (const a of workloads) {
     for (const b of byLabel.candidates(a.selector.matchLabels)) {
       if (a !== b && workloadSelectorMatches(a.selector, b.labels)) {
+        const written = hasWrittenSelector(a.name);
         r.report(
-          `workloads.${a.name}.selector`,
-          `also selects the pods of workload '${b.name}' (labels ${formatLabels(b.labels)}): the two Deployments would fight over pods`,
-          `give '${a.name}' and '${b.name}' each their own track/version label value (e.g. track: stable and track: canary) and include it in both selectors`,
+          `workloads.${a.name}.${written ? 'selector' : 'labels'}`,
+          `${written ? '' : `its selector, made of these labels (${formatLabels(a.selector.matchLabels)}), `}also selects the pods of workload '${b.name}' (labels ${formatLabels(b.labels)}): the two Deployments would fight over pods`,
+          `give '${a.name}' and '${b.name}' each their own track/version label value (e.g. track: stable and track: canary)${written ? ' and include it in both selectors' : ''}`,
         );
       }
     }

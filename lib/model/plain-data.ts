@@ -22,6 +22,11 @@ export class PlainDataReader {
     this.problems.push(new StepwiseError({ keyPath, problem, fix }));
   }
 
+  /** Records problems found by a rule that returns them (key paths as the rule gives them). */
+  reportAll(errors: readonly StepwiseError[]): void {
+    this.problems.push(...errors);
+  }
+
   /** A mapping (YAML object) at `keyPath`, or undefined (reported) when it is something else. */
   object(value: unknown, keyPath: string, allowedKeys?: readonly string[]): Record<string, unknown> | undefined {
     if (!isPlainObject(value)) {
@@ -162,6 +167,46 @@ export class PlainDataReader {
     }
     return ok ? result : undefined;
   }
+}
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/**
+ * A problem for every key and string anywhere in `data` holding a control character other than a
+ * tab or a line break (e.g. a NUL written `"\0"` in YAML): no Kubernetes field needs one, a NUL
+ * cannot reach a process (argv and environment end at it), and printed by `plan` or `diff` it
+ * would drive the terminal. Key paths are under `keyPath`. Walks with an explicit stack, so the
+ * depth of `data` does not matter.
+ */
+export function controlCharacterProblems(data: unknown, keyPath = ''): StepwiseError[] {
+  const problems: StepwiseError[] = [];
+  const report = (at: string, text: string) => {
+    const match = CONTROL_CHARACTER.exec(text);
+    if (!match) return;
+    const codePoint = `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    problems.push(
+      new StepwiseError({
+        keyPath: at,
+        problem: `contains the control character ${codePoint}, which stepwise does not pass on to Kubernetes or print`,
+        fix: 'remove it (in YAML it is written as an escape such as \\0 or \\e inside double quotes)',
+      }),
+    );
+  };
+  const pending: { value: unknown; at: string }[] = [{ value: data, at: keyPath }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, at } = next;
+    if (typeof value === 'string') report(at, value);
+    else if (Array.isArray(value)) value.forEach((item, i) => pending.push({ value: item, at: `${at}[${i}]` }));
+    else if (isPlainObject(value)) {
+      for (const key of Object.keys(value)) {
+        const keyAt = joinKeyPath(at, key);
+        report(keyAt, key);
+        pending.push({ value: value[key], at: keyAt });
+      }
+    }
+  }
+  return problems;
 }
 
 /** The largest value of a Kubernetes `int32` field (replicas, minReadySeconds, probe thresholds...). */

@@ -72,7 +72,7 @@ function capacityFix(
   }
   const lower = 'or lower checks.capacityFloor (or pass --capacity-floor) if less capacity is intended';
   if (s.endpointsAfter < s.capacityFloor) {
-    return `the stage leaves only ${s.endpointsAfter}: keep at least ${s.capacityFloor} replicas behind the Service (scale another selected workload up first, in an earlier stage), ${lower}`;
+    return `the stage leaves only ${s.endpointsAfter}: keep at least ${count(s.capacityFloor, 'replica')} behind the Service (scale another selected workload up first, in an earlier stage), ${lower}`;
   }
   if (s.minDuring === 'make') return `${rollout}, ${lower}`;
   // A break-phase dip is a scale-down that also changes the image: it rolls out at the new count.
@@ -133,7 +133,7 @@ export const cutoverBelowFloor: TransitionRule = (plan, transition, direction) =
             problem: `${switched} leaves no ready endpoints (no workload in stage '${toStage}' has those labels; it had ${s.endpointsBefore} before), below its capacity floor of ${s.capacityFloor}`,
             fix: back
               ? `roll back to another stage (stepwise rollback --to STAGE), or make the selector of stage '${toStage}' select labels one of its workloads carries, in the stack file`
-              : `select labels a workload of stage '${toStage}' carries, or create that workload and scale it to ${s.capacityFloor} replicas in an earlier stage`,
+              : `select labels a workload of stage '${toStage}' carries, or create that workload and scale it to ${count(s.capacityFloor, 'replica')} in an earlier stage`,
           },
         ];
       }
@@ -142,8 +142,8 @@ export const cutoverBelowFloor: TransitionRule = (plan, transition, direction) =
       const resume = paused.length > 0 ? `resume ${listOf(paused)} (paused: false; a Deployment created paused has no pods) and ` : '';
       const scaleTo =
         targets.length === 1
-          ? `${resume}scale ${targets[0].name} to at least ${s.capacityFloor - others} replicas`
-          : `${resume}scale ${listOf(targets.map((t) => t.name))} up to at least ${s.capacityFloor} ready replicas together`;
+          ? `${resume}scale ${targets[0].name} to at least ${count(s.capacityFloor - others, 'replica')}`
+          : `${resume}scale ${listOf(targets.map((t) => t.name))} up to at least ${count(s.capacityFloor, 'ready replica')} together`;
       const readyNow = targets.map((t) => `${t.name}: ${podsAtSwitch(t)}${pausedWithoutPods(t) ? ', created paused' : ''}`).join(', ');
       return [
         {
@@ -175,7 +175,7 @@ export const firstStageBelowFloor: StageRule = (plan, state) => {
         stage: state.stage.name,
         object: `Service/${s.service.name}`,
         problem: `has ${count(s.readyEndpoints, 'ready endpoint')} in the first stage, below the capacity floor of ${floor} (checks.capacityFloor ${plan.checks.capacityFloor})`,
-        fix: `give the first stage at least ${floor} replicas behind the Service, or lower checks.capacityFloor`,
+        fix: `give the first stage at least ${count(floor, 'replica')} behind the Service, or lower checks.capacityFloor`,
       },
     ];
   });

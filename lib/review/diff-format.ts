@@ -100,7 +100,7 @@ export function capacityLine(s: ServiceDiff): string | undefined {
   if (!s.capacity) return undefined;
   const { minReadyEndpoints, during, floor } = s.capacity;
   const verdict = minReadyEndpoints >= floor ? 'ok' : `BELOW THE FLOOR by ${floor - minReadyEndpoints}`;
-  return `${s.name}: at least ${minReadyEndpoints} ready endpoints (fewest during ${during}), floor ${floor}: ${verdict}`;
+  return `${s.name}: at least ${plural(minReadyEndpoints, 'ready endpoint')} (fewest during ${during}), floor ${floor}: ${verdict}`;
 }
 
 /** Does any Service drop below its floor during the transition? */

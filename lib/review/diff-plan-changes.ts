@@ -6,6 +6,7 @@
  * selector, a renamed Deployment) is a `stepwise check` finding: `checkStagePair` in check.ts.
  */
 import { formatLabels, type Plan, type Workload } from '../model';
+import { describeSelector } from './check-workloads';
 
 /**
  * How a plan change reaches the cluster:
@@ -125,7 +126,17 @@ function workloadChanges(before: Workload, after: Workload): PlanChange[] {
   const changes: PlanChange[] = [];
   // Workload labels include the plan's common labels, so a change of those shows here too.
   const template: string[] = POD_TEMPLATE_FIELDS.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
-  if (template.length > 0) {
+  const oldSelector = describeSelector(before.selector);
+  const newSelector = describeSelector(after.selector);
+  if (oldSelector !== newSelector) {
+    // The same verdict as check's `deployment-selector-changed`: not a rolling update, whatever else changed.
+    changes.push({
+      object,
+      effect: 'replace',
+      what: `selector ${oldSelector} → ${newSelector}${template.length > 0 ? ` (with pod template: ${template.join(', ')})` : ''}`,
+      consequence: `Kubernetes cannot change a Deployment's selector, so Pulumi replaces ${object}: it is deleted with all its pods and created again, not rolled`,
+    });
+  } else if (template.length > 0) {
     changes.push({
       object,
       effect: 'roll-out',

@@ -91,7 +91,7 @@ export function planSvg(view: PlanView): string {
       out.push(...segment(x, y0, h, colour(w.name), pattern(w.image), tip, h >= 14 ? String(w.replicas) : undefined));
       below += w.replicas;
     }
-    out.push(text(x + BAR_WIDTH / 2, yReplicas(below) - 6, `${below} pods`, { size: 11, anchor: 'middle', fill: '#222222' }));
+    out.push(text(x + BAR_WIDTH / 2, yReplicas(below) - 6, pods(below), { size: 11, anchor: 'middle', fill: '#222222' }));
   });
   out.push(
     `<line x1="${MARGIN.left}" y1="${replicasTop + REPLICAS_HEIGHT}" x2="${MARGIN.left + plotWidth}" y2="${replicasTop + REPLICAS_HEIGHT}" stroke="#333333"/>`,
@@ -102,7 +102,7 @@ export function planSvg(view: PlanView): string {
   view.transitions.forEach((t, i) => {
     const cx = columnX(i + 1);
     const y = replicasTop + REPLICAS_HEIGHT + 17;
-    out.push(text(cx, y, `peak ${t.peakPods} pods`, { size: 10, anchor: 'middle', fill: '#444444' }));
+    out.push(text(cx, y, `peak ${pods(t.peakPods)}`, { size: 10, anchor: 'middle', fill: '#444444' }));
     const lowest = t.services.reduce((a, b) => (b.minReadyEndpoints - b.capacityFloor < a.minReadyEndpoints - a.capacityFloor ? b : a));
     const below = lowest.minReadyEndpoints < lowest.capacityFloor;
     out.push(
@@ -271,4 +271,9 @@ function fmt(n: number): string {
 /** Escapes text for SVG/XML content and attribute values. */
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+/** `1 pod`, `11 pods`. */
+function pods(n: number): string {
+  return `${n} pod${n === 1 ? '' : 's'}`;
 }

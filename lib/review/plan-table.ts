@@ -61,7 +61,7 @@ function transitionLines(t: TransitionView): string[] {
     const verdict = s.minReadyEndpoints < s.capacityFloor ? ' BELOW FLOOR' : '';
     return `Service ${s.name}: at least ${s.minReadyEndpoints} ready endpoint${s.minReadyEndpoints === 1 ? '' : 's'} (${notes})${verdict}`;
   });
-  const head = `  ↓ ${t.from} → ${t.to}: peak ${t.peakPods} pods, at least ${t.minAvailablePods} available`;
+  const head = `  ↓ ${t.from} → ${t.to}: peak ${t.peakPods} pod${t.peakPods === 1 ? '' : 's'}, at least ${t.minAvailablePods} available`;
   // One Service (the usual case) fits on the transition's line; several get a line each.
   if (services.length === 1) return [`${head}; ${services[0]}`];
   return [head, ...services.map((s) => `      ${s}`)];

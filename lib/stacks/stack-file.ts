@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, isAlias, parseDocument, visit } from 'yaml';
+import { Composer, LineCounter, Parser, YAMLParseError, isAlias, visit, type CST, type Document } from 'yaml';
 import { StepwiseError } from '../model/errors';
 import { configBlock, stackFromConfig, type Stack } from './stack-config';
+import { duplicateKeyAt, firstControlCharacter, MAX_YAML_NESTING, tooDeepNesting } from './yaml-problems';
 
 /** Where the stack files live, relative to the project root (`stackConfigDir` in Pulumi.yaml). */
 export const DEFAULT_STACKS_DIR = 'stacks';
@@ -33,13 +34,46 @@ export function listStacks(stacksDir: string): string[] {
     .sort();
 }
 
-/** Parses YAML text, turning syntax errors into a StepwiseError with the line. */
+/**
+ * Parses YAML text, turning syntax errors into a StepwiseError with the line: a duplicated key
+ * also with its key path, a control character with its column, and nesting deeper than
+ * {@link MAX_YAML_NESTING} levels before the `yaml` package runs out of stack on it.
+ */
 export function parseStackYaml(text: string, file: string): unknown {
+  const control = firstControlCharacter(text);
+  if (control) {
+    throw new StepwiseError({
+      file,
+      keyPath: `line ${control.line}`,
+      problem: `is not valid YAML: column ${control.column} holds the control character ${control.codePoint}, which YAML does not allow`,
+      fix: 'delete it (it often comes from pasting binary or terminal output)',
+    });
+  }
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
+  // Parsed once: the token tree is measured before the composer, which recurses, builds the document from it.
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const deep = tooDeepNesting(tokens, lineCounter);
+  if (deep) {
+    throw new StepwiseError({
+      file,
+      keyPath: `line ${deep.line}`,
+      problem: `nests mappings and lists more than ${MAX_YAML_NESTING} levels deep (column ${deep.column}), more than stepwise reads; a stack file needs about 10`,
+      fix: 'flatten it; if the depth is a mistake, look above this line for brackets or indentation that keep growing',
+    });
+  }
+  const document = firstDocument(tokens, text.length);
   if (document.errors.length > 0) {
     const first = document.errors[0];
     const line = lineCounter.linePos(first.pos[0]).line;
+    const duplicate = first.code === 'DUPLICATE_KEY' ? duplicateKeyAt(document, first.pos[0], lineCounter) : undefined;
+    if (duplicate) {
+      throw new StepwiseError({
+        file,
+        keyPath: duplicate.keyPath,
+        problem: `is written twice in the same mapping (lines ${duplicate.firstLine} and ${duplicate.line}); YAML allows each key once`,
+        fix: `keep one of the two \`${duplicate.key}:\` lines (merge their values if both are needed)`,
+      });
+    }
     throw new StepwiseError({
       file,
       keyPath: line ? `line ${line}` : undefined,
@@ -65,6 +99,21 @@ export function parseStackYaml(text: string, file: string): unknown {
       fix: 'use fewer YAML aliases (*name), or write the values out',
     });
   }
+}
+
+/** The document `tokens` hold, composed as `parseDocument` composes it: a second document is an error. */
+function firstDocument(tokens: readonly CST.Token[], length: number): Document.Parsed {
+  let first: Document.Parsed | undefined;
+  for (const document of new Composer({ uniqueKeys: true }).compose(tokens, true, length)) {
+    if (!first) {
+      first = document;
+    } else {
+      first.errors.push(new YAMLParseError([document.range[0], document.range[1]], 'MULTIPLE_DOCS', 'the file holds more than one YAML document (a line `---` starts another)'));
+      break;
+    }
+  }
+  // compose(…, true, …) always yields a document, an empty one for empty text.
+  return first as Document.Parsed;
 }
 
 /** Reads and validates `stacks/Pulumi.<stack>.yaml`. */

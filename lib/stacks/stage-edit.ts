@@ -227,7 +227,7 @@ export function assertStackFileWritable(file: string): void {
  * Replaces `file` with `text` atomically: the text goes to a temporary file in the same directory,
  * is flushed, and is renamed over `file`, so a crash or a full disk never leaves half a stack file.
  * The file's permission bits are kept, and a read-only file is refused (see
- * {@link assertStackFileWritable}). The temporary file is created exclusively, so a stale one
+ * {@link assertStackFileWritable}). A symbolic link stays a link: the file it leads to is replaced. The temporary file is created exclusively, so a stale one
  * (or a concurrent promote) makes the write fail instead of mixing two edits.
  */
 export function writeStackFileAtomically(file: string, text: string): void {

@@ -51,11 +51,13 @@ export function synthMain(argv: readonly string[]): number {
     }
   }
   if (problems.length > 0) {
-    process.stderr.write(`stepwise synth: ${outDir}/ left unchanged, ${problems.length} problem(s):\n`);
+    process.stderr.write(`stepwise synth: ${outDir}/ left unchanged, ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n`);
     throw new StepwiseErrors(problems);
   }
   const written = writeRenderedStages(outDir, rendered);
-  rendered.forEach((r, i) => process.stdout.write(`${written[i]}/  stage ${r.stage}: ${r.files.length} objects\n`));
+  rendered.forEach((r, i) =>
+    process.stdout.write(`${written[i]}/  stage ${r.stage}: ${r.files.length} object${r.files.length === 1 ? '' : 's'}\n`),
+  );
   return 0;
 }
 

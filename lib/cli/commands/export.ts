@@ -19,7 +19,10 @@ controller walk the plan's weights itself, validated against the controller's sc
   argo-rollouts  a Rollout that takes over the stable Deployment (workloadRef) with a
                  setWeight + pause step for each weight a stage sends to the new image
   flagger        a Canary targeting the stable Deployment, stepping the canary weight the way
-                 the stages do, with request-success-rate >= 99% and request-duration <= 500 ms
+                 the stages do, checking what the plan's analysis section (the metric gate)
+                 checks, at its interval; without one, request-success-rate >= 99% and
+                 request-duration <= 500 ms every minute. A gate metric Flagger's built-in
+                 metrics cannot check (its own query, a limit relative to stable) is refused
 
 Only canary pairs (kind: CanaryService, one stable and one canary workload) can be handed over;
 Flagger also needs a traffic router (traffic.router). See the README, section "Traffic routing, export and sync waves".

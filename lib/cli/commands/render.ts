@@ -47,10 +47,10 @@ export const command: Command = {
     }
     if (values['all-stages']) {
       const target = writeAllStages(values.out, stack.name, rendered);
-      for (const r of rendered) context.out(`${path.join(target, r.stage)}/  stage ${r.stage}: ${r.files.length} objects\n`);
+      for (const r of rendered) context.out(`${path.join(target, r.stage)}/  stage ${r.stage}: ${objects(r.files.length)}\n`);
     } else {
       const [target] = writeRenderedStages(values.out, rendered);
-      context.out(`${target}/  stage ${rendered[0].stage}: ${rendered[0].files.length} objects\n`);
+      context.out(`${target}/  stage ${rendered[0].stage}: ${objects(rendered[0].files.length)}\n`);
     }
     return 0;
   },
@@ -62,4 +62,9 @@ function yamlStream(rendered: readonly RenderedStage[], labelStages: boolean): s
     r.files.map((f, i) => (labelStages && i === 0 ? `# ${r.stack}, stage ${r.stage}\n${f.yaml}` : f.yaml)),
   );
   return documents.join('---\n');
+}
+
+/** `1 object`, `5 objects`. */
+function objects(n: number): string {
+  return `${n} object${n === 1 ? '' : 's'}`;
 }

@@ -1,0 +1,110 @@
+/**
+ * Problems of a stack file's YAML text that the `yaml` package reports badly or not at all: a
+ * control character (it accepts a raw NUL), collections nested so deep that composing them runs
+ * out of stack (it reports `Maximum call stack size exceeded`), and a duplicated key (it says only
+ * `Map keys must be unique`). Each is found here with the line and key path a user needs.
+ */
+import { isMap, isPair, isScalar, isSeq, visit, type CST, type Document, type LineCounter } from 'yaml';
+import { joinKeyPath } from '../model/errors';
+
+/**
+ * The deepest nesting of mappings and lists a stack file may have. A plan needs about ten levels
+ * (config, plan, workloads, a workload, a probe, httpGet, …); the limit is far above that and far
+ * below the depth at which the `yaml` package runs out of stack (several hundred).
+ */
+export const MAX_YAML_NESTING = 64;
+
+/** Characters YAML does not allow in a file (outside its printable set): C0 controls but tab and line breaks, DEL, and C1 controls but NEL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NOT_PRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f]/;
+
+/** Where a problem is in the text: 1-based line and column. */
+export interface TextPosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** The first character of `text` YAML does not allow, with its position, or undefined. */
+export function firstControlCharacter(text: string): (TextPosition & { readonly codePoint: string }) | undefined {
+  const match = NOT_PRINTABLE.exec(text);
+  if (!match) return undefined;
+  const before = text.slice(0, match.index);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return {
+    line: before.split('\n').length,
+    column: match.index - lineStart + 1,
+    codePoint: `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+  };
+}
+
+/**
+ * Where the parsed `tokens` (from `yaml`'s `Parser`, which is not recursive) first nest mappings
+ * and lists more than {@link MAX_YAML_NESTING} deep, or undefined. Walks the token tree with an
+ * explicit stack, so any depth is safe to measure; `lineCounter` is the one the parser fed.
+ */
+export function tooDeepNesting(tokens: readonly CST.Token[], lineCounter: LineCounter): TextPosition | undefined {
+  const pending: { token: CST.Token | null | undefined; depth: number }[] = [];
+  for (const token of tokens) {
+    if (token.type === 'document') pending.push({ token: token.value, depth: 0 });
+  }
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { token, depth } = next;
+    if (!token || (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection')) continue;
+    if (depth >= MAX_YAML_NESTING) {
+      const { line, col } = lineCounter.linePos(token.offset);
+      return { line, column: col };
+    }
+    for (const item of token.items) {
+      pending.push({ token: item.key, depth: depth + 1 }, { token: item.value, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** A key written twice in one mapping: its key path in the document and the lines of both. */
+export interface DuplicateKey {
+  /** The key path, e.g. `config.stepwise:plan.kind`. */
+  readonly keyPath: string;
+  /** The key as written, e.g. `kind`. */
+  readonly key: string;
+  /** The line of the first occurrence. */
+  readonly firstLine: number;
+  /** The line of the repeat (where the `yaml` package reports it). */
+  readonly line: number;
+}
+
+/**
+ * The duplicated key whose repeat starts at `offset` (the position of a `DUPLICATE_KEY` error),
+ * or undefined when no key starts there. `document` must come from the same text as `lineCounter`.
+ */
+export function duplicateKeyAt(document: Document, offset: number, lineCounter: LineCounter): DuplicateKey | undefined {
+  let found: DuplicateKey | undefined;
+  visit(document, {
+    Pair(_key, pair, path) {
+      const key = pair.key;
+      if (!isScalar(key) || key.range?.[0] !== offset) return undefined;
+      const parent = path[path.length - 1];
+      const first = isMap(parent) ? parent.items.find((item) => item !== pair && isScalar(item.key) && item.key.value === key.value) : undefined;
+      const firstStart = isScalar(first?.key) ? first.key.range?.[0] : undefined;
+      found = {
+        keyPath: joinKeyPath(keyPathOf(path, pair), String(key.value)),
+        key: String(key.value),
+        firstLine: lineCounter.linePos(firstStart ?? offset).line,
+        line: lineCounter.linePos(offset).line,
+      };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** The key path of the mapping holding `node`, from the ancestors `visit` passes: `config.stepwise:plan.stages[2]`. */
+function keyPathOf(path: readonly unknown[], node: unknown): string {
+  let keyPath = '';
+  path.forEach((ancestor, i) => {
+    const child = i + 1 < path.length ? path[i + 1] : node;
+    if (isSeq(ancestor)) keyPath = joinKeyPath(keyPath, `[${ancestor.items.indexOf(child)}]`);
+    else if (isPair(ancestor) && isScalar(ancestor.key)) keyPath = joinKeyPath(keyPath, String(ancestor.key.value));
+  });
+  return keyPath;
+}
