@@ -10,7 +10,7 @@ import { stackFromText } from '../lib/stacks';
 import * as fs from 'node:fs';
 import { ReleaseProject } from './support/pulumi-engine';
 import { useSuite, withMinReadySeconds } from './support/suite';
-import { TransitionObserver, type Observation } from './support/transition-observer';
+import { describeNamespace, TransitionObserver, type Observation } from './support/transition-observer';
 
 const suite = useSuite();
 
@@ -49,11 +49,13 @@ for (const stackName of STACKS) {
               min >= service.minReadyEndpoints,
               `${names[at]} → ${names[next]}: Service ${service.name} fell to ${min} ready endpoints; the plan promised ${service.minReadyEndpoints}`,
             );
-            assert.equal(
-              observer.readyEndpoints(service.name),
-              service.endpointsAfter,
-              `${names[next]}: Service ${service.name}'s ready endpoints`,
-            );
+            const settled = await observer.settledReadyEndpoints(service.name, service.endpointsAfter);
+            if (settled !== service.endpointsAfter) {
+              assert.fail(
+                `${names[next]}: Service ${service.name} has ${settled} ready endpoints, the plan says ${service.endpointsAfter}\n` +
+                  (await describeNamespace(suite.cluster.api, plan.namespace)),
+              );
+            }
           }
           assertNoReplacement(uids, observer.since(since), `${names[at]} → ${names[next]}`);
           const again = await project.previewChanges();

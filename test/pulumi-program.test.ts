@@ -105,11 +105,12 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
     const program = await import('../lib/pulumi/index.js');
 
     const rendered = renderStackStage(exampleStackAt('fop-gate', 'canary')).files.map((f) => f.object);
-    await until(() => registrations.length === rendered.length + 1);
-    assert.equal(registrations.length, rendered.length + 1, 'the component and one resource per rendered object');
+    await until(() => registrations.length === rendered.length + 2);
+    assert.equal(registrations.length, rendered.length + 2, 'the component, the Namespace and one resource per rendered object');
     assert.deepEqual(registrations.map((r) => r.type).sort(), [
       'kubernetes:apps/v1:Deployment',
       'kubernetes:apps/v1:Deployment',
+      'kubernetes:core/v1:Namespace',
       'kubernetes:core/v1:Service',
       'kubernetes:policy/v1:PodDisruptionBudget',
       'kubernetes:policy/v1:PodDisruptionBudget',
@@ -132,9 +133,9 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
 
   test('the same program, run as the language host runs it, registers the stage without error', () => {
     const objects = renderStackStage(exampleStackAt('web-nginx', 'v1-only')).files.length;
-    const outcome = runProgram('web-nginx', exampleConfig('web-nginx'), objects + 1);
+    const outcome = runProgram('web-nginx', exampleConfig('web-nginx'), objects + 2);
     assert.equal(outcome.threw, false, outcome.message);
-    assert.equal(outcome.registered, objects + 1, 'the component and one resource per rendered object');
+    assert.equal(outcome.registered, objects + 2, 'the component, the Namespace and one resource per rendered object');
   });
 
   test('an unknown stage fails the run with a RunError naming the file, the key and the stages there are, and registers nothing', () => {
@@ -227,8 +228,8 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
   test('the same Service, unchanged since the stage in stepwise:fromStage, may select no pods: the run registers the stage', () => {
     // From cutover the Service already selects version: v2, so this update leaves it as it is.
     const objects = renderStackStage(exampleStackAt('web-nginx', 'v1-removed')).files.length;
-    const run = runProgram('web-nginx', nginxV2GoneFrom('cutover'), objects + 1);
+    const run = runProgram('web-nginx', nginxV2GoneFrom('cutover'), objects + 2);
     assert.equal(run.threw, false, run.message);
-    assert.equal(run.registered, objects + 1);
+    assert.equal(run.registered, objects + 2, 'the component, the Namespace and the rendered objects');
   });
 });

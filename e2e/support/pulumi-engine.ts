@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalWorkspace, PulumiCommand, type Stack as PulumiStack, type UpResult } from '@pulumi/pulumi/automation';
+import { parseDocument } from 'yaml';
 import { stepwiseProgram } from '../../lib/pulumi/program';
 import type { E2eBinaries } from './binaries';
 
@@ -77,8 +78,10 @@ export class ReleaseProject {
     fs.mkdirSync(path.join(dir, 'stacks'));
     const source = fs.readFileSync(path.join(repo, 'stacks', `Pulumi.${stackName}.yaml`), 'utf8');
     fs.writeFileSync(path.join(dir, 'stacks', `Pulumi.${stackName}.yaml`), transform(source));
-    // The project's own Pulumi.yaml (stackConfigDir: stacks); its `main` is not run, the inline program is.
-    fs.copyFileSync(path.join(repo, 'Pulumi.yaml'), path.join(dir, 'Pulumi.yaml'));
+    // The project's own Pulumi.yaml (stackConfigDir: stacks) without its `main`: the inline program runs instead.
+    const project = parseDocument(fs.readFileSync(path.join(repo, 'Pulumi.yaml'), 'utf8'));
+    project.delete('main');
+    fs.writeFileSync(path.join(dir, 'Pulumi.yaml'), project.toString());
     const stack = await LocalWorkspace.createOrSelectStack(
       { stackName, projectName: 'stepwise', program: async () => stepwiseProgram() },
       {

@@ -69,6 +69,16 @@ export class TransitionObserver {
     return ready;
   }
 
+  /**
+   * Resolves with `service`'s ready endpoints once they are `expected`, or with what they are
+   * after `timeoutMs` (EndpointSlices follow pod changes a moment after the Deployment's status).
+   */
+  async settledReadyEndpoints(service: string, expected: number, timeoutMs = 30_000): Promise<number> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.readyEndpoints(service) !== expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    return this.readyEndpoints(service);
+  }
+
   /** The fewest ready endpoints `service` had from `since` on (including the count at `since`). */
   minReadyEndpoints(service: string, since: number, initial: number): number {
     let min = initial;
@@ -131,4 +141,28 @@ export class TransitionObserver {
       selector,
     });
   }
+}
+
+/** A short picture of a namespace's Deployments, ReplicaSets and pods, for failure messages. */
+export async function describeNamespace(api: KubeApi, namespace: string): Promise<string> {
+  type Item = KubeObject & { spec?: any; status?: any };
+  const list = async (path: string) => ((await api.get(path)) as { items: Item[] }).items;
+  const lines: string[] = [];
+  for (const d of await list(`/apis/apps/v1/namespaces/${namespace}/deployments`)) {
+    lines.push(
+      `Deployment ${d.metadata.name}: spec ${d.spec?.replicas} paused=${Boolean(d.spec?.paused)} status ${JSON.stringify(d.status ?? {})}`,
+    );
+  }
+  for (const rs of await list(`/apis/apps/v1/namespaces/${namespace}/replicasets`)) {
+    lines.push(
+      `ReplicaSet ${rs.metadata.name}: spec ${rs.spec?.replicas} ready ${rs.status?.readyReplicas ?? 0} image ${rs.spec?.template?.spec?.containers?.[0]?.image}`,
+    );
+  }
+  for (const p of await list(`/api/v1/namespaces/${namespace}/pods`)) {
+    const ready = (p.status?.conditions ?? []).find((c: any) => c.type === 'Ready')?.status;
+    lines.push(
+      `Pod ${p.metadata.name}: ${p.status?.phase} ready=${ready} deleting=${Boolean(p.metadata.deletionTimestamp)} labels=${JSON.stringify(p.metadata.labels)}`,
+    );
+  }
+  return lines.join('\n');
 }

@@ -36,7 +36,18 @@ import {
 /** Plan sections other modules parse (traffic routing, the metric gate, GitOps ordering). */
 export const PLAN_EXTENSION_KEYS = ['traffic', 'analysis', 'gitops'] as const;
 
-const PLAN_KEYS = ['kind', 'namespace', 'labels', 'defaults', 'workloads', 'services', 'stages', 'checks', ...PLAN_EXTENSION_KEYS];
+const PLAN_KEYS = [
+  'kind',
+  'namespace',
+  'createNamespace',
+  'labels',
+  'defaults',
+  'workloads',
+  'services',
+  'stages',
+  'checks',
+  ...PLAN_EXTENSION_KEYS,
+];
 const WORKLOAD_KEYS = [
   'labels',
   'selector',
@@ -125,6 +136,7 @@ function readPlan(r: PlainDataReader, data: unknown): Plan | undefined {
   if (!root) return undefined;
   const kind = r.oneOf(root.kind, 'kind', RELEASE_KINDS);
   const namespace = readName(r, root.namespace, 'namespace');
+  const createNamespace = r.optionalBoolean(root.createNamespace, 'createNamespace');
   const commonLabels = readLabels(r, root.labels ?? {}, 'labels');
   const defaults = r.optionalObject(root.defaults, 'defaults', WORKLOAD_KEYS) ?? {};
   const workloads = readWorkloads(r, root.workloads, defaults, commonLabels ?? {});
@@ -136,7 +148,17 @@ function readPlan(r: PlainDataReader, data: unknown): Plan | undefined {
   const extensions: Record<string, unknown> = {};
   for (const key of PLAN_EXTENSION_KEYS) if (root[key] !== undefined) extensions[key] = root[key];
   if (!kind || !namespace || !commonLabels || !workloads || !services || !stages || !checks) return undefined;
-  return { kind, namespace, commonLabels, workloads, services, stages, checks, extensions };
+  return {
+    kind,
+    namespace,
+    ...(createNamespace === undefined ? {} : { createNamespace }),
+    commonLabels,
+    workloads,
+    services,
+    stages,
+    checks,
+    extensions,
+  };
 }
 
 function readName(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {

@@ -214,6 +214,13 @@ export interface Plan {
   readonly kind: ReleaseKind;
   /** Namespace of every object. */
   readonly namespace: string;
+  /**
+   * Whether `pulumi up` creates the namespace (and never deletes it: it may hold more than this
+   * release). Set it to false where the namespace is someone else's, e.g. created by a platform
+   * team or by Argo CD's `CreateNamespace=true`.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
   /** Labels on every object (team, type, …), besides each object's own. */
   readonly commonLabels: Labels;
   /** Workloads by name, in the order they are declared. */

@@ -21,6 +21,8 @@ export function kubeResource(name: string, object: KubeObject, opts: pulumi.Cust
   switch (typed ? `${object.apiVersion}/${object.kind}` : '') {
     case 'apps/v1/Deployment':
       return new k8s.apps.v1.Deployment(name, object as unknown as k8s.apps.v1.DeploymentArgs, opts);
+    case 'v1/Namespace':
+      return new k8s.core.v1.Namespace(name, object as unknown as k8s.core.v1.NamespaceArgs, opts);
     case 'v1/Service':
       return new k8s.core.v1.Service(name, object as unknown as k8s.core.v1.ServiceArgs, opts);
     case 'policy/v1/PodDisruptionBudget':

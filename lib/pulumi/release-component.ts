@@ -5,6 +5,8 @@ import { CONFIG_NAMESPACE, type Stack } from '../stacks';
 import { renderStackStage, type RenderedStage } from '../synth/render-stack';
 import { applyOrder, type ApplyPhase } from './apply-order';
 import { kubeResource } from './kube-resource';
+import { logicalName } from './logical-name';
+import { namespaceObject } from '../constructs/release-namespace';
 import { releaseOutputs, type ServiceOutput, type WorkloadOutput } from './release-outputs';
 import { servicesAwaitingNoPods, servicesSelectingNoPods } from './service-endpoints';
 
@@ -44,6 +46,8 @@ export abstract class ReleaseComponent extends pulumi.ComponentResource {
   readonly workloads: pulumi.Output<Record<string, WorkloadOutput>>;
   /** Per Service: selector, endpoints, expected traffic share per workload. */
   readonly services: pulumi.Output<Record<string, ServiceOutput>>;
+  /** The plan's Namespace, unless the plan says `createNamespace: false`. */
+  readonly namespace: pulumi.CustomResource | undefined;
   /** The registered objects by Pulumi name, in registration order. */
   readonly objects: ReadonlyMap<string, ReleaseObject>;
 
@@ -75,9 +79,14 @@ export abstract class ReleaseComponent extends pulumi.ComponentResource {
 
     super(`stepwise:index:${kind}`, name, {}, opts);
 
+    // The namespace first: nothing in it can be created before it exists. It is kept when the
+    // stack is destroyed or stops registering it, since it may hold more than this release.
+    const namespace = namespaceObject(stack.plan);
+    this.namespace = namespace && kubeResource(logicalName(namespace), namespace, { parent: this, retainOnDelete: true });
     const objects = new Map<string, ReleaseObject>();
     for (const item of ordered) {
       const dependsOn = item.dependsOn.map((n) => (objects.get(n) as ReleaseObject).resource);
+      if (this.namespace) dependsOn.push(this.namespace);
       const resource = kubeResource(item.name, item.object, { parent: this, dependsOn });
       objects.set(item.name, { object: item.object, phase: item.phase, resource });
     }

@@ -202,9 +202,14 @@ export interface DeployedStage {
   readonly release: ReleaseComponent;
   /** Every registration, the component's (and an explicit provider's) included. */
   readonly registrations: readonly Registration[];
-  /** The registrations of Kubernetes objects only. */
+  /** The registrations of the stage's rendered objects only (no provider, no Namespace). */
   readonly objects: readonly Registration[];
+  /** The registration of the plan's Namespace, unless the plan says `createNamespace: false`. */
+  readonly namespace: Registration | undefined;
 }
+
+/** The pulumi-kubernetes type of a Namespace. */
+const NAMESPACE_TYPE = 'kubernetes:core/v1:Namespace';
 
 /**
  * The example stack `name` with `stepwise:stage` (and optionally `stepwise:fromStage`) set as a
@@ -228,10 +233,12 @@ export async function deployUnderMocks(
 ): Promise<DeployedStage> {
   const registrations = await recordRegistrations(stack.name);
   const release = deployStack(stack, typeof options === 'function' ? options() : options);
-  await Promise.all([valueOf(release.urn), ...[...release.objects.values()].map((o) => valueOf(o.resource.urn))]);
+  const namespaceUrn = release.namespace ? [valueOf(release.namespace.urn)] : [];
+  await Promise.all([valueOf(release.urn), ...namespaceUrn, ...[...release.objects.values()].map((o) => valueOf(o.resource.urn))]);
   // Kubernetes objects are the custom resources that are not providers (a test may register one).
-  const objects = registrations.filter((r) => r.custom && !r.type.startsWith('pulumi:providers:'));
-  return { stack, release, registrations, objects };
+  const kube = registrations.filter((r) => r.custom && !r.type.startsWith('pulumi:providers:'));
+  const objects = kube.filter((r) => r.type !== NAMESPACE_TYPE);
+  return { stack, release, registrations, objects, namespace: kube.find((r) => r.type === NAMESPACE_TYPE) };
 }
 
 /** The registration whose inputs are the Kubernetes object `kind` `name`. */
@@ -241,9 +248,13 @@ export function registrationOf(objects: readonly Registration[], kind: string, n
   return found;
 }
 
-/** `kind/name` of the objects a registration depends on, sorted. */
+/**
+ * `kind/name` of the objects a registration depends on for make-before-break, sorted: every
+ * object also depends on the plan's Namespace, which is left out here (see `namespace`).
+ */
 export function dependenciesOf(registration: Registration, all: readonly Registration[]): string[] {
   return registration.dependencies
+    .filter((urn) => !urn.includes(`$${NAMESPACE_TYPE}::`))
     .map((urn) => all.find((r) => r.urn === urn))
     .map((r) => (r ? `${String(r.inputs.kind)}/${(r.inputs.metadata as { name: string }).name}` : 'unknown'))
     .sort();
