@@ -83,6 +83,19 @@ build pulumi "$PULUMI_VERSION" \
   "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
   github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 [ "$mode" = "--paths" ] || provider_sources
+
+# The Gateway API CRDs (HTTPRoute for the gateway-api router), copied from their Go module.
+crds="$cache/gateway-api-crds-$GATEWAY_API_VERSION"
+if [ ! -f "$crds/.complete" ]; then
+  if [ "$mode" = "--paths" ]; then
+    echo "e2e: the Gateway API CRDs are not fetched; run: bash e2e/build/build.sh" >&2
+    exit 1
+  fi
+  from=$(cd "$here/etcd" && go mod download -json "sigs.k8s.io/gateway-api@v$GATEWAY_API_VERSION" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  rm -rf "$crds" && mkdir -p "$crds"
+  cp "$from"/config/crd/standard/*.yaml "$crds/" && chmod u+w "$crds"/*.yaml && touch "$crds/.complete"
+fi
 build pulumi-kubernetes "$PULUMI_KUBERNETES_PLUGIN_VERSION" \
   "-s -w -X main.version=$PULUMI_KUBERNETES_PLUGIN_VERSION" ./pulumi-resource-kubernetes
 
@@ -94,6 +107,7 @@ cat <<JSON
   "pulumi": "$(key pulumi "$PULUMI_VERSION")/pulumi",
   "pulumiKubernetes": "$(key pulumi-kubernetes "$PULUMI_KUBERNETES_PLUGIN_VERSION")/pulumi-resource-kubernetes",
   "pulumiKubernetesVersion": "$PULUMI_KUBERNETES_PLUGIN_VERSION",
-  "kubernetesVersion": "$KUBERNETES_VERSION"
+  "kubernetesVersion": "$KUBERNETES_VERSION",
+  "gatewayApiCrds": "$crds"
 }
 JSON

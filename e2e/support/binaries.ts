@@ -16,6 +16,8 @@ export interface E2eBinaries {
   readonly pulumiKubernetes: string;
   readonly pulumiKubernetesVersion: string;
   readonly kubernetesVersion: string;
+  /** The folder with the Gateway API's standard CRDs. */
+  readonly gatewayApiCrds: string;
 }
 
 const repo = path.resolve(__dirname, '..', '..');

@@ -5,7 +5,8 @@
  */
 import { after, before } from 'node:test';
 import { isScalar, parseDocument, visit } from 'yaml';
-import { e2eBinaries, type E2eBinaries } from './binaries';
+import { e2eBinaries, kubectl, type E2eBinaries } from './binaries';
+import { installRouterCrds } from './crds';
 import { startCluster, type Cluster } from './control-plane';
 import { startPulumiEngine, type PulumiEngine } from './pulumi-engine';
 
@@ -26,6 +27,7 @@ export function useSuite(): Suite {
   before(async () => {
     suite.binaries = process.env.KUBECONFIG ? undefined : e2eBinaries();
     suite.cluster = await startCluster(suite.binaries);
+    if (suite.binaries) await installRouterCrds(suite.cluster.api, suite.binaries, kubectl(suite.binaries), suite.cluster.kubeconfig);
     suite.engine = await startPulumiEngine(suite.binaries, suite.cluster.kubeconfig);
   });
   after(async () => {
