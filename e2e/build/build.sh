@@ -6,6 +6,8 @@
 #
 #   bash e2e/build/build.sh            build what is missing, then print the paths as JSON
 #   bash e2e/build/build.sh --paths    print the paths as JSON, build nothing (exit 1 if missing)
+#   ... --without-pulumi               only the control plane (etcd, Kubernetes, kwok): the pulumi
+#                                      CLI and its provider are neither built nor required
 #
 # Environment: STEPWISE_E2E_CACHE (default ~/.cache/stepwise-e2e) is where the programs go.
 # Build times are printed per program; see docs/e2e.md for what they were on a 2-core machine.
@@ -14,7 +16,15 @@ here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=versions.env
 . "$here/versions.env"
 cache="${STEPWISE_E2E_CACHE:-$HOME/.cache/stepwise-e2e}"
-mode="${1:-build}"
+mode=build
+pulumi=yes
+for arg in "$@"; do
+  case "$arg" in
+    --paths) mode=--paths ;;
+    --without-pulumi) pulumi=no ;;
+    *) echo "usage: bash e2e/build/build.sh [--paths] [--without-pulumi]" >&2 && exit 2 ;;
+  esac
+done
 
 # The cache key of one wrapper module: its version plus a hash of the files that decide the build.
 key() {
@@ -79,10 +89,21 @@ build kubernetes "$KUBERNETES_VERSION" "$(k8s_ldflags)" \
   k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
   k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
 build kwok "$KWOK_VERSION" "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" sigs.k8s.io/kwok/cmd/kwok
-build pulumi "$PULUMI_VERSION" \
-  "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
-  github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-[ "$mode" = "--paths" ] || provider_sources
+if [ "$pulumi" = yes ]; then
+  build pulumi "$PULUMI_VERSION" \
+    "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+  [ "$mode" = "--paths" ] || provider_sources
+  build pulumi-kubernetes "$PULUMI_KUBERNETES_PLUGIN_VERSION" \
+    "-s -w -X main.version=$PULUMI_KUBERNETES_PLUGIN_VERSION" ./pulumi-resource-kubernetes
+  pulumi_paths=$(
+    cat <<JSON
+  "pulumi": "$(key pulumi "$PULUMI_VERSION")/pulumi",
+  "pulumiKubernetes": "$(key pulumi-kubernetes "$PULUMI_KUBERNETES_PLUGIN_VERSION")/pulumi-resource-kubernetes",
+  "pulumiKubernetesVersion": "$PULUMI_KUBERNETES_PLUGIN_VERSION",
+JSON
+  )
+fi
 
 # The Gateway API CRDs (HTTPRoute for the gateway-api router), copied from their Go module.
 crds="$cache/gateway-api-crds-$GATEWAY_API_VERSION"
@@ -96,17 +117,13 @@ if [ ! -f "$crds/.complete" ]; then
   rm -rf "$crds" && mkdir -p "$crds"
   cp "$from"/config/crd/standard/*.yaml "$crds/" && chmod u+w "$crds"/*.yaml && touch "$crds/.complete"
 fi
-build pulumi-kubernetes "$PULUMI_KUBERNETES_PLUGIN_VERSION" \
-  "-s -w -X main.version=$PULUMI_KUBERNETES_PLUGIN_VERSION" ./pulumi-resource-kubernetes
 
 cat <<JSON
 {
   "etcd": "$(key etcd "$ETCD_VERSION")/server",
   "kubernetes": "$(key kubernetes "$KUBERNETES_VERSION")",
-  "kwok": "$(key kwok "$KWOK_VERSION")/kwok",
-  "pulumi": "$(key pulumi "$PULUMI_VERSION")/pulumi",
-  "pulumiKubernetes": "$(key pulumi-kubernetes "$PULUMI_KUBERNETES_PLUGIN_VERSION")/pulumi-resource-kubernetes",
-  "pulumiKubernetesVersion": "$PULUMI_KUBERNETES_PLUGIN_VERSION",
+  "kwok": "$(key kwok "$KWOK_VERSION")/kwok",${pulumi_paths:+
+$pulumi_paths}
   "kubernetesVersion": "$KUBERNETES_VERSION",
   "gatewayApiCrds": "$crds"
 }

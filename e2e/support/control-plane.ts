@@ -16,7 +16,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KubeApi, type KubeConnection } from './kube-api';
-import type { E2eBinaries } from './binaries';
+import type { ControlPlaneBinaries } from './binaries';
 
 /** The annotation that keeps kwok from making a pod Ready. */
 export const NEVER_READY_ANNOTATION = 'stepwise.e2e/never-ready';
@@ -101,7 +101,7 @@ async function waitFor<T>(what: string, attempt: () => Promise<T | undefined>, t
  * Starts the control plane, or connects to `$KUBECONFIG`'s current context when it is set.
  * Resolves once the API answers, the default ServiceAccount exists and the fake Node is Ready.
  */
-export async function startCluster(binaries: E2eBinaries | undefined): Promise<Cluster> {
+export async function startCluster(binaries: ControlPlaneBinaries | undefined): Promise<Cluster> {
   const external = process.env.KUBECONFIG;
   if (external) {
     const api = KubeApi.fromKubeconfig(external);

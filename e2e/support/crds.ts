@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SMI_TRAFFIC_SPLIT_V1ALPHA2_SCHEMA } from '../../lib/routing/schemas/smi-traffic-split';
-import type { E2eBinaries } from './binaries';
+import type { ControlPlaneBinaries } from './binaries';
 import type { KubeApi } from './kube-api';
 
 /** The SMI TrafficSplit CRD, `split.smi-spec.io/v1alpha2` served and stored. */
@@ -36,7 +36,7 @@ export function smiTrafficSplitCrd(): { metadata: { name: string } } & Record<st
 }
 
 /** Installs the CRDs and waits until the API serves them. */
-export async function installRouterCrds(api: KubeApi, binaries: E2eBinaries, kubectl: string, kubeconfig: string): Promise<void> {
+export async function installRouterCrds(api: KubeApi, binaries: ControlPlaneBinaries, kubectl: string, kubeconfig: string): Promise<void> {
   const files = fs
     .readdirSync(binaries.gatewayApiCrds)
     .filter((f) => f.endsWith('.yaml'))

@@ -33,6 +33,10 @@ export const COMMANDS: Readonly<Record<string, { readonly summary: string; reado
     summary: "check the canary's metrics in Prometheus: exit 0 pass, 1 fail, 2 cannot decide",
     load: () => import('./commands/gate.js').then((m) => m.command),
   },
+  status: {
+    summary: 'which stage a live cluster is in: drift, rollouts, real endpoints and traffic share, missing objects',
+    load: () => import('./commands/status.js').then((m) => m.command),
+  },
   export: {
     summary: "hand the release to Argo Rollouts or Flagger: a Rollout or Canary walking the plan's weights",
     load: () => import('./commands/export.js').then((m) => m.command),

@@ -1,0 +1,120 @@
+import { isWeighted, parseTraffic, routerObjects } from '../../routing';
+import { isReadProblem, readCluster, type ClusterReadProblem } from '../../status/cluster-reader';
+import { kubeTarget } from '../../status/kube-context';
+import { liveRouterWeights } from '../../status/router-weights';
+import { matchStage } from '../../status/stage-match';
+import { formatStatus } from '../../status/status-format';
+import { statusJson, statusReport } from '../../status/status-report';
+import { parseCommandArgs, requireStackName, stacksDirOf, STACK_OPTIONS } from '../args';
+import type { Command } from '../command';
+import { loadStackForCli } from '../load-stack';
+import { errorLines, UsageError } from '../run-main';
+
+const USAGE = `usage: stepwise status <stack> [--context NAME] [--json] [--timeout S] [--stacks DIR]
+
+Reads the stack's namespace from a live cluster and tells which stage of the plan it is in: the
+stage whose replicas, images and paused flags (per Deployment), selectors (per Service) and
+router weights the cluster has, preferring the stack file's stage (stepwise:stage) when several
+match. When none matches it lists, field by field, what differs from the stack file's stage.
+It shows per Deployment the desired, current, updated, ready and available pods and the image,
+and per Service the ready endpoints from its EndpointSlices, per workload, with the traffic
+share they give next to the plan's (a weighted router's weights for the Service it splits); it
+lists the objects of the stage that are missing, and the Deployments and Services carrying the
+stack's labels that the stage does not render. Only reads from the cluster (get and list).
+
+The cluster is the current context of the kubeconfig (KUBECONFIG, else ~/.kube/config), as for
+kubectl. See docs/status.md.
+
+options:
+  --context NAME  use this kubeconfig context instead of the current one
+  --json          print the report as one JSON document
+  --timeout S     give up when the cluster has not answered within S seconds (default 10)
+  --stacks DIR    where the Pulumi.<stack>.yaml files are (default: stacks)
+  -h, --help      this text
+
+exit codes: 0 the cluster is at a stage of the plan, with nothing missing, extra or rolling;
+1 it is not: drift, missing or extra objects, or a rollout in progress (the last line says which);
+2 usage error, or an invalid stack file; 3 the cluster cannot be reached or read`;
+
+const OPTIONS = { ...STACK_OPTIONS, context: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' } } as const;
+
+const DEFAULT_TIMEOUT_SECONDS = 10;
+
+/** `stepwise status <stack>`. */
+export const command: Command = {
+  usage: USAGE,
+  async run(args, context) {
+    // Exit 1 says "the cluster is not at a stage" (scripts act on it), so a problem that keeps
+    // status from judging is 2, or 3 when it is the cluster.
+    try {
+      const { values, positionals } = parseCommandArgs(args, OPTIONS, USAGE);
+      const name = requireStackName(positionals, USAGE);
+      const timeoutSeconds = timeoutOption(values.timeout);
+      if (values.context === '') throw new UsageError(`--context needs a context name\n\n${USAGE}`);
+      const stack = loadStackForCli(stacksDirOf(values), name);
+      const { plan } = stack;
+      const routing = parseTraffic(plan);
+
+      const target = await kubeTarget(values.context);
+      if ('message' in target) {
+        context.err(`stepwise: status ${stack.name}: ${target.message}\n`);
+        return target.kind === 'unknown-context' ? 2 : 3;
+      }
+      // Router objects keep their names in every stage: the stack's stage says which to read.
+      const routerRefs = isWeighted(routing)
+        ? routerObjects(plan, routing, stack.stageIndex, {}).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name }))
+        : [];
+      const live = await readCluster(target, plan.namespace, routerRefs, timeoutSeconds);
+      if (isReadProblem(live)) {
+        context.err(
+          `stepwise: status ${stack.name}: cannot read the cluster at ${target.server} (context ${target.context}): ${live.message}\n`,
+        );
+        context.err(`stepwise: fix: ${readFix(live, target.context, plan.namespace)}\n`);
+        return 3;
+      }
+
+      const weights = isWeighted(routing) ? liveRouterWeights(plan, routing, live.routerObjects) : undefined;
+      const match = matchStage(plan, routing, live, weights, stack.stage, stack.fromStage);
+      // Loaded only now: a cluster that cannot be reached is reported without loading cdk8s.
+      const { renderStackStage } = await import('../../synth/render-stack.js');
+      const rendered = renderStackStage(stack, match.stage ?? stack.stage).files.map((f) => f.object);
+      const report = statusReport({
+        stack,
+        routing,
+        cluster: { context: target.context, server: target.server },
+        live,
+        weights,
+        match,
+        rendered,
+      });
+      context.out(values.json ? statusJson(report) : formatStatus(report));
+      return report.exitCode;
+    } catch (error) {
+      for (const line of errorLines(error)) context.err(`stepwise: ${line}\n`);
+      return 2;
+    }
+  },
+};
+
+/** `--timeout S`: a positive number of seconds. */
+function timeoutOption(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_SECONDS;
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(`--timeout '${value}' is not a positive number of seconds (e.g. --timeout 30)\n\n${USAGE}`);
+  }
+  return seconds;
+}
+
+function readFix(problem: ClusterReadProblem, kubeContext: string, namespace: string): string {
+  switch (problem.kind) {
+    case 'unreachable':
+      return `check that the cluster is up and that context ${kubeContext} points at it (kubectl --context ${kubeContext} cluster-info), or pass --context NAME`;
+    case 'timeout':
+      return 'check the connection to the API server, or give it longer with --timeout S';
+    case 'refused':
+      return `status needs get and list on deployments, replicasets, pods, services and endpointslices (and the router's kind) in namespace ${namespace}; check your credentials with kubectl --context ${kubeContext} auth can-i list deployments -n ${namespace}`;
+    case 'server-error':
+      return 'the API server failed the request; retry, and check its health with kubectl get --raw /readyz';
+  }
+}
