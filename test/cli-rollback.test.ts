@@ -19,7 +19,7 @@ describe('stepwise rollback', () => {
         .replace('stepwise:fromStage: v1-only', 'stepwise:fromStage: cutover'),
     );
     assert.match(result.stdout, /nginx-svc: selector \{name: nginx, version: v2\} → \{name: nginx\}/);
-    assert.match(result.stdout, /Apply it: pulumi up --stack web-nginx/);
+    assert.match(result.stdout, /Apply it: pulumi up --refresh --stack web-nginx\n/);
   });
 
   test("rolls web-nginx's canary back: deleting its 1 pod leaves 6 endpoints, the floor", async () => {

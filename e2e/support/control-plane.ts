@@ -2,8 +2,9 @@
  * A real Kubernetes control plane on 127.0.0.1 for the end-to-end suite: etcd, kube-apiserver,
  * kube-controller-manager and kube-scheduler built from their Go modules (e2e/build/build.sh),
  * and kwok, which plays the kubelet: it keeps fake Nodes alive and makes every scheduled pod
- * Running and Ready with a pod IP. Pods whose annotation `stepwise.e2e/never-ready` is `"true"`
- * are left alone by kwok: they are scheduled but never turn Ready (the failure the suite injects).
+ * Running and Ready with a pod IP. Pods whose annotation `stepwise.e2e/never-ready` is `"true"`,
+ * or with a container running `NEVER_READY_IMAGE`, are scheduled but never turn Ready (the
+ * failures the suite injects).
  *
  * Every process, port and file belongs to one test process: ports are picked free, the state
  * lives in a temporary directory, and `stop()` ends it all (so does the test process's exit).
@@ -20,6 +21,9 @@ import type { ControlPlaneBinaries } from './binaries';
 
 /** The annotation that keeps kwok from making a pod Ready. */
 export const NEVER_READY_ANNOTATION = 'stepwise.e2e/never-ready';
+
+/** An image whose pods kwok never makes Ready (see kwok-pod-stages.yaml): a release that is broken. */
+export const NEVER_READY_IMAGE = 'registry.invalid/stepwise-e2e/never-ready:1';
 
 /** A running cluster: how to reach it, and how to stop it. */
 export interface Cluster {
@@ -229,6 +233,7 @@ export async function startCluster(binaries: ControlPlaneBinaries | undefined): 
         `--kubeconfig=${kubeconfig}`,
         '--manage-all-nodes=true',
         `--disregard-status-with-annotation-selector=${NEVER_READY_ANNOTATION}=true`,
+        `--config=${path.join(__dirname, 'kwok-pod-stages.yaml')}`,
         '--cidr=10.244.0.1/16',
         '--node-ip=10.96.0.1',
         '--v=1',

@@ -107,9 +107,12 @@ export class ReleaseProject {
     });
   }
 
-  /** `pulumi up` at the stage the stack file names. */
-  async up(): Promise<UpResult> {
-    return this.stack.up({ onOutput: () => undefined, color: 'never' });
+  /**
+   * `pulumi up` at the stage the stack file names; aborting `signal` is a Ctrl-C; `refresh` is
+   * `pulumi up --refresh` (read the cluster's objects first).
+   */
+  async up(options: { signal?: AbortSignal; refresh?: boolean } = {}): Promise<UpResult> {
+    return this.stack.up({ onOutput: () => undefined, color: 'never', ...options });
   }
 
   /** `pulumi preview`: the change summary. */

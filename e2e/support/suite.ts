@@ -7,6 +7,7 @@ import { after, before } from 'node:test';
 import { isScalar, parseDocument, visit } from 'yaml';
 import { e2eBinaries, kubectl, type E2eBinaries } from './binaries';
 import { installRouterCrds } from './crds';
+import { startIngressController } from './ingress-controller';
 import { startCluster, type Cluster } from './control-plane';
 import { startPulumiEngine, type PulumiEngine } from './pulumi-engine';
 
@@ -24,13 +25,18 @@ export interface Suite {
  */
 export function useSuite(): Suite {
   const suite = {} as Suite;
+  let stopIngressController: (() => void) | undefined;
   before(async () => {
     suite.binaries = process.env.KUBECONFIG ? undefined : e2eBinaries();
     suite.cluster = await startCluster(suite.binaries);
-    if (suite.binaries) await installRouterCrds(suite.cluster.api, suite.binaries, kubectl(suite.binaries), suite.cluster.kubeconfig);
+    if (suite.binaries) {
+      await installRouterCrds(suite.cluster.api, suite.binaries, kubectl(suite.binaries), suite.cluster.kubeconfig);
+      stopIngressController = await startIngressController(suite.cluster.api);
+    }
     suite.engine = await startPulumiEngine(suite.binaries, suite.cluster.kubeconfig);
   });
   after(async () => {
+    stopIngressController?.();
     suite.engine?.dispose();
     await suite.cluster?.stop();
   });

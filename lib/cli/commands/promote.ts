@@ -172,7 +172,10 @@ async function moveStage(direction: MoveDirection, request: MoveRequest, usage: 
   writeStackFileAtomically(stack.file, edited);
   context.out(`${summaryText(review)}\n`);
   context.out(`Updated ${stack.file}: ${change}.\n`);
-  context.out(`Apply it: pulumi up --stack ${stack.name}\n`);
+  // A rollback often follows an update that failed or was interrupted, after which Pulumi's state
+  // may not match the cluster (seen on a real cluster: the failed rollout stays, and a plain
+  // `pulumi up` back to the recorded stage changes nothing); --refresh reads the cluster first.
+  context.out(`Apply it: pulumi up ${direction === 'rollback' ? '--refresh ' : ''}--stack ${stack.name}\n`);
   context.out(`   or, for GitOps (Argo CD / Flux): commit and push ${stack.file}; CI renders it with npm run synth.\n`);
   return 0;
 }
