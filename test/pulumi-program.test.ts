@@ -53,15 +53,22 @@ interface ProgramRun {
  * in a fresh process (a module is evaluated once per process). Reports whether loading the program
  * threw, and the error as Pulumi would see it, or what it registered and exported.
  */
-function runProgram(stack: string, config: Record<string, unknown>, expectedRegistrations = 0): ProgramRun {
+function runProgram(
+  stack: string,
+  config: Record<string, unknown>,
+  expectedRegistrations = 0,
+  recorded?: Record<string, unknown>,
+): ProgramRun {
   const script = `
     const pulumi = require('@pulumi/pulumi');
     const { recordRegistrations, valueOf } = require('./test/support/pulumi-mocks.ts');
-    recordRegistrations(${JSON.stringify(stack)}).then((registrations) => {
+    recordRegistrations(${JSON.stringify(stack)}, ${JSON.stringify(recorded)}).then(async (registrations) => {
       let outcome;
       let program;
       try {
-        program = require(${JSON.stringify(`./${project.main}`)});
+        // As the runtime does: require main, call the function it exports, await its outputs.
+        const main = require(${JSON.stringify(`./${project.main}`)});
+        program = await (typeof main === 'function' ? main() : main);
         outcome = { threw: false };
       } catch (error) {
         outcome = { threw: true, runError: pulumi.RunError.isInstance(error), message: error.message };
@@ -102,7 +109,8 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
     const config = exampleConfig('fop-gate');
     config['stepwise:stage'] = 'canary';
     pulumi.runtime.setAllConfig(pulumiConfig(config));
-    const program = await import('../lib/pulumi/index.js');
+    // The Node.js runtime calls the function the program exports and awaits its outputs.
+    const program = await (await import('../lib/pulumi/index.js')).default();
 
     const rendered = renderStackStage(exampleStackAt('fop-gate', 'canary')).files.map((f) => f.object);
     await until(() => registrations.length === rendered.length + 2);
@@ -194,7 +202,7 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
     config['stepwise:stage'] = 'canary';
     config['stepwise:fromStage'] = 'canary-widened';
     const objects = renderStackStage(exampleStackAt('fop-gate', 'canary', 'canary-widened')).files.length;
-    const run = runProgram('fop-gate', config, objects + 1);
+    const run = runProgram('fop-gate', config, objects + 2);
     assert.equal(run.threw, false, run.message);
     assert.deepEqual(run.outputs, { stage: 'canary', fromStage: 'canary-widened' });
     // Without fromStage the program would order baseline → canary: the Service waiting on the canary.
@@ -202,6 +210,49 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
     assert.deepEqual(dependenciesOf(registrationOf(kube, 'Deployment', 'fop-gate'), kube), []);
     assert.deepEqual(dependenciesOf(registrationOf(kube, 'Service', 'fop-gate'), kube), ['Deployment/fop-gate']);
     assert.deepEqual(dependenciesOf(registrationOf(kube, 'Deployment', 'fop-gate-canary'), kube), ['Service/fop-gate']);
+  });
+
+  /** fop-gate deployed at `canary` after the last update recorded `recorded`, the file saying `fromStage` (or nothing). */
+  function rollbackToCanary(recorded: string | undefined, fromStage?: string): ProgramRun {
+    const config = exampleConfig('fop-gate');
+    config['stepwise:stage'] = 'canary';
+    if (fromStage !== undefined) config['stepwise:fromStage'] = fromStage;
+    const objects = renderStackStage(exampleStackAt('fop-gate', 'canary')).files.length;
+    return runProgram('fop-gate', config, objects + 2, recorded === undefined ? {} : { stage: recorded, fromStage: 'canary' });
+  }
+
+  /** The make-before-break order of fop-gate's rollback from canary-widened to canary. */
+  function assertOrderedFromCanaryWidened(run: ProgramRun): void {
+    const kube = run.registrations.filter((r) => r.custom);
+    assert.deepEqual(dependenciesOf(registrationOf(kube, 'Deployment', 'fop-gate'), kube), []);
+    assert.deepEqual(dependenciesOf(registrationOf(kube, 'Service', 'fop-gate'), kube), ['Deployment/fop-gate']);
+    assert.deepEqual(dependenciesOf(registrationOf(kube, 'Deployment', 'fop-gate-canary'), kube), ['Service/fop-gate']);
+  }
+
+  test('with no stepwise:fromStage, an update is ordered from the stage the last update recorded: a hand-made rollback scales stable up first', () => {
+    const run = rollbackToCanary('canary-widened');
+    assert.equal(run.threw, false, run.message);
+    assert.deepEqual(run.outputs, { stage: 'canary', fromStage: 'canary-widened' });
+    assertOrderedFromCanaryWidened(run);
+  });
+
+  test('a stale stepwise:fromStage (a stage edited by hand) is overruled by the recorded stage', () => {
+    const run = rollbackToCanary('canary-widened', 'baseline');
+    assert.equal(run.threw, false, run.message);
+    assert.deepEqual(run.outputs, { stage: 'canary', fromStage: 'canary-widened' });
+    assertOrderedFromCanaryWidened(run);
+  });
+
+  test('a recorded stage the plan no longer has leaves the order to stepwise:fromStage', () => {
+    const run = rollbackToCanary('canary-wider', 'canary-widened');
+    assert.equal(run.threw, false, run.message);
+    assert.deepEqual(run.outputs, { stage: 'canary', fromStage: 'canary-widened' });
+    assertOrderedFromCanaryWidened(run);
+  });
+
+  test("a stack's first update, with nothing recorded and no fromStage, is ordered from the stage before it in the plan", () => {
+    const run = rollbackToCanary(undefined);
+    assert.deepEqual(run.outputs, { stage: 'canary', fromStage: 'baseline' });
   });
 
   /** web-nginx with nginx-v2 scaled to 0 in v1-removed, deployed at v1-removed from `fromStage`. */

@@ -1,5 +1,6 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { deployStack } from './deploy-stack';
+import { recordedStage } from './recorded-stage';
 import type { ServiceOutput, WorkloadOutput } from './release-outputs';
 import { asRunError, stackFromPulumiConfig } from './stack-from-pulumi-config';
 
@@ -17,13 +18,15 @@ export interface StepwiseProgramOutputs {
 
 /**
  * The Pulumi program: applies the stage `stepwise:stage` of the running stack's config
- * (`stacks/Pulumi.<stack>.yaml`) and returns the stack outputs. `lib/pulumi/index.ts` runs it as
- * the project's `main`; the Automation API can run it as an inline program. A wrong stack file
- * fails as a RunError (its problems, no stack trace) before anything registers.
+ * (`stacks/Pulumi.<stack>.yaml`), ordered as the move from the stage the last update recorded,
+ * and returns the stack outputs. `lib/pulumi/index.ts` exports it as the project's `main`; the
+ * Automation API can run it as an inline program. A wrong stack file fails as a RunError (its
+ * problems, no stack trace) before any Kubernetes object registers.
  */
-export function stepwiseProgram(): StepwiseProgramOutputs {
+export async function stepwiseProgram(): Promise<StepwiseProgramOutputs> {
+  const recorded = await recordedStage();
   try {
-    const release = deployStack(stackFromPulumiConfig());
+    const release = deployStack(stackFromPulumiConfig(undefined, recorded));
     return { stage: release.stage, fromStage: release.fromStage, workloads: release.workloads, services: release.services };
   } catch (error) {
     throw asRunError(error);

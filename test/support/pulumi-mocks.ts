@@ -153,17 +153,23 @@ function optionsOf(request: RegisterRequest): SentOptions {
  * `pulumi.runtime.setMocks` does) and records every resource registration with what
  * `MockResourceArgs` leaves out: the parent, the dependencies and every other resource option.
  * Each call starts a fresh mock engine and a fresh, empty record. Import the program under test
- * only after calling this.
+ * only after calling this. `recordedOutputs` are the outputs of the stack's last update, as a
+ * StackReference to the stack itself reads them (none: the stack's first update).
  */
-export async function recordRegistrations(stack: string): Promise<Registration[]> {
+export async function recordRegistrations(stack: string, recordedOutputs: Record<string, unknown> = {}): Promise<Registration[]> {
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+      // A StackReference reads the outputs of the stack's last update: `recordedOutputs`.
+      newResource: (args) =>
+        args.type === 'pulumi:pulumi:StackReference'
+          ? { id: String(args.inputs.name), state: { ...args.inputs, outputs: recordedOutputs } }
+          : { id: `${args.name}-id`, state: args.inputs },
       call: (args) => args.inputs,
     },
     'stepwise',
     stack,
     false,
+    'organization',
   );
   const registrations: Registration[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
