@@ -182,6 +182,10 @@ export async function startCluster(binaries: ControlPlaneBinaries | undefined): 
         // The node lifecycle controller is not run (kwok's Nodes have no kubelet heartbeats to
         // judge), so nothing would lift the not-ready taint this plugin puts on new Nodes.
         '--disable-admission-plugins=TaintNodesByCondition',
+        // STEPWISE_E2E_AUDIT=1 keeps an audit log of every write (who changed what), for debugging.
+        ...(process.env.STEPWISE_E2E_AUDIT
+          ? [`--audit-policy-file=${auditPolicy(dir)}`, `--audit-log-path=${path.join(dir, 'audit.log')}`]
+          : []),
         '--v=1',
       ]),
     );
@@ -264,6 +268,19 @@ export async function startCluster(binaries: ControlPlaneBinaries | undefined): 
     await stop();
     throw error;
   }
+}
+
+/** An audit policy that logs the metadata of every write. */
+function auditPolicy(dir: string): string {
+  const file = path.join(dir, 'audit-policy.json');
+  const policy = {
+    apiVersion: 'audit.k8s.io/v1',
+    kind: 'Policy',
+    omitStages: ['RequestReceived'],
+    rules: [{ level: 'None', verbs: ['get', 'list', 'watch'] }, { level: 'Metadata' }],
+  };
+  fs.writeFileSync(file, JSON.stringify(policy));
+  return file;
 }
 
 function kubeconfigYaml(c: KubeConnection & { ca: string }): string {

@@ -167,11 +167,21 @@ export class KubeApi {
               return;
             }
             const rv = (event.object as unknown as KubeObject).metadata?.resourceVersion;
+            // A re-opened watch can deliver events it had already sent: pass each on once.
+            // (Resource versions are etcd revisions, increasing numbers, on every API server.)
+            if (rv && Number(rv) <= Number(version)) {
+              if (process.env.STEPWISE_E2E_DEBUG)
+                process.stderr.write(`watch ${collectionPath}: replayed ${event.type} at ${rv} <= ${version}\n`);
+              continue;
+            }
             if (rv) version = rv;
             if (event.type !== 'BOOKMARK') onEvent(event);
           }
         });
-        response.on('end', () => setImmediate(open));
+        response.on('end', () => {
+          if (process.env.STEPWISE_E2E_DEBUG) process.stderr.write(`watch ${collectionPath}: re-opened at ${version}\n`);
+          setImmediate(open);
+        });
       });
       current.on('error', (error) => {
         if (!stopped) onError(error);

@@ -5,6 +5,7 @@
  */
 import { after, before } from 'node:test';
 import { isScalar, parseDocument, visit } from 'yaml';
+import type { Plan } from '../../lib/model';
 import { e2eBinaries, kubectl, type E2eBinaries } from './binaries';
 import { installRouterCrds } from './crds';
 import { startIngressController } from './ingress-controller';
@@ -59,4 +60,10 @@ export function withMinReadySeconds(seconds: number): (yaml: string) => string {
     });
     return document.toString();
   };
+}
+
+/** Stage indexes from the second stage to the last and back to the first: every move, both ways. */
+export function exampleRoute(plan: Plan): number[] {
+  const indexes = [...plan.stages.keys()];
+  return indexes.slice(1).concat(indexes.reverse().slice(1));
 }
