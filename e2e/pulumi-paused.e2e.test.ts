@@ -1,0 +1,60 @@
+/**
+ * `paused` on a real cluster, as the model assumes it: a stage that pauses a Deployment while it
+ * stages a new image completes `pulumi up` without rolling anything out (reading the provider's
+ * Deployment await suggested it might wait for a rollout that never comes; the real engine does
+ * not), and the stage that resumes it rolls the staged image out, awaited, make-before-break.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { test } from 'node:test';
+import { parseDocument } from 'yaml';
+import { stackFromText } from '../lib/stacks';
+import { assertMoveKeptPromises, deploymentUids, startMove } from './support/move-promises';
+import { ReleaseProject } from './support/pulumi-engine';
+import { useSuite, withMinReadySeconds } from './support/suite';
+import { describeNamespace, TransitionObserver } from './support/transition-observer';
+
+const suite = useSuite();
+
+/** fop-gate whose `canary` stage pauses the canary with its new image (resumed in `canary-widened`). */
+function pausedCanary(yaml: string): string {
+  const document = parseDocument(withMinReadySeconds(1)(yaml));
+  document.setIn(['config', 'stepwise:plan', 'stages', 1, 'workloads', 'fop-gate-canary', 'paused'], true);
+  return document.toString();
+}
+
+test('pulumi up of a stage that pauses a Deployment returns at once, and resuming it rolls the staged image out', async () => {
+  const project = await ReleaseProject.create(suite.engine, 'fop-gate', pausedCanary);
+  const read = () => stackFromText('fop-gate', project.stackFile, fs.readFileSync(project.stackFile, 'utf8'));
+  const { plan } = read();
+  const observer = await TransitionObserver.start(suite.cluster.api, plan.namespace);
+  const canaryImage = async () =>
+    ((await suite.cluster.api.get(`/apis/apps/v1/namespaces/${plan.namespace}/replicasets`)) as any).items
+      .filter((rs: any) => rs.metadata.name.startsWith('fop-gate-canary-') && rs.status?.readyReplicas > 0)
+      .map((rs: any) => rs.spec.template.spec.containers[0].image);
+  try {
+    assert.equal((await project.up()).summary.result, 'succeeded');
+    const uids = deploymentUids(observer.observations);
+
+    project.stepwise('promote', 'fop-gate', '--skip-gate');
+    const pausing = await startMove(observer, plan, 0, 1);
+    const ctrlC = new AbortController();
+    const timer = setTimeout(() => ctrlC.abort(), 90_000); // a hung await would take 10 minutes
+    try {
+      assert.equal((await project.up({ signal: ctrlC.signal })).summary.result, 'succeeded', 'pulumi up of the paused stage');
+    } finally {
+      clearTimeout(timer);
+    }
+    await assertMoveKeptPromises(observer, plan, 0, 1, pausing, uids, () => describeNamespace(suite.cluster.api, plan.namespace));
+    assert.deepEqual(await canaryImage(), ['registry.example.com/dora/fop-gate:1.4.0'], 'a paused canary keeps running the old image');
+
+    project.stepwise('promote', 'fop-gate', '--skip-gate');
+    const resuming = await startMove(observer, plan, 1, 2);
+    assert.equal((await project.up()).summary.result, 'succeeded', 'pulumi up of the stage that resumes it');
+    await assertMoveKeptPromises(observer, plan, 1, 2, resuming, uids, () => describeNamespace(suite.cluster.api, plan.namespace));
+    assert.deepEqual(await canaryImage(), ['registry.example.com/dora/fop-gate:1.5.0'], 'resumed, the canary runs the staged image');
+  } finally {
+    observer.stop();
+    await project.destroy();
+  }
+});
