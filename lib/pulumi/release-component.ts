@@ -6,6 +6,7 @@ import { renderStackStage, type RenderedStage } from '../synth/render-stack';
 import { applyOrder, type ApplyPhase } from './apply-order';
 import { kubeResource } from './kube-resource';
 import { logicalName } from './logical-name';
+import { withPatchForce } from './patch-force';
 import { namespaceObject } from '../constructs/release-namespace';
 import { releaseOutputs, type ServiceOutput, type WorkloadOutput } from './release-outputs';
 import { servicesAwaitingNoPods, servicesSelectingNoPods } from './service-endpoints';
@@ -24,7 +25,7 @@ export interface ReleaseComponentArgs {
 
 /** One registered Kubernetes object. */
 export interface ReleaseObject {
-  /** The object as rendered (the resource's inputs). */
+  /** The object as rendered (the resource's inputs, with `pulumi.com/patchForce`: see `withPatchForce`). */
   readonly object: KubeObject;
   /** When it is applied within the update (see `ApplyPhase`). */
   readonly phase: ApplyPhase;
@@ -87,7 +88,7 @@ export abstract class ReleaseComponent extends pulumi.ComponentResource {
     for (const item of ordered) {
       const dependsOn = item.dependsOn.map((n) => (objects.get(n) as ReleaseObject).resource);
       if (this.namespace) dependsOn.push(this.namespace);
-      const resource = kubeResource(item.name, item.object, { parent: this, dependsOn });
+      const resource = kubeResource(item.name, withPatchForce(item.object), { parent: this, dependsOn });
       objects.set(item.name, { object: item.object, phase: item.phase, resource });
     }
     this.objects = objects;
