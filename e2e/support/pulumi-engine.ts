@@ -115,10 +115,11 @@ export class ReleaseProject {
     return this.stack.up({ onOutput: () => undefined, color: 'never', ...options });
   }
 
-  /** `pulumi preview`: the change summary. */
-  async previewChanges(): Promise<Record<string, number>> {
-    const result = await this.stack.preview({ color: 'never' });
-    return result.changeSummary as Record<string, number>;
+  /** `pulumi preview --diff`: the change summary, and the lines of the resources that would change. */
+  async preview(): Promise<{ changes: Record<string, number>; changed: string[] }> {
+    const result = await this.stack.preview({ color: 'never', diff: true });
+    const changed = result.stdout.split('\n').filter((line) => /^\s*[~+-]{1,2}\s/.test(line));
+    return { changes: result.changeSummary as Record<string, number>, changed };
   }
 
   /** `pulumi destroy` and removal of the project. */

@@ -1,4 +1,7 @@
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
+import type { Stack } from '../stacks';
+import { renderStackStage } from '../synth/render-stack';
+import { orderedFromClusterStage } from './cluster-stage';
 import { deployStack } from './deploy-stack';
 import { recordedStage } from './recorded-stage';
 import type { ServiceOutput, WorkloadOutput } from './release-outputs';
@@ -26,7 +29,13 @@ export interface StepwiseProgramOutputs {
 export async function stepwiseProgram(): Promise<StepwiseProgramOutputs> {
   const recorded = await recordedStage();
   try {
-    const release = deployStack(stackFromPulumiConfig(undefined, recorded));
+    const inFile = stackFromPulumiConfig();
+    const stack = orderedFromClusterStage(inFile, recorded, (message) => pulumi.log.warn(message));
+    // The objects are rendered as `npm run synth` renders the stack file (its fromStage decides
+    // the Argo CD sync-wave annotations, which mean nothing to Pulumi); only the order follows the
+    // cluster. Rendered from the record instead, a second `pulumi up` would rewrite annotations.
+    const render = (s: Stack) => renderStackStage({ ...s, fromStage: inFile.fromStage, fromStageIndex: inFile.fromStageIndex });
+    const release = deployStack(stack, { render });
     return { stage: release.stage, fromStage: release.fromStage, workloads: release.workloads, services: release.services };
   } catch (error) {
     throw asRunError(error);

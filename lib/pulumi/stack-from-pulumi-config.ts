@@ -7,21 +7,10 @@ import { CONFIG_NAMESPACE, DEFAULT_STACKS_DIR, stackFilePath, stackFromConfig, t
  * values `stacks/Pulumi.<name>.yaml` holds, as the Pulumi CLI hands them to the program.
  * Every problem names the stack file and the key path (see `stackFromConfig`).
  *
- * `recorded` is the stage the last update left the cluster in (`recordedStage()`): when it is a
- * stage of the plan, the update is ordered as the move from it, whatever `stepwise:fromStage`
- * says — a stage edited by hand, a rollback or a skipped stage is ordered right without anyone
- * keeping `fromStage` up to date. `stepwise:fromStage` orders the update only when nothing is
- * recorded (a stack's first update with this program) or what is recorded is no stage of the plan
- * any more; `warn` is told when it is overruled.
- *
  * Unknown `stepwise:*` keys are passed on too, so a typo such as `stepwise:stages` is reported
  * rather than ignored.
  */
-export function stackFromPulumiConfig(
-  stackName: string = pulumi.getStack(),
-  recorded?: string,
-  warn: (message: string) => void = (message) => pulumi.log.warn(message),
-): Stack {
+export function stackFromPulumiConfig(stackName: string = pulumi.getStack()): Stack {
   const file = stackFilePath(DEFAULT_STACKS_DIR, stackName);
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   const values: Record<string, unknown> = {};
@@ -32,21 +21,7 @@ export function stackFromPulumiConfig(
   values[`${CONFIG_NAMESPACE}:stage`] = config.get('stage');
   values[`${CONFIG_NAMESPACE}:fromStage`] = config.get('fromStage');
   for (const key of Object.keys(values)) if (values[key] === undefined) delete values[key];
-  const stack = stackFromConfig(stackName, file, values);
-  if (recorded === undefined || recorded === stack.fromStage) return stack;
-  const index = stack.plan.stages.findIndex((s) => s.name === recorded);
-  if (index < 0) {
-    warn(
-      `stepwise: the last update recorded stage '${recorded}', which ${file} no longer has; ordering the update from stepwise:fromStage '${stack.fromStage}'`,
-    );
-    return stack;
-  }
-  if (values[`${CONFIG_NAMESPACE}:fromStage`] !== undefined) {
-    warn(
-      `stepwise: ${file} says stepwise:fromStage '${stack.fromStage}', but the last update left the cluster in '${recorded}'; ordering the update as the move from '${recorded}'`,
-    );
-  }
-  return { ...stack, fromStage: recorded, fromStageIndex: index };
+  return stackFromConfig(stackName, file, values);
 }
 
 /** The plan as structured data; a value that is not JSON (a plain string) is left for the parser to reject. */
