@@ -96,8 +96,9 @@ export function podTemplateProblems(workload: Workload, keyPath = `workloads.${w
 /**
  * What the API server rejects in a plan's Services: a port name that is not a DNS label; two ports
  * of one Service with one name, or with one port number and protocol, or with one node port and
- * protocol (a TCP and a UDP port may share a node port); and two Services on one node port, which
- * the allocator hands out once per cluster whatever the protocol.
+ * protocol (a TCP and a UDP port may share a node port, and only when they have one port number:
+ * the allocator gives each port number of a Service one node port); and two Services on one node
+ * port, which the allocator hands out once per cluster whatever the protocol.
  */
 export function servicePortProblems(services: readonly ReleaseService[]): StepwiseError[] {
   const problems: StepwiseError[] = [];
@@ -107,7 +108,9 @@ export function servicePortProblems(services: readonly ReleaseService[]): Stepwi
       problems.push(new StepwiseError({ keyPath: `services.${service.name}.${at}`, problem, fix }));
     const names = new Map<string, number>();
     const ports = new Map<string, number>();
-    const nodePorts = new Map<string, number>();
+    // The allocator, port by port: each port number's first node port, and which port took each node port.
+    const nodePortOfNumber = new Map<number, { readonly nodePort: number; readonly index: number }>();
+    const nodePortTakenBy = new Map<number, number>();
     service.ports.forEach((port, i) => {
       const nameProblem = port.name === undefined ? undefined : objectNameProblem(port.name);
       if (nameProblem) report(`ports[${i}].name`, nameProblem, 'name the port in lowercase, e.g. http');
@@ -123,14 +126,30 @@ export function servicePortProblems(services: readonly ReleaseService[]): Stepwi
       else report(`ports[${i}].port`, `${key} is also ports[${earlier}]`, 'list each port once per protocol');
       if (port.nodePort === undefined) return;
 
-      const nodeKey = `${port.nodePort}/${port.protocol}`;
-      const earlierNode = nodePorts.get(nodeKey);
-      if (earlierNode === undefined) nodePorts.set(nodeKey, i);
-      else {
+      const sameProtocol = service.ports.findIndex((p, j) => j < i && p.nodePort === port.nodePort && p.protocol === port.protocol);
+      const first = nodePortOfNumber.get(port.port);
+      if (first === undefined) nodePortOfNumber.set(port.port, { nodePort: port.nodePort, index: i });
+      // A port shares the node port its number got first; any other node port is allocated for it alone.
+      const takenBy = first?.nodePort === port.nodePort ? undefined : nodePortTakenBy.get(port.nodePort);
+      if (first?.nodePort !== port.nodePort && takenBy === undefined) nodePortTakenBy.set(port.nodePort, i);
+      if (sameProtocol >= 0) {
         report(
           `ports[${i}].nodePort`,
-          `${nodeKey} is also the node port of ports[${earlierNode}]`,
+          `${port.nodePort}/${port.protocol} is also the node port of ports[${sameProtocol}]`,
           'give each port its own nodePort (only ports of different protocols may share one), or leave nodePort out and let Kubernetes pick one',
+        );
+      } else if (takenBy !== undefined && first === undefined) {
+        const other = service.ports[takenBy];
+        report(
+          `ports[${i}].nodePort`,
+          `${port.nodePort} is also the node port of ports[${takenBy}], which has another port number (${other.port}, not ${port.port}); Kubernetes lets only ports of one number share a node port`,
+          `give the port its own nodePort, or make it port ${other.port} like ports[${takenBy}]`,
+        );
+      } else if (takenBy !== undefined && first !== undefined) {
+        report(
+          `ports[${i}].nodePort`,
+          `${port.nodePort} is also the node port of ports[${takenBy}]; port ${port.port} already has node port ${first.nodePort} (ports[${first.index}]), and Kubernetes allocates a node port once per Service unless it is the one its port number has`,
+          `give the port node port ${first.nodePort} like ports[${first.index}], or a node port of its own`,
         );
       }
       const owner = nodePortOwners.get(port.nodePort);

@@ -75,6 +75,17 @@ export function objectNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why `name` is not a valid Service name, or undefined. A Service name is a DNS-1035 label: an
+ * object name that also starts with a letter, as it becomes a DNS name of its own.
+ */
+export function serviceNameProblem(name: string): string | undefined {
+  const problem = objectNameProblem(name);
+  if (problem) return problem;
+  if (!/^[a-z]/.test(name)) return `'${name}' must start with a lowercase letter (a Service name is a DNS-1035 label)`;
+  return undefined;
+}
+
 /** True when every pair of `selector` is present with the same value in `labels` (Service semantics). */
 export function labelsMatch(selector: Labels, labels: Labels): boolean {
   const keys = Object.keys(selector);

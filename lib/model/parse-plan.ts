@@ -1,5 +1,5 @@
 import { podTemplateProblems, servicePortProblems } from './api-server-rules';
-import { StepwiseErrors } from './errors';
+import { StepwiseErrors, type StepwiseError } from './errors';
 import { kindRuleProblems } from './kind-rules';
 import { LabelIndex } from './label-index';
 import { isAlwaysZero, isIntOrPercent, MAX_SURGE_PERCENT, type IntOrPercent } from './int-or-percent';
@@ -7,6 +7,7 @@ import {
   labelKeyProblem,
   labelValueProblem,
   objectNameProblem,
+  serviceNameProblem,
   workloadSelectorMatches,
   formatLabels,
   sortedLabels,
@@ -14,6 +15,7 @@ import {
   type Labels,
   type WorkloadSelector,
 } from './labels';
+import { cpuMillicores, memoryMebibytes, MAX_CPU_MILLICORES, MAX_MEMORY_MEBIBYTES } from './quantities';
 import { INT32_MAX, PlainDataReader, closest, controlCharacterProblems, describe, hasOwnKey, isPlainObject } from './plain-data';
 import {
   RELEASE_KINDS,
@@ -122,12 +124,33 @@ export const WORKLOAD_DEFAULTS = {
  * Throws `StepwiseErrors` listing every problem with its key path (relative to the plan) and fix.
  */
 export function parsePlan(data: unknown): Plan {
+  const { plan, problems } = parsePlanWithProblems(data);
+  if (problems.length > 0 || !plan) throw new StepwiseErrors(problems);
+  return plan;
+}
+
+/** A plan read from plain data, and every problem found in it. */
+export interface PlanWithProblems {
+  /**
+   * The plan, when every field could be read; it may still break a rule (an API server rule, a
+   * kind rule, overlapping selectors), and then `problems` says which.
+   */
+  readonly plan?: Plan;
+  /** What `parsePlan` would throw; empty for a valid plan. */
+  readonly problems: readonly StepwiseError[];
+}
+
+/**
+ * `parsePlan` without the throw: the problems, and the plan as far as its fields could be read.
+ * For tools that must see what Kubernetes makes of a plan stepwise refuses (the validation
+ * differential test renders such plans to show the API server refuses them too); everything else
+ * wants `parsePlan`. The kind rules run only on a plan with no other problem, as in `parsePlan`.
+ */
+export function parsePlanWithProblems(data: unknown): PlanWithProblems {
   const reader = new PlainDataReader();
   const plan = readPlan(reader, data);
-  if (reader.errors.length > 0 || !plan) throw new StepwiseErrors(reader.errors);
-  const kindProblems = kindRuleProblems(plan);
-  if (kindProblems.length > 0) throw new StepwiseErrors(kindProblems);
-  return plan;
+  if (reader.errors.length > 0 || !plan) return { plan, problems: reader.errors };
+  return { plan, problems: kindRuleProblems(plan) };
 }
 
 function readPlan(r: PlainDataReader, data: unknown): Plan | undefined {
@@ -261,9 +284,11 @@ function readWorkload(
   const env = merged.env === undefined ? {} : r.stringMap(merged.env, at('env'), 'quote the value, e.g. PORT: "8080"');
   const podAnnotations = merged.podAnnotations === undefined ? {} : r.stringMap(merged.podAnnotations, at('podAnnotations'));
   const resources = merged.resources === undefined ? WORKLOAD_DEFAULTS.resources : readResources(r, merged.resources, at('resources'));
-  const readinessProbe = merged.readinessProbe === undefined ? undefined : readProbe(r, merged.readinessProbe, at('readinessProbe'));
-  const livenessProbe = merged.livenessProbe === undefined ? undefined : readProbe(r, merged.livenessProbe, at('livenessProbe'));
-  const startupProbe = merged.startupProbe === undefined ? undefined : readProbe(r, merged.startupProbe, at('startupProbe'));
+  const readinessProbe =
+    merged.readinessProbe === undefined ? undefined : readProbe(r, merged.readinessProbe, at('readinessProbe'), 'readiness');
+  const livenessProbe =
+    merged.livenessProbe === undefined ? undefined : readProbe(r, merged.livenessProbe, at('livenessProbe'), 'liveness');
+  const startupProbe = merged.startupProbe === undefined ? undefined : readProbe(r, merged.startupProbe, at('startupProbe'), 'startup');
   const preStop = merged.preStop === undefined ? undefined : readPreStop(r, merged.preStop, at('preStop'));
   const terminationGracePeriodSeconds =
     r.optionalWholeNumber(merged.terminationGracePeriodSeconds, at('terminationGracePeriodSeconds')) ??
@@ -348,9 +373,17 @@ function readWorkloadSelector(r: PlainDataReader, value: unknown, keyPath: strin
     const e = r.object(item, at, ['key', 'operator', 'values']);
     if (!e) return;
     const key = r.string(e.key, `${at}.key`);
+    const keyProblem = key === undefined ? undefined : labelKeyProblem(key);
+    if (keyProblem) r.report(`${at}.key`, keyProblem, 'select on a label key of the pods, e.g. track');
     const operator = r.oneOf(e.operator, `${at}.operator`, ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const);
     const values = e.values === undefined ? [] : r.stringList(e.values, `${at}.values`);
-    if (!key || !operator || !values) return;
+    let valuesOk = true;
+    (values ?? []).forEach((v, j) => {
+      const problem = labelValueProblem(v);
+      if (problem) r.report(`${at}.values[${j}]`, problem, 'use label values of the pods, e.g. stable');
+      valuesOk &&= problem === undefined;
+    });
+    if (!key || keyProblem || !operator || !values || !valuesOk) return;
     if ((operator === 'In' || operator === 'NotIn') && values.length === 0) {
       r.report(`${at}.values`, `must not be empty for operator ${operator}`, 'list at least one value');
       return;
@@ -424,7 +457,7 @@ function readResources(r: PlainDataReader, value: unknown, keyPath: string): Res
             : `must be a memory quantity in Mi, Gi or Ti, got ${describe(o[key])}`,
           key === 'cpu' ? 'e.g. 500m, 1 or 1.5' : 'e.g. 256Mi or 8Gi',
         );
-      } else {
+      } else if (key === 'cpu' ? cpuWithinBound(r, quantity, `${at}.cpu`) : memoryWithinBound(r, quantity, `${at}.memory`)) {
         result[key] = quantity;
       }
     }
@@ -444,7 +477,11 @@ function readResources(r: PlainDataReader, value: unknown, keyPath: string): Res
   return { requests, limits };
 }
 
-function readProbe(r: PlainDataReader, value: unknown, keyPath: string): Probe | undefined {
+/**
+ * A probe. Only a readiness probe may ask for more than one success: the API server requires a
+ * `successThreshold` of 1 for liveness and startup probes, whose failures restart the container.
+ */
+function readProbe(r: PlainDataReader, value: unknown, keyPath: string, kind: 'readiness' | 'liveness' | 'startup'): Probe | undefined {
   const obj = r.object(value, keyPath, PROBE_KEYS);
   if (!obj) return undefined;
   const handlers = ['httpGet', 'tcpSocket', 'exec'].filter((k) => obj[k] !== undefined);
@@ -466,7 +503,7 @@ function readProbe(r: PlainDataReader, value: unknown, keyPath: string): Probe |
     probe = { tcpSocket: { port } };
   } else {
     const e = r.object(obj.exec, `${keyPath}.exec`, ['command']);
-    const command = e && r.stringList(e.command, `${keyPath}.exec.command`);
+    const command = e && readExecCommand(r, e.command, `${keyPath}.exec.command`);
     if (!command) return undefined;
     probe = { exec: { command } };
   }
@@ -475,6 +512,14 @@ function readProbe(r: PlainDataReader, value: unknown, keyPath: string): Probe |
     const min = key === 'initialDelaySeconds' ? 0 : 1;
     const n = r.optionalCount(obj[key], `${keyPath}.${key}`, min);
     if (n !== undefined) timing[key] = n;
+  }
+  if (kind !== 'readiness' && timing.successThreshold !== undefined && timing.successThreshold !== 1) {
+    r.report(
+      `${keyPath}.successThreshold`,
+      `must be 1 for a ${kind} probe, got ${timing.successThreshold}`,
+      'remove successThreshold or set it to 1; only a readinessProbe may ask for several successes',
+    );
+    return undefined;
   }
   return { ...probe, ...timing };
 }
@@ -488,13 +533,23 @@ function readPreStop(r: PlainDataReader, value: unknown, keyPath: string): PreSt
   }
   if (obj.exec !== undefined) {
     const e = r.object(obj.exec, `${keyPath}.exec`, ['command']);
-    const command = e && r.stringList(e.command, `${keyPath}.exec.command`);
+    const command = e && readExecCommand(r, e.command, `${keyPath}.exec.command`);
     return command ? { exec: { command } } : undefined;
   }
   const h = r.object(obj.httpGet, `${keyPath}.httpGet`, ['path', 'port']);
   const path = h && r.string(h.path, `${keyPath}.httpGet.path`);
   const port = h && readPort(r, h.port, `${keyPath}.httpGet.port`);
   return path && port !== undefined ? { httpGet: { path, port } } : undefined;
+}
+
+/** The command of an `exec` probe or hook: at least one word, as the API server requires. */
+function readExecCommand(r: PlainDataReader, value: unknown, keyPath: string): string[] | undefined {
+  const command = r.stringList(value, keyPath);
+  if (command && command.length === 0) {
+    r.report(keyPath, 'must list the command to run, got an empty list', 'e.g. command: [cat, /tmp/ready]');
+    return undefined;
+  }
+  return command;
 }
 
 function readIntOrPercent(r: PlainDataReader, value: unknown, keyPath: string, maxPercent = 100): IntOrPercent | undefined {
@@ -567,7 +622,7 @@ function readVolumes(r: PlainDataReader, value: unknown, keyPath: string): Volum
       }
     } else if (v.hostPath !== undefined) {
       const h = r.object(v.hostPath, `${at}.hostPath`, ['path', 'type']);
-      const path = h && r.string(h.path, `${at}.hostPath.path`);
+      const path = h && readHostPathPath(r, h.path, `${at}.hostPath.path`);
       const type = h ? readHostPathType(r, h.type, `${at}.hostPath.type`) : null;
       if (path && type !== null) source = { hostPath: { path, ...(type ? { type } : {}) } };
     } else {
@@ -578,6 +633,28 @@ function readVolumes(r: PlainDataReader, value: unknown, keyPath: string): Volum
     if (name && mountPath && source) volumes.push({ name, mountPath, readOnly, source });
   });
   return volumes.length === items.length ? volumes : undefined;
+}
+
+/** True when a CPU quantity is at most {@link MAX_CPU_MILLICORES}; reported when it is not. */
+function cpuWithinBound(r: PlainDataReader, quantity: string, keyPath: string): boolean {
+  if (cpuMillicores(quantity) <= MAX_CPU_MILLICORES) return true;
+  r.report(
+    keyPath,
+    `must be at most ${MAX_CPU_MILLICORES}m (${MAX_CPU_MILLICORES / 1000} cores), got ${describe(quantity)}`,
+    'give the CPU the container needs, e.g. 500m or 4',
+  );
+  return false;
+}
+
+/** True when a memory quantity is at most {@link MAX_MEMORY_MEBIBYTES}; reported when it is not. */
+function memoryWithinBound(r: PlainDataReader, quantity: string, keyPath: string): boolean {
+  if (memoryMebibytes(quantity) <= MAX_MEMORY_MEBIBYTES) return true;
+  r.report(
+    keyPath,
+    `must be at most ${MAX_MEMORY_MEBIBYTES}Mi (${Math.floor(MAX_MEMORY_MEBIBYTES / 1024 ** 2)}Ti), got ${describe(quantity)}`,
+    'give the memory the container needs, e.g. 512Mi or 8Gi',
+  );
+  return false;
 }
 
 /**
@@ -595,7 +672,17 @@ function readSizeLimit(r: PlainDataReader, value: unknown, keyPath: string): str
     );
     return null;
   }
-  return value;
+  return memoryWithinBound(r, value, keyPath) ? value : null;
+}
+
+/** A hostPath `path`: no `..` element, which the API server refuses (it could climb out of the directory named). */
+function readHostPathPath(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {
+  const path = r.string(value, keyPath, 'the node directory, e.g. /var/log');
+  if (path !== undefined && path.split('/').includes('..')) {
+    r.report(keyPath, `must not contain a '..' element, got ${describe(path)}`, 'name the directory itself, e.g. /var/log');
+    return undefined;
+  }
+  return path;
 }
 
 /** A hostPath `type`: undefined when left out, null when invalid (reported). */
@@ -619,7 +706,8 @@ function readSecurityOverrides(r: PlainDataReader, value: unknown, keyPath: stri
   if (!o) return undefined;
   const reason = r.string(o.reason, `${keyPath}.reason`, 'say why the workload cannot run under the restricted Pod Security Standard');
   const runAsRoot = r.optionalBoolean(o.runAsRoot, `${keyPath}.runAsRoot`) ?? false;
-  const runAsUser = r.optionalWholeNumber(o.runAsUser, `${keyPath}.runAsUser`);
+  // A user ID is a 32-bit number to the API server (and to Linux).
+  const runAsUser = r.optionalWholeNumber(o.runAsUser, `${keyPath}.runAsUser`, 0, INT32_MAX);
   const writableRootFilesystem = r.optionalBoolean(o.writableRootFilesystem, `${keyPath}.writableRootFilesystem`) ?? false;
   const addCapabilities = o.addCapabilities === undefined ? [] : r.stringList(o.addCapabilities, `${keyPath}.addCapabilities`);
   const hostPath = r.optionalBoolean(o.hostPath, `${keyPath}.hostPath`) ?? false;
@@ -654,8 +742,9 @@ function readServices(r: PlainDataReader, value: unknown): ReleaseService[] | un
   const services: ReleaseService[] = [];
   for (const name of names) {
     const keyPath = `services.${name}`;
-    if (objectNameProblem(name)) {
-      r.report(keyPath, objectNameProblem(name) as string, 'rename the Service to a lowercase name');
+    const nameProblem = serviceNameProblem(name);
+    if (nameProblem) {
+      r.report(keyPath, nameProblem, 'rename the Service to a lowercase name that starts with a letter, e.g. web');
       continue;
     }
     const s = r.object(map[name], keyPath, SERVICE_KEYS);

@@ -23,3 +23,16 @@ export function memoryMebibytes(quantity: string): number {
       return amount;
   }
 }
+
+/**
+ * The most millicores a CPU quantity may hold: 15 digits, the most a JavaScript number writes back
+ * exactly with three decimals (`999999999999.999`), so that what `render` writes is what the plan
+ * says (past it, `1e21` cores would be written `1e+21`, which is no quantity at all).
+ */
+export const MAX_CPU_MILLICORES = 999_999_999_999_999;
+
+/**
+ * The most MiB a memory quantity may hold: 2^63 - 1 bytes, the most Kubernetes counts in the
+ * 64-bit integer its scheduler and kubelet read a quantity as (`8388607Ti`, `8796093022207Mi`).
+ */
+export const MAX_MEMORY_MEBIBYTES = 8_796_093_022_207;

@@ -4,7 +4,7 @@
  * validation, no cdk8s.
  */
 import { StepwiseErrors, joinKeyPath } from '../model/errors';
-import { labelKeyProblem, labelsMatch, objectNameProblem } from '../model/labels';
+import { labelKeyProblem, labelsMatch, objectNameProblem, serviceNameProblem } from '../model/labels';
 import { PlainDataReader, describe, hasOwnKey } from '../model/plain-data';
 import type { Plan, ReleaseService, ServicePort } from '../model/plan';
 
@@ -287,7 +287,7 @@ function readTracks(
   const ordered = [stableTrack, ...names.filter((n) => n !== stableTrack)];
   const tracks = ordered.map((name) => ({ name, workloads: members.get(name) as string[], serviceName: `${service.name}-${name}` }));
   for (const track of tracks) {
-    const problem = objectNameProblem(track.serviceName);
+    const problem = serviceNameProblem(track.serviceName);
     if (problem) {
       r.report(
         'traffic.trackLabel',
@@ -381,11 +381,30 @@ function readWeight(r: PlainDataReader, value: unknown, keyPath: string): number
   return value;
 }
 
+/**
+ * What a path prefix may not hold: the API server refuses them in an Ingress path of type Prefix,
+ * and the Gateway API's HTTPRoute CRD in a PathPrefix match (they would let a request climb out of
+ * the prefix, or hide a `/` from the router).
+ */
+const PATH_SEQUENCES_REFUSED = ['//', '/./', '/../', '%2f', '%2F'];
+const PATH_ENDINGS_REFUSED = ['/..', '/.'];
+
 function readPath(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {
   if (value === undefined) return TRAFFIC_DEFAULTS.path;
   const path = r.string(value, keyPath, 'e.g. /');
-  if (path !== undefined && (!path.startsWith('/') || /\s/.test(path))) {
+  if (path === undefined) return undefined;
+  if (!path.startsWith('/') || /\s/.test(path)) {
     r.report(keyPath, `must be an absolute URL path without spaces, got ${describe(path)}`, 'e.g. / or /api');
+    return undefined;
+  }
+  const sequence = PATH_SEQUENCES_REFUSED.find((s) => path.includes(s));
+  const ending = PATH_ENDINGS_REFUSED.find((e) => path.endsWith(e));
+  if (sequence !== undefined || ending !== undefined) {
+    r.report(
+      keyPath,
+      `${sequence !== undefined ? `must not contain '${sequence}'` : `must not end with '${ending}'`}, got ${describe(path)}`,
+      'write the path plainly, each segment once, e.g. /api/v1',
+    );
     return undefined;
   }
   return path;
@@ -397,7 +416,18 @@ function readHost(r: PlainDataReader, value: unknown, keyPath: string): string |
     r.report(keyPath, `must be a lowercase DNS name (a leading '*.' is allowed), got ${describe(host)}`, 'e.g. shop.example.com');
     return undefined;
   }
+  // The API server refuses an address as an Ingress host, and the Gateway API allows none in hostnames.
+  if (host !== undefined && isIPv4Address(host)) {
+    r.report(keyPath, `must be a DNS name, not an IP address, got ${describe(host)}`, 'route a host name, e.g. shop.example.com');
+    return undefined;
+  }
   return host;
+}
+
+/** Four dot-separated numbers from 0 to 255 (leading zeros allowed, as Kubernetes parses them). */
+function isIPv4Address(host: string): boolean {
+  const parts = host.split('.');
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
 
 function readIngressNginx(r: PlainDataReader, section: Record<string, unknown>): IngressNginxSettings | undefined {
@@ -407,8 +437,12 @@ function readIngressNginx(r: PlainDataReader, section: Record<string, unknown>):
     section.ingressClassName === undefined
       ? TRAFFIC_DEFAULTS.ingressClassName
       : r.string(section.ingressClassName, 'traffic.ingressClassName', 'e.g. nginx');
-  if (ingressClassName !== undefined && !DNS_SUBDOMAIN.test(ingressClassName)) {
-    r.report('traffic.ingressClassName', `must be a lowercase DNS name, got ${describe(ingressClassName)}`, 'e.g. nginx');
+  if (ingressClassName !== undefined && (ingressClassName.length > 253 || !DNS_SUBDOMAIN.test(ingressClassName))) {
+    r.report(
+      'traffic.ingressClassName',
+      `must be a lowercase DNS name of at most 253 characters, got ${describe(ingressClassName)}`,
+      'e.g. nginx',
+    );
     return undefined;
   }
   const canaryByHeader = r.optionalString(section.canaryByHeader, 'traffic.canaryByHeader', 'e.g. X-Canary');
@@ -451,8 +485,12 @@ function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): G
       return;
     }
     const sectionName = r.optionalString(ref.sectionName, `${at}.sectionName`);
-    if (sectionName !== undefined && !SECTION_NAME.test(sectionName)) {
-      r.report(`${at}.sectionName`, `must be a lowercase listener name, got ${describe(sectionName)}`, 'e.g. https');
+    if (sectionName !== undefined && (sectionName.length > 253 || !SECTION_NAME.test(sectionName))) {
+      r.report(
+        `${at}.sectionName`,
+        `must be a lowercase listener name of at most 253 characters, got ${describe(sectionName)}`,
+        'e.g. https',
+      );
       return;
     }
     const port = r.optionalWholeNumber(ref.port, `${at}.port`, 1, 65535);
@@ -460,12 +498,25 @@ function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): G
     parentRefs.push({ name, ...(namespace ? { namespace } : {}), ...(sectionName ? { sectionName } : {}), ...(port ? { port } : {}) });
   });
   const hostnameItems = section.hostnames === undefined ? [] : r.list(section.hostnames, 'traffic.hostnames');
+  if (hostnameItems && hostnameItems.length > 16) {
+    r.report(
+      'traffic.hostnames',
+      `must list at most 16 host names (an HTTPRoute holds 16), got ${hostnameItems.length}`,
+      'use a wildcard such as *.example.com, or split the hosts between plans',
+    );
+    return undefined;
+  }
   const hostnames: string[] = [];
   hostnameItems?.forEach((item, i) => {
     const host = readHost(r, item, `traffic.hostnames[${i}]`);
     if (host !== undefined) hostnames.push(host);
   });
   const path = readPath(r, section.path, 'traffic.path');
+  // The HTTPRoute CRD holds a path match value of at most 1024 characters.
+  if (path !== undefined && path.length > 1024) {
+    r.report('traffic.path', `must be at most 1024 characters for router gateway-api, got ${path.length}`, 'route a shorter prefix');
+    return undefined;
+  }
   if (parentRefs.length !== items.length || !hostnameItems || hostnames.length !== hostnameItems.length || !path) return undefined;
   return { parentRefs, hostnames, path };
 }
