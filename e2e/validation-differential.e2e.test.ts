@@ -13,7 +13,7 @@
  *   plan and the failure shows it with the API server's message.
  *
  * The traffic routers' custom kinds are judged too: the SMI TrafficSplit and Gateway API HTTPRoute
- * CRDs are installed from the schemas stepwise validates with (e2e/support/routing-crds.ts).
+ * CRDs: the Gateway API's own (with their validation rules) and SMI TrafficSplit's (e2e/support/crds.ts).
  *
  * `STEPWISE_DIFFERENTIAL_RUNS` (default 400) and `STEPWISE_DIFFERENTIAL_SEED` (default 13) set the
  * generated corpus.
@@ -35,7 +35,7 @@ import { stackFileText, type PlanData } from '../test/support/plan-generators';
 import { e2eBinaries, kubectl } from './support/binaries';
 import { startCluster, type Cluster } from './support/control-plane';
 import { REFUSED_PLANS, type RefusedPlan } from './support/refused-plans';
-import { httpRouteCrd, installCrds, trafficSplitCrd } from './support/routing-crds';
+import { installRouterCrds } from './support/crds';
 import { applyManifests, manifestsOf } from './support/server-dry-run';
 import { renderWithoutChecks } from './support/unchecked-render';
 import { createNamespace, judgeStack, podSecurityRefusals, type DifferentialCluster, type Verdict } from './support/validation-verdict';
@@ -52,7 +52,7 @@ before(async () => {
   const binaries = process.env.KUBECONFIG ? undefined : e2eBinaries();
   started = await startCluster(binaries);
   cluster = { api: started.api, kubeconfig: started.kubeconfig, kubectl: kubectl(binaries) };
-  await installCrds(started.api, [trafficSplitCrd(), httpRouteCrd()]);
+  if (binaries) await installRouterCrds(started.api, binaries, kubectl(binaries), started.kubeconfig);
 });
 
 after(async () => {

@@ -246,6 +246,45 @@ describe('HTTPRoute fields', () => {
     plan.traffic.path = `/${'p'.repeat(1023)}`;
     assert.deepEqual(stackProblems(plan), []);
   });
+
+  // Found by the differential test against the Gateway API's own CRD and its CEL rules.
+  test('two references to one Gateway need distinct sectionNames; distinct listeners are accepted', () => {
+    const plan = examplePlanData('checkout-gateway');
+    plan.traffic.parentRefs = [
+      { name: 'public', namespace: 'gateway-system' },
+      { name: 'public', namespace: 'gateway-system' },
+    ];
+    assert.ok(
+      stackProblems(plan).some((m) => /^traffic\.parentRefs\[1\]: refers to Gateway public twice/.test(m)),
+      stackProblems(plan).join('\n'),
+    );
+    plan.traffic.parentRefs = [
+      { name: 'public', namespace: 'gateway-system', sectionName: 'https' },
+      { name: 'public', namespace: 'gateway-system' },
+    ];
+    assert.ok(
+      stackProblems(plan).some((m) =>
+        /^traffic\.parentRefs\[1\]: refers to Gateway public again, so every reference to it needs a sectionName/.test(m),
+      ),
+    );
+    plan.traffic.parentRefs = [
+      { name: 'public', namespace: 'gateway-system', sectionName: 'https' },
+      { name: 'public', namespace: 'gateway-system', sectionName: 'http' },
+    ];
+    assert.deepEqual(stackProblems(plan), []);
+  });
+
+  // Found by the differential test against the Gateway API's own CRD and its CEL rules.
+  test('a gateway-api path with a character outside a URL path is rejected; percent-encoded it is accepted', () => {
+    const plan = examplePlanData('checkout-gateway');
+    plan.traffic.path = '/a?b';
+    assert.ok(
+      stackProblems(plan).some((m) => /^traffic\.path: must hold only URL path characters .* got "\/a\?b"/.test(m)),
+      stackProblems(plan).join('\n'),
+    );
+    plan.traffic.path = '/a%3Fb';
+    assert.deepEqual(stackProblems(plan), []);
+  });
 });
 
 describe('Service names', () => {

@@ -404,7 +404,16 @@ export const REFUSED_PLANS: readonly RefusedPlan[] = [
     edit: (plan) => (plan.traffic.path = `/${'p'.repeat(1024)}`),
     keyPath: 'traffic.path',
     rendered: { router: (routing) => ({ ...routing, gatewayApi: { ...gateway(routing), path: `/${'p'.repeat(1024)}` } }) },
-    server: /HTTPRoute "checkout" is invalid: spec\.rules\[0\]\.matches\[0\]\.path\.value: Too long: may not be more than 1024/,
+    server: /HTTPRoute "checkout" is invalid:[\s\S]*spec\.rules\[0\]\.matches\[0\]\.path\.value: Too long: may not be more than 1024/,
+  },
+  {
+    name: 'a gateway-api path with a character a URL path does not hold',
+    stack: 'checkout-gateway',
+    edit: (plan) => (plan.traffic.path = '/a?b'),
+    keyPath: 'traffic.path',
+    rendered: { router: (routing) => ({ ...routing, gatewayApi: { ...gateway(routing), path: '/a?b' } }) },
+    server:
+      /HTTPRoute "checkout" is invalid: spec\.rules\[0\]\.matches\[0\]\.path: Invalid value: "object": must only contain valid characters/,
   },
   {
     name: 'more than 16 gateway-api host names',

@@ -381,6 +381,9 @@ function readWeight(r: PlainDataReader, value: unknown, keyPath: string): number
   return value;
 }
 
+/** The characters the Gateway API HTTPRoute CRD allows in an Exact or PathPrefix value (its CEL rule). */
+const HTTP_ROUTE_PATH_CHARACTERS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
+
 /**
  * What a path prefix may not hold: the API server refuses them in an Ingress path of type Prefix,
  * and the Gateway API's HTTPRoute CRD in a PathPrefix match (they would let a request climb out of
@@ -497,6 +500,30 @@ function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): G
     if (name === undefined || (ref.port !== undefined && port === undefined)) return;
     parentRefs.push({ name, ...(namespace ? { namespace } : {}), ...(sectionName ? { sectionName } : {}), ...(port ? { port } : {}) });
   });
+  // The HTTPRoute CRD's validation rules (CEL): references to one Gateway all name a listener
+  // (sectionName) or none does, and no two name the same one.
+  const seenParents = new Map<string, GatewayParentRef>();
+  parentRefs.forEach((ref, i) => {
+    const parent = `${ref.namespace ?? ''}/${ref.name}`;
+    const earlier = seenParents.get(parent);
+    seenParents.set(parent, earlier ?? ref);
+    if (earlier === undefined) return;
+    if ((earlier.sectionName === undefined) !== (ref.sectionName === undefined)) {
+      r.report(
+        `traffic.parentRefs[${i}]`,
+        `refers to Gateway ${ref.name} again, so every reference to it needs a sectionName`,
+        'name the listener of each reference, e.g. sectionName: https',
+      );
+    } else if (
+      parentRefs.some((other, j) => j < i && `${other.namespace ?? ''}/${other.name}` === parent && other.sectionName === ref.sectionName)
+    ) {
+      r.report(
+        `traffic.parentRefs[${i}]`,
+        `refers to Gateway ${ref.name}${ref.sectionName ? ` listener ${ref.sectionName}` : ''} twice`,
+        'list each Gateway listener once',
+      );
+    }
+  });
   const hostnameItems = section.hostnames === undefined ? [] : r.list(section.hostnames, 'traffic.hostnames');
   if (hostnameItems && hostnameItems.length > 16) {
     r.report(
@@ -515,6 +542,15 @@ function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): G
   // The HTTPRoute CRD holds a path match value of at most 1024 characters.
   if (path !== undefined && path.length > 1024) {
     r.report('traffic.path', `must be at most 1024 characters for router gateway-api, got ${path.length}`, 'route a shorter prefix');
+    return undefined;
+  }
+  // The HTTPRoute CRD's validation rule (CEL) on PathPrefix values: URL path characters, or %XX.
+  if (path !== undefined && !HTTP_ROUTE_PATH_CHARACTERS.test(path)) {
+    r.report(
+      'traffic.path',
+      `must hold only URL path characters (letters, digits, and - / . _ ~ ! $ & ' ( ) * + , ; = : @, or %XX) for router gateway-api, got ${describe(path)}`,
+      'percent-encode any other character, e.g. %3F for ?',
+    );
     return undefined;
   }
   if (parentRefs.length !== items.length || !hostnameItems || hostnames.length !== hostnameItems.length || !path) return undefined;
