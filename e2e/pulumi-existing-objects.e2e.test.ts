@@ -26,8 +26,7 @@ const kubectlRun = (...args: string[]) => run(kubectl(suite.binaries), ['--kubec
 
 test('after a kubectl scale by hand, the next pulumi up applies the stage (the stage owns what it renders)', async () => {
   const project = await ReleaseProject.create(suite.engine, 'fop-gate', withMinReadySeconds(1));
-  const read = () => stackFromText('fop-gate', project.stackFile, fs.readFileSync(project.stackFile, 'utf8'));
-  const { plan } = read();
+  const { plan } = project.read();
   const observer = await TransitionObserver.start(suite.cluster.api, plan.namespace);
   try {
     assert.equal((await project.up()).summary.result, 'succeeded');

@@ -4,11 +4,9 @@
  * ready endpoints, and `stepwise rollback` + `pulumi up` must bring the stack back.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import { test } from 'node:test';
 import { parseDocument } from 'yaml';
 import { stageState, transition } from '../lib/model';
-import { stackFromText } from '../lib/stacks';
 import { NEVER_READY_IMAGE } from './support/control-plane';
 import { ReleaseProject } from './support/pulumi-engine';
 import { useSuite, withMinReadySeconds } from './support/suite';
@@ -42,8 +40,7 @@ async function stalled(namespace: string, name: string): Promise<void> {
 
 test('a canary that never becomes ready fails pulumi up before the Service moves or stable scales down, and rolling back restores the stage', async () => {
   const project = await ReleaseProject.create(suite.engine, 'fop-gate', brokenWidenedCanary);
-  const read = () => stackFromText('fop-gate', project.stackFile, fs.readFileSync(project.stackFile, 'utf8'));
-  const { plan } = read();
+  const { plan } = project.read();
   const observer = await TransitionObserver.start(suite.cluster.api, plan.namespace);
   try {
     assert.equal((await project.up()).summary.result, 'succeeded');
@@ -53,7 +50,7 @@ test('a canary that never becomes ready fails pulumi up before the Service moves
     assert.equal(endpointsAtCanary, 10);
 
     project.stepwise('promote', 'fop-gate', '--skip-gate');
-    assert.equal(read().stage, 'canary-widened');
+    assert.equal(project.read().stage, 'canary-widened');
     const since = performance.now();
     // pulumi-kubernetes waits up to 10 minutes for a Deployment; an operator (or a CI job's
     // timeout) stops the update once the rollout is reported stalled: Ctrl-C, a SIGINT.
@@ -82,7 +79,7 @@ test('a canary that never becomes ready fails pulumi up before the Service moves
     // the pulumi up to run (with --refresh: Pulumi's state does not know of the stalled rollout).
     const advice = /^Apply it: pulumi up (.*)--stack fop-gate$/m.exec(project.stepwise('rollback', 'fop-gate'));
     assert.ok(advice, 'stepwise rollback says how to apply the rollback');
-    assert.equal(read().stage, 'canary');
+    assert.equal(project.read().stage, 'canary');
     const back = performance.now();
     const rollback = await project.up({ refresh: advice[1].includes('--refresh') });
     assert.equal(rollback.summary.result, 'succeeded', 'rolling back to canary');

@@ -5,10 +5,8 @@
  * not), and the stage that resumes it rolls the staged image out, awaited, make-before-break.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import { test } from 'node:test';
 import { parseDocument } from 'yaml';
-import { stackFromText } from '../lib/stacks';
 import { assertMoveKeptPromises, deploymentUids, startMove } from './support/move-promises';
 import { ReleaseProject } from './support/pulumi-engine';
 import { useSuite, withMinReadySeconds } from './support/suite';
@@ -25,8 +23,7 @@ function pausedCanary(yaml: string): string {
 
 test('pulumi up of a stage that pauses a Deployment returns at once, and resuming it rolls the staged image out', async () => {
   const project = await ReleaseProject.create(suite.engine, 'fop-gate', pausedCanary);
-  const read = () => stackFromText('fop-gate', project.stackFile, fs.readFileSync(project.stackFile, 'utf8'));
-  const { plan } = read();
+  const { plan } = project.read();
   const observer = await TransitionObserver.start(suite.cluster.api, plan.namespace);
   const canaryImage = async () =>
     ((await suite.cluster.api.get(`/apis/apps/v1/namespaces/${plan.namespace}/replicasets`)) as any).items

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
 import { stageState, transition } from '../lib/model';
-import { stackFromText } from '../lib/stacks';
 import { ReleaseProject } from './support/pulumi-engine';
 import { useSuite, withMinReadySeconds } from './support/suite';
 import { TransitionObserver } from './support/transition-observer';
@@ -16,8 +15,7 @@ const suite = useSuite();
 
 test('a rollback edited by hand (stepwise:stage only, fromStage left stale) is ordered from the recorded stage', async () => {
   const project = await ReleaseProject.create(suite.engine, 'fop-gate', withMinReadySeconds(1));
-  const read = () => stackFromText('fop-gate', project.stackFile, fs.readFileSync(project.stackFile, 'utf8'));
-  const { plan } = read();
+  const { plan } = project.read();
   const observer = await TransitionObserver.start(suite.cluster.api, plan.namespace);
   try {
     assert.equal((await project.up()).summary.result, 'succeeded');
@@ -25,15 +23,15 @@ test('a rollback edited by hand (stepwise:stage only, fromStage left stale) is o
       project.stepwise('promote', 'fop-gate', '--skip-gate');
       assert.equal((await project.up()).summary.result, 'succeeded');
     }
-    assert.equal(read().stage, 'canary-widened');
-    assert.equal(read().fromStage, 'canary');
+    assert.equal(project.read().stage, 'canary-widened');
+    assert.equal(project.read().fromStage, 'canary');
 
     // Back to canary by hand: only stepwise:stage changes; fromStage still says canary.
     fs.writeFileSync(
       project.stackFile,
       fs.readFileSync(project.stackFile, 'utf8').replace('stepwise:stage: canary-widened', 'stepwise:stage: canary'),
     );
-    assert.equal(read().fromStage, 'canary');
+    assert.equal(project.read().fromStage, 'canary');
     const promised = transition(plan, stageState(plan, 2), 1).services[0];
     const before = await observer.settledReadyEndpoints('fop-gate', promised.endpointsBefore);
     const since = performance.now();

@@ -4,9 +4,8 @@
  * promised is what the cluster did, and a second `pulumi up` at a stage changes nothing.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import { describe, test } from 'node:test';
-import { listStacks, stackFromText } from '../lib/stacks';
+import { listStacks } from '../lib/stacks';
 import { assertMoveKeptPromises, deploymentUids, startMove } from './support/move-promises';
 import { ReleaseProject } from './support/pulumi-engine';
 import { exampleRoute, useSuite, withMinReadySeconds } from './support/suite';
@@ -21,8 +20,7 @@ for (const stackName of STACKS) {
   describe(`${stackName}: every stage with pulumi up`, () => {
     test('forward to the last stage and back: never below the plan, switch after ready, break after switch, nothing replaced, nothing left to change', async () => {
       const project = await ReleaseProject.create(suite.engine, stackName, withMinReadySeconds(1));
-      const read = () => stackFromText(stackName, project.stackFile, fs.readFileSync(project.stackFile, 'utf8'));
-      const { plan } = read();
+      const { plan } = project.read();
       const observer = await TransitionObserver.start(suite.cluster.api, plan.namespace);
       try {
         assert.equal((await project.up()).summary.result, 'succeeded');
@@ -31,7 +29,7 @@ for (const stackName of STACKS) {
         for (const next of exampleRoute(plan)) {
           const direction = next > at ? 'promote' : 'rollback';
           project.stepwise(direction, stackName, ...(direction === 'promote' ? ['--skip-gate'] : []));
-          assert.equal(read().stageIndex, next, `${direction} moved ${stackName} to ${plan.stages[next].name}`);
+          assert.equal(project.read().stageIndex, next, `${direction} moved ${stackName} to ${plan.stages[next].name}`);
 
           const start = await startMove(observer, plan, at, next);
           const result = await project.up();

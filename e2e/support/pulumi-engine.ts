@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { LocalWorkspace, PulumiCommand, type Stack as PulumiStack, type UpResult } from '@pulumi/pulumi/automation';
 import { parseDocument } from 'yaml';
 import { stepwiseProgram } from '../../lib/pulumi/program';
+import { stackFromText, type Stack } from '../../lib/stacks';
 import type { E2eBinaries } from './binaries';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -96,6 +97,11 @@ export class ReleaseProject {
   /** The stack file of this project. */
   get stackFile(): string {
     return path.join(this.dir, 'stacks', `Pulumi.${this.stackName}.yaml`);
+  }
+
+  /** The stack as its file says now (its stage moves with `stepwise promote` / `rollback`). */
+  read(): Stack {
+    return stackFromText(this.stackName, this.stackFile, fs.readFileSync(this.stackFile, 'utf8'));
   }
 
   /** Runs the stepwise CLI on this project (`promote`, `rollback`, `check`, …). */
