@@ -5,20 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { StepwiseErrors, parsePlan, stepwiseErrorsOf } from '../lib/model';
+import { parsePlan, stepwiseErrorsOf } from '../lib/model';
 import { stackFromConfig } from '../lib/stacks';
 import { examplePlanData } from './support/example-stacks';
+import { planProblems } from './support/plan-problems';
 
-/** The messages parsePlan reports for `data` (fails the test when it parses). */
-function problems(data: unknown): string[] {
-  try {
-    parsePlan(data);
-  } catch (error) {
-    assert.ok(error instanceof StepwiseErrors, `expected StepwiseErrors, got ${String(error)}`);
-    return stepwiseErrorsOf(error).map((e) => e.message);
-  }
-  assert.fail('the plan was accepted');
-}
+const problems = planProblems;
 
 /** The problems of a stack holding `plan` (its traffic section included), with key paths relative to the plan; none when it is valid. */
 function stackProblems(plan: unknown): string[] {

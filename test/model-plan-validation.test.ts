@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { StepwiseErrors, parsePlan, stepwiseErrorsOf } from '../lib/model';
+import { parsePlan, stepwiseErrorsOf } from '../lib/model';
 import { stackFromConfig } from '../lib/stacks';
 import { exampleConfig, examplePlanData } from './support/example-stacks';
+import { planProblems } from './support/plan-problems';
 
-/** The messages parsePlan reports for `data` (fails the test when it parses). */
-function problems(data: unknown): string[] {
-  try {
-    parsePlan(data);
-  } catch (error) {
-    assert.ok(error instanceof StepwiseErrors, `expected StepwiseErrors, got ${String(error)}`);
-    return stepwiseErrorsOf(error).map((e) => e.message);
-  }
-  assert.fail('the plan was accepted');
-}
+const problems = planProblems;
 
 function assertReports(data: unknown, pattern: RegExp): void {
   const found = problems(data);

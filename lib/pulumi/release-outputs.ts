@@ -37,7 +37,7 @@ export interface ServiceOutput {
 export interface ReleaseOutputs {
   /** The stage the stack is now in (`stepwise:stage`). */
   readonly stage: string;
-  /** The stage it came from (`stepwise:fromStage`, or the stage before in the plan). */
+  /** The stage the update moved from: the one the last update recorded, else `stepwise:fromStage`, else the stage before in the plan. */
   readonly fromStage: string;
   /** Per workload present in the stage: replicas, image and traffic share. */
   readonly workloads: Readonly<Record<string, WorkloadOutput>>;

@@ -36,10 +36,11 @@ export function servicesSelectingNoPods(objects: readonly KubeObject[]): KubeObj
  * The Services this `pulumi up` would create or update although they select no pod in the stage:
  * each one a StepwiseError naming the stack file and the stage.
  *
- * pulumi-kubernetes awaits a Service it creates or updates until its Endpoints target a pod, and
- * fails the update when that has not happened after 10 minutes ("Service does not target any
- * Pods", provider/pkg/await/service.go). A Service that is unchanged is not awaited, so a track
- * scaled to 0 behind a Service that already exists is fine. `before` holds the objects of the
+ * Such a Service would send its requests nowhere the moment it is applied. pulumi-kubernetes no
+ * longer stops it: since 4.17 its Service await passes at once when the selector matches no pods
+ * (before, it failed the update after 10 minutes), so this check is the only guard left. A Service
+ * the update leaves unchanged is not touched, so a track scaled to 0 behind a Service that
+ * already exists is fine. `before` holds the objects of the
  * stage the cluster is in (`stack.fromStage`); when it is the same stage (the first `pulumi up`
  * of a stack creates everything) every Service is checked.
  */
@@ -52,7 +53,7 @@ export function servicesAwaitingNoPods(stack: Stack, objects: readonly KubeObjec
       return new StepwiseError({
         file: stack.file,
         keyPath: `config.${CONFIG_NAMESPACE}:plan.stages[${stack.stageIndex}]`,
-        problem: `in stage '${stack.stage}', Service '${service.metadata.name}' selects no pods (${formatLabels(selector)}) but this update would ${before?.some((b) => b.kind === 'Service' && b.metadata.name === service.metadata.name) ? 'update' : 'create'} it, and pulumi up would wait for its endpoints until it times out`,
+        problem: `in stage '${stack.stage}', Service '${service.metadata.name}' selects no pods (${formatLabels(selector)}) but this update would ${before?.some((b) => b.kind === 'Service' && b.metadata.name === service.metadata.name) ? 'update' : 'create'} it: it would send its requests nowhere (pulumi-kubernetes 4.17 and later no longer stops that)`,
         fix: `keep at least one replica of a workload the selector matches in stage '${stack.stage}', or create the Service in a stage where it has pods`,
       });
     });
