@@ -310,6 +310,56 @@ describe('stack file text, problems named precisely', () => {
     assert.equal(error.keyPath, 'config.stepwise:plan.stages[0].workloads.fop-gate.replicas');
   });
 
+  test('an unquoted 010 is refused: pulumi up would read 8 (YAML 1.1 octal) where check reads 10', () => {
+    const error = onlyError(fopGate.replace('fop-gate: { replicas: 9, image:', 'fop-gate: { replicas: 010, image:'));
+    assert.equal(error.keyPath, 'config.stepwise:plan.stages[0].workloads.fop-gate.replicas');
+    assert.match(error.problem, /^is 010 unquoted \(line \d+\): pulumi up reads it as the number 8, the stepwise CLI as the number 10$/);
+    assert.match(error.fix ?? '', /quote it \('010'\)/);
+  });
+
+  test('an unquoted date is refused: pulumi up would pass it to the program as a timestamp', () => {
+    const error = onlyError(fopGate.replace('track: canary }', 'track: canary, released: 2026-11-30 }'));
+    assert.equal(error.keyPath, 'config.stepwise:plan.workloads.fop-gate-canary.labels.released');
+    assert.match(error.problem, /pulumi up reads it as a date .* the stepwise CLI as the text '2026-11-30'/);
+  });
+
+  test('unquoted 0b11 and 1_000 are refused; quoted values, and replicas 0o11, 0x9, 9, are read as written', () => {
+    assert.match(
+      onlyError(fopGate.replace('JAVA_OPTS: -XX:MaxRAMPercentage=75', 'MASK: 0b11')).problem,
+      /the number 3, the stepwise CLI as the text '0b11'/,
+    );
+    assert.match(
+      onlyError(fopGate.replace('JAVA_OPTS: -XX:MaxRAMPercentage=75', 'WORKERS: 1_000')).problem,
+      /the number 1000, the stepwise CLI as the text '1_000'/,
+    );
+    for (const written of ['"0b11"', "'1_000'", '"2026-11-30"', "'010'"]) {
+      assert.equal(
+        rendersOrExplains(() => renderText(fopGate.replace('JAVA_OPTS: -XX:MaxRAMPercentage=75', `VALUE: ${written}`))),
+        'rendered',
+        written,
+      );
+    }
+    for (const nine of ['0o11', '0x9', '9']) {
+      const stack = stackFromText(
+        'fop-gate',
+        FILE,
+        fopGate.replace('fop-gate: { replicas: 9, image:', `fop-gate: { replicas: ${nine}, image:`),
+      );
+      assert.equal(stack.plan.stages[0].workloads['fop-gate'].replicas, 9, nine);
+    }
+  });
+
+  test('a YAML merge key (<<) is read as pulumi up reads it', () => {
+    const text = fopGate
+      .replace('labels: { app: fop-gate, track: stable }', 'labels: &stable { app: fop-gate, track: stable }')
+      .replace('labels: { app: fop-gate, track: canary }', 'labels: { <<: *stable, track: canary }');
+    const stack = stackFromText('fop-gate', FILE, text);
+    assert.deepEqual(stack.plan.workloads.find((w) => w.name === 'fop-gate-canary')?.selector.matchLabels, {
+      app: 'fop-gate',
+      track: 'canary',
+    });
+  });
+
   test('a deeply nested but valid document is refused with its line, not a stack overflow', () => {
     const text = fopGate.replace(
       '    kind: CanaryService\n',

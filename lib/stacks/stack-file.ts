@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Composer, LineCounter, Parser, YAMLParseError, isAlias, visit, type CST, type Document } from 'yaml';
 import { StepwiseError } from '../model/errors';
 import { configBlock, stackFromConfig, type Stack } from './stack-config';
+import { firstAmbiguousScalar } from './ambiguous-scalars';
 import { duplicateKeyAt, firstControlCharacter, MAX_YAML_NESTING, tooDeepNesting } from './yaml-problems';
 
 /** Where the stack files live, relative to the project root (`stackConfigDir` in Pulumi.yaml). */
@@ -81,6 +82,15 @@ export function parseStackYaml(text: string, file: string): unknown {
       fix: 'fix the YAML syntax (indentation, a missing colon, or quotes around values with ": ")',
     });
   }
+  const ambiguous = firstAmbiguousScalar(document, lineCounter);
+  if (ambiguous) {
+    throw new StepwiseError({
+      file,
+      keyPath: ambiguous.keyPath || `line ${ambiguous.line}`,
+      problem: `is ${ambiguous.source} unquoted (line ${ambiguous.line}): pulumi up reads it as ${ambiguous.pulumiReads}, the stepwise CLI as ${ambiguous.yaml12Reads}`,
+      fix: `quote it ('${ambiguous.source}') if it is text, or write the number plainly`,
+    });
+  }
   try {
     return document.toJS({ maxAliasCount: 100 });
   } catch (error) {
@@ -104,7 +114,7 @@ export function parseStackYaml(text: string, file: string): unknown {
 /** The document `tokens` hold, composed as `parseDocument` composes it: a second document is an error. */
 function firstDocument(tokens: readonly CST.Token[], length: number): Document.Parsed {
   let first: Document.Parsed | undefined;
-  for (const document of new Composer({ uniqueKeys: true }).compose(tokens, true, length)) {
+  for (const document of new Composer({ uniqueKeys: true, merge: true }).compose(tokens, true, length)) {
     if (!first) {
       first = document;
     } else {

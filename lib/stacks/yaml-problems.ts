@@ -99,7 +99,7 @@ export function duplicateKeyAt(document: Document, offset: number, lineCounter: 
 }
 
 /** The key path of the mapping holding `node`, from the ancestors `visit` passes: `config.stepwise:plan.stages[2]`. */
-function keyPathOf(path: readonly unknown[], node: unknown): string {
+export function keyPathOf(path: readonly unknown[], node: unknown): string {
   let keyPath = '';
   path.forEach((ancestor, i) => {
     const child = i + 1 < path.length ? path[i + 1] : node;

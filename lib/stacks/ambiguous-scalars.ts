@@ -1,0 +1,65 @@
+/**
+ * Unquoted YAML values that the two readers of a stack file read differently. The stepwise CLI
+ * reads YAML 1.2 (the `yaml` package); `pulumi up` gets the stack's config from the Pulumi CLI,
+ * whose Go YAML reader keeps YAML 1.1's rules for these: `010` is 8 (octal), `0b11` is 3, `1_000`
+ * is 1000, and `2026-11-30` becomes a date that reaches the program as
+ * `2026-11-30 00:00:00 +0000 UTC`. `check` would approve one value and `pulumi up` apply another,
+ * so the file is refused until the value is quoted or written plainly
+ * (e2e/stack-file-agreement.e2e.test.ts runs both readers on each case).
+ */
+import { visit, type Document, type LineCounter } from 'yaml';
+import { keyPathOf } from './yaml-problems';
+
+/** A value the readers disagree on: where it is, what it says, how each reads it. */
+export interface AmbiguousScalar {
+  readonly keyPath: string;
+  readonly line: number;
+  readonly source: string;
+  /** How `pulumi up` reads it. */
+  readonly pulumiReads: string;
+  /** How the stepwise CLI (YAML 1.2) reads it. */
+  readonly yaml12Reads: string;
+}
+
+/** A YAML 1.1 timestamp (what the Go reader turns into a date). */
+const TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{2}:\d{2}(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d{1,2}(?::\d{2})?))?)?$/;
+
+/** How the Go reader reads a plain scalar that YAML 1.2 reads otherwise, or undefined if they agree. */
+function pulumiReading(source: string): string | undefined {
+  if (TIMESTAMP.test(source)) return 'a date (it reaches the program as text like "2026-11-30 00:00:00 +0000 UTC")';
+  const digits = source.replace(/_/g, '');
+  const sign = /^[-+]/.test(digits) ? digits[0] : '';
+  const body = digits.slice(sign.length);
+  let value: bigint | undefined;
+  if (/^0[0-7]+$/.test(body)) value = BigInt(`0o${body.slice(1)}`);
+  else if (/^0b[01]+$/.test(body)) value = BigInt(body);
+  else if (source.includes('_') && /^(?:0x[0-9a-fA-F]+|0o[0-7]+|[0-9]+)$/.test(body)) value = BigInt(body);
+  if (value === undefined) return undefined;
+  return `the number ${sign === '-' ? -value : value}`;
+}
+
+/** How YAML 1.2 (the `yaml` package's core schema) reads it. */
+function yaml12Reading(value: unknown): string {
+  return typeof value === 'string' ? `the text '${value}'` : `the number ${String(value)}`;
+}
+
+/** The first unquoted value of `document` that `pulumi up` and the stepwise CLI read differently. */
+export function firstAmbiguousScalar(document: Document, lineCounter: LineCounter): AmbiguousScalar | undefined {
+  let found: AmbiguousScalar | undefined;
+  visit(document, {
+    Scalar(_key, node, path) {
+      if (node.type !== 'PLAIN' || typeof node.source !== 'string') return;
+      const pulumiReads = pulumiReading(node.source);
+      if (!pulumiReads) return;
+      found = {
+        keyPath: keyPathOf(path, node),
+        line: lineCounter.linePos(node.range?.[0] ?? 0).line,
+        source: node.source,
+        pulumiReads,
+        yaml12Reads: yaml12Reading(node.value),
+      };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
