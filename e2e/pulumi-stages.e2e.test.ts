@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { listStacks } from '../lib/stacks';
 import { assertMoveKeptPromises, deploymentUids, startMove } from './support/move-promises';
 import { ReleaseProject } from './support/pulumi-engine';
+import { objectsRecordedStale } from './support/recorded-objects';
 import { exampleRoute, useSuite, withMinReadySeconds } from './support/suite';
 import { describeNamespace, TransitionObserver } from './support/transition-observer';
 
@@ -34,6 +35,16 @@ for (const stackName of STACKS) {
           const start = await startMove(observer, plan, at, next);
           const result = await project.up();
           assert.equal(result.summary.result, 'succeeded', `pulumi up ${plan.stages[at].name} → ${plan.stages[next].name}`);
+          assert.equal(
+            result.outputs.stage?.value,
+            plan.stages[next].name,
+            `the stage output of pulumi up ${plan.stages[at].name} → ${plan.stages[next].name}`,
+          );
+          assert.deepEqual(
+            await objectsRecordedStale(project.stack),
+            [],
+            `Pulumi's state after pulumi up ${plan.stages[at].name} → ${plan.stages[next].name} records the objects as applied`,
+          );
           await assertMoveKeptPromises(observer, plan, at, next, start, uids, () => describeNamespace(suite.cluster.api, plan.namespace));
 
           // The program reads its recorded stage back on every run: a `read`, never a change.

@@ -7,6 +7,7 @@ import { applyOrder, type ApplyPhase } from './apply-order';
 import { kubeResource } from './kube-resource';
 import { logicalName } from './logical-name';
 import { withPatchForce } from './patch-force';
+import { withoutIngressAwait } from './ingress-await';
 import { namespaceObject } from '../constructs/release-namespace';
 import { releaseOutputs, type ServiceOutput, type WorkloadOutput } from './release-outputs';
 import { servicesAwaitingNoPods, servicesSelectingNoPods } from './service-endpoints';
@@ -25,7 +26,7 @@ export interface ReleaseComponentArgs {
 
 /** One registered Kubernetes object. */
 export interface ReleaseObject {
-  /** The object as rendered (the resource's inputs, with `pulumi.com/patchForce`: see `withPatchForce`). */
+  /** The object as rendered (the resource's inputs add `pulumi.com/patchForce`, see `withPatchForce`, and on an Ingress `pulumi.com/skipAwait`, see `withoutIngressAwait`). */
   readonly object: KubeObject;
   /** When it is applied within the update (see `ApplyPhase`). */
   readonly phase: ApplyPhase;
@@ -88,7 +89,7 @@ export abstract class ReleaseComponent extends pulumi.ComponentResource {
     for (const item of ordered) {
       const dependsOn = item.dependsOn.map((n) => (objects.get(n) as ReleaseObject).resource);
       if (this.namespace) dependsOn.push(this.namespace);
-      const resource = kubeResource(item.name, withPatchForce(item.object), { parent: this, dependsOn });
+      const resource = kubeResource(item.name, withPatchForce(withoutIngressAwait(item.object)), { parent: this, dependsOn });
       objects.set(item.name, { object: item.object, phase: item.phase, resource });
     }
     this.objects = objects;
