@@ -8,10 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { listStacks } from '../lib/stacks';
+import { measureBigStacks, type BigStackSection } from './cli-big-stacks';
 import { measureCli, type CliSection } from './cli-latency';
 import type { RenderMeasurement } from './measure-render';
 import type { SyntheticShape } from './synthetic-stack';
-import { TARGETS, cliRows, growthRows, renderRows, targetRows, type Row } from './targets';
+import { TARGETS, bigStackRows, bigStackTargetRows, cliRows, growthRows, renderRows, targetRows, type Row } from './targets';
 
 const ROOT = path.resolve(__dirname, '..');
 const SIZES = [10, 100, 1000, 2000];
@@ -56,7 +57,10 @@ function main(): void {
   process.stderr.write('measuring CLI latency...\n');
   const cli: CliSection = measureCli(ROOT, listStacks(path.join(ROOT, 'stacks')));
 
-  const targets = targetRows(render, cli);
+  process.stderr.write('measuring the CLI on big stacks...\n');
+  const bigStacks: BigStackSection = measureBigStacks(ROOT);
+
+  const targets = [...targetRows(render, cli), ...bigStackTargetRows(bigStacks)];
   const out = [
     table(
       'Render throughput (plan data → YAML; one stage = the last stage, median of the timed runs after one discarded run at the same size (reported as "first run"); all stages = median of 3 runs; ratio = plain cdk8s-plus time / stepwise time)',
@@ -66,6 +70,12 @@ function main(): void {
     'skipped' in cli
       ? `CLI latency (cold node process, median of runs)\n  skipped: ${cli.skipped}`
       : table('CLI latency (cold node process, median of runs)', cliRows(cli)),
+    'skipped' in bigStacks
+      ? `CLI on big stacks (cold node process)\n  skipped: ${bigStacks.skipped}`
+      : table(
+          `CLI on big stacks (cold node process, median of runs; × smallest = over the same command on ${bigStacks.baselineStack})`,
+          bigStackRows(bigStacks),
+        ),
     table('Targets', targets),
   ].join('\n\n');
   process.stdout.write(`${out}\n`);
@@ -82,6 +92,7 @@ function main(): void {
     targets: TARGETS,
     render,
     cli,
+    bigStacks,
     verdicts: targets,
     // Other processes on the machine distort every number: the 1-minute load average before and after.
     loadAverage: { before: Number(loadBefore.toFixed(2)), after: Number(os.loadavg()[0].toFixed(2)) },

@@ -2,6 +2,7 @@
  * The benchmark's targets and the rows of its tables: each measured number next to the target it
  * is held to, so a missed target is visible in the output and in bench/results/latest.json.
  */
+import type { BigStackSection } from './cli-big-stacks';
 import type { CliSection } from './cli-latency';
 import type { RenderMeasurement } from './measure-render';
 
@@ -20,6 +21,12 @@ export const TARGETS = {
   cliMs: 500,
   /** t(2N)/t(N): linear growth. */
   growthPerDoubling: 2.2,
+  /** Cold `plan` / `check` of 1,000 workloads over the same command on the smallest example stack. */
+  bigStackReadRatio: 2,
+  /** Cold `diff` of 1,000 workloads over `diff` on the smallest example stack. */
+  bigStackDiffRatio: 3,
+  /** Cold `render` of one stage of 1,000 workloads, the whole process. */
+  bigStackRenderMs: 500,
 } as const;
 
 const ms = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(0));
@@ -136,6 +143,67 @@ export function targetRows(all: readonly RenderMeasurement[], cli: CliSection): 
         verdict: failed.length > 0 ? `not measured (${failed[0].problem})` : verdict(slowest <= TARGETS.cliMs),
       });
     }
+  }
+  return rows;
+}
+
+/** One row per command and stack of the big-stack section, with the ratio to the smallest example. */
+export function bigStackRows(section: Exclude<BigStackSection, { skipped: string }>): Row[] {
+  return section.rows.map((r) => {
+    const base = section.rows.find((b) => b.command === r.command && b.stack === section.baselineStack);
+    return {
+      command: `stepwise ${r.command}`,
+      stack: r.stack,
+      workloads: r.workloads,
+      'file KB': (r.fileBytes / 1024).toFixed(0),
+      'median ms': ms(r.medianMs),
+      runs: r.runsMs.map((t) => t.toFixed(0)).join(' '),
+      '× smallest': base?.medianMs && r.medianMs ? `${(r.medianMs / base.medianMs).toFixed(1)}×` : '',
+      note: r.problem ?? '',
+    };
+  });
+}
+
+/** The big-stack targets: ratios to the smallest example at 1,000 workloads, cold render time, growth to 4,000. */
+export function bigStackTargetRows(section: BigStackSection): Row[] {
+  if ('skipped' in section) return [{ target: 'CLI on big stacks', measured: '-', verdict: `skipped: ${section.skipped}` }];
+  const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? 'met' : 'MISSED');
+  const at = (command: string, stack: string) => section.rows.find((r) => r.command === command && r.stack === stack)?.medianMs;
+  const rows: Row[] = [];
+  for (const [command, limit] of [
+    ['plan', TARGETS.bigStackReadRatio],
+    ['check', TARGETS.bigStackReadRatio],
+    ['diff', TARGETS.bigStackDiffRatio],
+  ] as const) {
+    const big = at(command, 'synthetic-1000');
+    const small = at(command, section.baselineStack);
+    const ratio = big !== undefined && small !== undefined ? big / small : undefined;
+    rows.push({
+      target: `stepwise ${command}, 1,000 workloads ≤ ${limit}× the smallest example (${section.baselineStack})`,
+      measured: ratio === undefined ? '-' : `${ratio.toFixed(1)}× (${ms(big)} / ${ms(small)} ms)`,
+      verdict: verdict(ratio === undefined ? undefined : ratio <= limit),
+    });
+  }
+  const render = at('render', 'synthetic-1000');
+  rows.push({
+    target: `stepwise render of one stage, 1,000 workloads, cold process ≤ ${TARGETS.bigStackRenderMs} ms`,
+    measured: `${ms(render)} ms`,
+    verdict: verdict(render === undefined ? undefined : render <= TARGETS.bigStackRenderMs),
+  });
+  for (const command of [...new Set(section.rows.map((r) => r.command))]) {
+    const series = section.rows
+      .filter((r) => r.command === command && r.stack.startsWith('synthetic-'))
+      .sort((a, b) => a.workloads - b.workloads);
+    const steps = series.slice(1).map((b, i) => {
+      const a = series[i];
+      return a.medianMs && b.medianMs ? perDoubling(a.medianMs, b.medianMs, a.workloads, b.workloads) : undefined;
+    });
+    const worst = steps.some((s) => s === undefined) ? undefined : Math.max(...(steps as number[]));
+    rows.push({
+      target: `stepwise ${command} growth per doubling ≤ ${TARGETS.growthPerDoubling} up to 4,000 workloads`,
+      measured: worst === undefined ? '-' : `worst ${worst.toFixed(2)} (${steps.map((s) => s?.toFixed(2)).join(', ')})`,
+      verdict: verdict(worst === undefined ? undefined : worst <= TARGETS.growthPerDoubling),
+    });
   }
   return rows;
 }
