@@ -77,7 +77,9 @@ async function runLine(line: string, cwd: string, lastCode: number): Promise<Ran
     fs.cpSync(path.join(cwd, rest[0]), path.join(cwd, rest[1]));
     result = { code: 0, stdout: '', stderr: '' };
   } else {
-    throw new Error(`not a command this test can run: '${line}'. Mark its block with <!-- not run: why --> if it needs a cluster or the network.`);
+    throw new Error(
+      `not a command this test can run: '${line}'. Mark its block with <!-- not run: why --> if it needs a cluster or the network.`,
+    );
   }
   let stdout = result.stdout;
   if (piped) stdout = stdout.split('\n').slice(0, Number(piped[2])).join('\n') + '\n';
@@ -122,7 +124,10 @@ function assertShown(shown: readonly string[], actual: string, where: string): v
   let at = 0;
   for (const want of expected.filter((l) => l.trim() !== '…')) {
     const found = got.indexOf(want, at);
-    assert.ok(found >= 0, `${where}: the page shows the line\n  ${want}\nwhich the output does not have (in this order):\n${got.join('\n')}`);
+    assert.ok(
+      found >= 0,
+      `${where}: the page shows the line\n  ${want}\nwhich the output does not have (in this order):\n${got.join('\n')}`,
+    );
     at = found + 1;
   }
 }

@@ -1,26 +1,22 @@
 /**
- * `npm run docs`: renders the generated references into docs/reference/ — the CLI reference, the
- * check rules and (with TypeDoc and typedoc-plugin-markdown, configured in typedoc.json) the
- * TypeScript API. `npm run docs:check` renders them into a temporary folder instead and fails,
- * showing the difference, when the committed copy is not what the code gives.
+ * `npm run docs`: renders the generated docs — the CLI reference, the check rules, the picture of
+ * the fop-gate plan (scripts/docs/references.ts) and, with TypeDoc and typedoc-plugin-markdown
+ * (configured in typedoc.json), the TypeScript API into docs/reference/api/. `npm run docs:check`
+ * renders them without writing and fails, showing the difference, when a committed copy is not
+ * what the code gives (CI runs it; test/docs-references.test.ts checks all but the API quickly).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { checkRulesReference } from './check-rules-reference';
-import { cliReference } from './cli-reference';
+import { PLAN_PICTURE, quickReferences, ROOT } from './references';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const REFERENCE = path.join(ROOT, 'docs', 'reference');
 
-/** Every generated file under docs/reference/, relative to it, with its text. */
+/** Every generated file, by its path relative to the repository root, with its text. */
 async function render(): Promise<Map<string, string>> {
-  const out = new Map<string, string>([
-    ['cli.md', await cliReference()],
-    ['check-rules.md', checkRulesReference()],
-  ]);
+  const out = await quickReferences();
   const apiDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-api-'));
   try {
     const typedoc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typedoc', 'bin', 'typedoc'), '--out', apiDir], {
@@ -28,7 +24,8 @@ async function render(): Promise<Map<string, string>> {
       encoding: 'utf8',
     });
     if (typedoc.status !== 0) throw new Error(`typedoc failed:\n${typedoc.stdout}${typedoc.stderr}`);
-    for (const file of filesUnder(apiDir)) out.set(path.join('api', file), fs.readFileSync(path.join(apiDir, file), 'utf8'));
+    for (const file of filesUnder(apiDir))
+      out.set(path.join('docs', 'reference', 'api', file), fs.readFileSync(path.join(apiDir, file), 'utf8'));
   } finally {
     fs.rmSync(apiDir, { recursive: true, force: true });
   }
@@ -42,34 +39,40 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
+/** What the generated files replace: everything under docs/reference/, and the picture. */
+function committedFiles(): Set<string> {
+  const files = filesUnder(REFERENCE).map((f) => path.join('docs', 'reference', f));
+  if (fs.existsSync(path.join(ROOT, PLAN_PICTURE.file))) files.push(PLAN_PICTURE.file);
+  return new Set(files);
+}
+
 async function main(check: boolean): Promise<number> {
   const rendered = await render();
   if (!check) {
-    fs.rmSync(path.join(REFERENCE, 'api'), { recursive: true, force: true });
+    fs.rmSync(REFERENCE, { recursive: true, force: true });
     for (const [file, text] of rendered) {
-      fs.mkdirSync(path.dirname(path.join(REFERENCE, file)), { recursive: true });
-      fs.writeFileSync(path.join(REFERENCE, file), text);
+      fs.mkdirSync(path.dirname(path.join(ROOT, file)), { recursive: true });
+      fs.writeFileSync(path.join(ROOT, file), text);
     }
-    console.log(`docs/reference/: ${rendered.size} files`);
+    console.log(`npm run docs: ${rendered.size} files in docs/reference/ and ${PLAN_PICTURE.file}`);
     return 0;
   }
-  const committed = new Set(filesUnder(REFERENCE));
+  const committed = committedFiles();
   const problems: string[] = [];
   for (const [file, text] of rendered) {
-    const target = path.join('docs', 'reference', file);
-    if (!committed.has(file)) problems.push(`${target}: missing`);
+    if (!committed.has(file)) problems.push(`${file}: missing`);
     else {
-      const old = fs.readFileSync(path.join(REFERENCE, file), 'utf8');
-      if (old !== text) problems.push(createTwoFilesPatch(`a/${target}`, `b/${target}`, old, text));
+      const old = fs.readFileSync(path.join(ROOT, file), 'utf8');
+      if (old !== text) problems.push(createTwoFilesPatch(`a/${file}`, `b/${file}`, old, text));
     }
     committed.delete(file);
   }
-  for (const file of committed) problems.push(`docs/reference/${file}: not generated any more`);
+  for (const file of committed) problems.push(`${file}: not generated any more`);
   if (problems.length === 0) {
-    console.log(`docs/reference/ is up to date (${rendered.size} files)`);
+    console.log(`the generated docs are up to date (${rendered.size} files)`);
     return 0;
   }
-  console.error(`docs/reference/ differs from what the code gives; run \`npm run docs\` and commit:\n${problems.join('\n')}`);
+  console.error(`the generated docs differ from what the code gives; run \`npm run docs\` and commit:\n${problems.join('\n')}`);
   return 1;
 }
 
