@@ -34,7 +34,7 @@ describe('resource options', () => {
     assert.ok(compared > 50, `only ${compared} objects compared`);
   });
 
-  test('with resourceOptions { providers: [provider] }, as the README documents, every object is registered with that provider and no other option', async () => {
+  test('with resourceOptions { providers: [provider] }, as docs/guides/pulumi.md documents, every object is registered with that provider and no other option', async () => {
     let provider: k8s.Provider | undefined;
     const { registrations, objects } = await deployUnderMocks(exampleStackAt('fop-gate', 'canary-widened'), () => {
       provider = new k8s.Provider('staging', { context: 'staging' });

@@ -14,7 +14,7 @@ function stackOf(name: string, plan: Plan): Stack {
 }
 
 describe('plan view (the data behind plan, --json and --format svg)', () => {
-  // The numbers the README's capacity table gives for the examples.
+  // The numbers the capacity table of docs/concepts.md gives for the examples.
   const capacity = (stack: string) =>
     planView(exampleStack(stack)).transitions.map((t) => [
       `${t.from} → ${t.to}`,

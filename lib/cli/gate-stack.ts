@@ -40,7 +40,7 @@ function analysisOf(stack: Stack, prometheusUrl: string | undefined): Analysis {
         file: stack.file,
         keyPath: 'config.stepwise:plan.analysis',
         problem: 'is missing: the stack has no metric gate',
-        fix: 'add an analysis section to the plan with at least `prometheus: { url: http://prometheus.monitoring:9090 }`; the README, section "The metric gate" shows every key and its default',
+        fix: 'add an analysis section to the plan with at least `prometheus: { url: http://prometheus.monitoring:9090 }`; docs/guides/metric-gate.md shows every key and its default',
       });
     }
     throw new StepwiseErrors(found.map((e) => e.inFile(stack.file)));

@@ -10,7 +10,7 @@ import { describeThreshold } from '../gate/threshold';
 import { StepwiseError } from '../model/errors';
 import type { Plan } from '../model/plan';
 
-/** The analysis Flagger runs when the plan has no `analysis` section (no gate to follow); documented in the README, section "Traffic routing, export and sync waves". */
+/** The analysis Flagger runs when the plan has no `analysis` section (no gate to follow); documented in docs/guides/controllers.md. */
 export const FLAGGER_ANALYSIS_DEFAULTS = {
   /** How often Flagger checks the metrics and, when they hold, moves to the next weight. */
   interval: '1m',

@@ -41,7 +41,7 @@ export function toFlaggerCanary(plan: Plan, where = 'stepwise export'): KubeObje
       keyPath: 'traffic.router',
       problem:
         "is replicas: Flagger moves weights only through an ingress, a Gateway or a mesh (its 'kubernetes' provider runs blue/green only)",
-      fix: 'set traffic.router to gateway-api, ingress-nginx or smi (see the README, section "Traffic routing, export and sync waves")',
+      fix: 'set traffic.router to gateway-api, ingress-nginx or smi (see docs/guides/routing.md)',
     });
   }
   if (weights.some((w, i) => i > 0 && w <= weights[i - 1])) {

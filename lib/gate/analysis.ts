@@ -45,7 +45,7 @@ export interface Analysis {
   readonly metrics: readonly MetricCheck[];
 }
 
-/** Defaults for fields an `analysis` section leaves out; documented in the README, section "The metric gate". */
+/** Defaults for fields an `analysis` section leaves out; documented in docs/guides/metric-gate.md. */
 export const ANALYSIS_DEFAULTS = { timeoutSeconds: 10, interval: '5m' } as const;
 
 /** Share of requests not answered with a 5xx, from the `http_requests_total{code=...}` counter. */
@@ -94,7 +94,7 @@ export function parseAnalysis(data: unknown, keyPath = 'analysis'): Analysis {
     throw new StepwiseError({
       keyPath,
       problem: 'could not be read',
-      fix: 'check the section against the README, section "The metric gate"',
+      fix: 'check the section against docs/guides/metric-gate.md',
     });
   return analysis;
 }

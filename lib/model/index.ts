@@ -10,4 +10,5 @@ export * from './transition';
 export * from './kind-rules';
 export * from './api-server-rules';
 export * from './finding';
+export * from './check-rules';
 export * from './canary-pair';

@@ -106,7 +106,7 @@ export const CPU_QUANTITY = /^(\d+m|\d+(\.\d{1,3})?)$/;
 /** Memory in binary units stepwise renders exactly (`256Mi`, `8Gi`). */
 export const MEMORY_QUANTITY = /^\d+(Mi|Gi|Ti)$/;
 
-/** Defaults for workload fields a stack leaves out; documented in the README. */
+/** Defaults for workload fields a stack leaves out; documented in docs/guides/stack-files.md. */
 export const WORKLOAD_DEFAULTS = {
   containerName: 'main',
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '128Mi' } },

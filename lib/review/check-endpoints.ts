@@ -20,7 +20,7 @@ export const serviceWithoutEndpoints: StageRule = (_plan, state) =>
       const selector = formatLabels(s.selector);
       const base = {
         severity: 'error' as const,
-        rule: 'service-without-endpoints',
+        rule: 'service-without-endpoints' as const,
         stage: state.stage.name,
         object: `Service/${s.service.name}`,
       };

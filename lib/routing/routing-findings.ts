@@ -32,7 +32,7 @@ export function weightWithoutReadyPods(plan: Plan, state: Pick<StageState, 'stag
       stage: state.stage.name,
       object: 'plan',
       problem: `${p.keyPath ? `${p.keyPath.replace('stages[0]', `stage '${state.stage.name}'`)}: ` : ''}${p.problem}`,
-      fix: p.fix ?? "see the README, section 'Traffic routing, export and sync waves'",
+      fix: p.fix ?? 'see docs/guides/routing.md',
     }));
   }
   if (routing.router === 'replicas') return [];

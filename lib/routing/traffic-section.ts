@@ -17,7 +17,7 @@ export const ROUTERS: readonly Router[] = ['replicas', 'gateway-api', 'ingress-n
 /** The routers that send each track an exact weight (every router but `replicas`). */
 export type WeightedRouter = Exclude<Router, 'replicas'>;
 
-/** Defaults for keys a `traffic` section leaves out; documented in the README, section "Traffic routing, export and sync waves". */
+/** Defaults for keys a `traffic` section leaves out; documented in docs/guides/routing.md. */
 export const TRAFFIC_DEFAULTS = {
   router: 'replicas' as Router,
   trackLabel: 'track',

@@ -38,7 +38,7 @@ export function listStacks(stacksDir: string): string[] {
 /**
  * Parses YAML text, turning syntax errors into a StepwiseError with the line: a duplicated key
  * also with its key path, a control character with its column, and nesting deeper than
- * {@link MAX_YAML_NESTING} levels before the `yaml` package runs out of stack on it.
+ * `MAX_YAML_NESTING` (64) levels before the `yaml` package runs out of stack on it.
  */
 export function parseStackYaml(text: string, file: string): unknown {
   const control = firstControlCharacter(text);

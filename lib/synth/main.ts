@@ -6,7 +6,8 @@ import { DEFAULT_STACKS_DIR, loadStack } from '../stacks';
 import { renderStackStage, type RenderedStage } from './render-stack';
 import { writeRenderedStages } from './write-output';
 
-const USAGE = `usage: npm run synth -- [STACK...] [--stacks DIR] [--out DIR]
+/** The `npm run synth -- --help` text (also in docs/reference/cli.md). */
+export const SYNTH_USAGE = `usage: npm run synth -- [STACK...] [--stacks DIR] [--out DIR]
 
 Renders the current stage (stepwise:stage) of every stack in stacks/ (or the STACKs named) into
 <out>/<stack>/<Kind>.<name>.k8s.yaml. Every object is validated first; if any stack is invalid,
@@ -26,10 +27,10 @@ export function synthMain(argv: readonly string[]): number {
       options: { stacks: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+    throw new UsageError(`${(error as Error).message}\n${SYNTH_USAGE}`);
   }
   if (parsed.values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${SYNTH_USAGE}\n`);
     return 0;
   }
   const stacksDir = parsed.values.stacks ?? DEFAULT_STACKS_DIR;

@@ -1,3 +1,4 @@
+import { CHECK_RULES, type CheckRuleInfo } from '../../model/check-rules';
 import { isIntOrPercent, type IntOrPercent } from '../../model/int-or-percent';
 import { checkPlan, countFindings } from '../../review/check';
 import { checkJson, checkReport } from '../../review/check-report';
@@ -9,18 +10,8 @@ import { UsageError } from '../run-main';
 const USAGE = `usage: stepwise check <stack> [--capacity-floor N|N%] [--json] [--stacks DIR]
 
 Static safety analysis of the stack's whole stage sequence, before anything is applied. Each
-finding names the stage (or transition), the object, the problem and the fix. Errors:
-  service-without-endpoints       a Service has no ready endpoints in a stage
-  capacity-below-floor            a transition leaves a Service fewer ready endpoints than its floor
-                                  (a scale-down, a deletion, a rollout with maxUnavailable)
-  cutover-below-floor             a selector cutover to workloads with fewer ready pods than the floor
-  stage-below-floor               the first stage is already below a configured floor
-  overlapping-selectors           two Deployments select each other's pods
-  rolling-update-cannot-progress  maxSurge and maxUnavailable both zero
-  weight-without-ready-pods       a traffic router sends a weight to a track with no pods in a stage
-  invalid-traffic-section         a stage's traffic weights do not fit the plan's traffic section
-Warnings:
-  pod-security-override           each securityOverrides departure from the restricted standard
+finding names the stage (or transition), the object, the problem and the fix.
+${ruleList()}
 
 The capacity floor of a Service is its ready endpoints in the first stage minus what each
 workload's maxUnavailable allows, unless the plan sets checks.capacityFloor.
@@ -55,4 +46,41 @@ function parseFloorFlag(value: string): IntOrPercent {
     throw new UsageError(`--capacity-floor '${value}' must be a whole number (e.g. 6) or a percent from 0% to 100% (e.g. 80%)\n\n${USAGE}`);
   }
   return parsed;
+}
+
+/**
+ * The rules `check` runs, from the one list of them (`CHECK_RULES`): errors, then warnings, each
+ * summary wrapped under its own column. The rules comparing two versions of a stack file run in
+ * `diff --base`, so they are named after the others.
+ */
+function ruleList(): string {
+  const rules = Object.entries(CHECK_RULES) as [string, CheckRuleInfo][];
+  const own = rules.filter(([, rule]) => rule.scope !== 'plan versions');
+  const width = Math.max(...own.map(([id]) => id.length)) + 2;
+  const block = (severity: CheckRuleInfo['severity']) =>
+    own
+      .filter(([, rule]) => rule.severity === severity)
+      .map(([id, rule]) => `  ${id.padEnd(width)}${wrap(rule.summary, 100 - width - 2).join(`\n${' '.repeat(width + 2)}`)}`);
+  const versions = rules.filter(([, rule]) => rule.scope === 'plan versions').map(([id]) => id);
+  return [
+    'Errors:',
+    ...block('error'),
+    'Warnings:',
+    ...block('warning'),
+    ...wrap(`Comparing two versions of a stack file (stepwise diff --base), also: ${versions.join(', ')}.`, 100),
+  ].join('\n');
+}
+
+/** Splits `text` into lines of at most `width` characters, at spaces. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }

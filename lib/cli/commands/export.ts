@@ -25,7 +25,7 @@ controller walk the plan's weights itself, validated against the controller's sc
                  metrics cannot check (its own query, a limit relative to stable) is refused
 
 Only canary pairs (kind: CanaryService, one stable and one canary workload) can be handed over;
-Flagger also needs a traffic router (traffic.router). See the README, section "Traffic routing, export and sync waves".
+Flagger also needs a traffic router (traffic.router). See docs/guides/controllers.md.
 
 options:
   --to T         argo-rollouts or flagger (required)

@@ -9,7 +9,7 @@ const USAGE = `usage: stepwise gate <stack> [--json] [--prometheus URL] [--stack
 
 Asks Prometheus for every metric of the plan's analysis section, measured on the canary of the
 stack's current stage, prints each value against its threshold and exits with the verdict.
-Missing data, NaN, an unreachable or slow Prometheus are never a pass. See the README, section "The metric gate".
+Missing data, NaN, an unreachable or slow Prometheus are never a pass. See docs/guides/metric-gate.md.
 
 The canary in the current stage (the stable workload is what relativeTo: stable compares with):
   CanaryService    the workload that gets the new image first (e.g. fop-gate-canary); stable: the other one
