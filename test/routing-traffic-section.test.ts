@@ -117,6 +117,19 @@ describe('the traffic section', () => {
     assertOneProblem(trafficProblems(data), 'traffic.router', /two tracks .* got 3: stable, canary, shadow/, /gateway-api or smi/);
   });
 
+  test('gateway-api refuses more than 16 tracks: an HTTPRoute rule holds at most 16 backendRefs, one per track', () => {
+    const data = examplePlanData('checkout-gateway');
+    for (let i = 1; i <= 14; i++) data.workloads[`checkout-shadow${i}`] = { labels: { app: 'checkout', track: `shadow${i}` } };
+    assert.deepEqual(trafficProblems(data), [], '16 tracks fit');
+    data.workloads['checkout-shadow15'] = { labels: { app: 'checkout', track: 'shadow15' } };
+    assertOneProblem(
+      trafficProblems(data),
+      'traffic.trackLabel',
+      /form 17 tracks, and an HTTPRoute rule holds at most 16 backendRefs/,
+      /at most 16 distinct track values/,
+    );
+  });
+
   test('stage weights in a plan routed by replicas are rejected', () => {
     const data = examplePlanData('fop-gate');
     data.stages[1].traffic = { canary: 5 };

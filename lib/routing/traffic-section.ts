@@ -111,6 +111,8 @@ const ALL_ROUTER_KEYS = [...new Set(Object.values(ROUTER_KEYS).flat())];
 const KNOWN_KEYS = [...COMMON_KEYS, ...ALL_ROUTER_KEYS];
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** The Gateway API's limit on backendRefs in one HTTPRoute rule (HTTPRouteRule.backendRefs, maxItems). */
+const MAX_HTTP_ROUTE_BACKENDS = 16;
 const HTTP_HEADER = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const SECTION_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -281,6 +283,15 @@ function readTracks(
       'traffic.router',
       `ingress-nginx splits between two tracks (a main and a canary Ingress), got ${names.length}: ${names.join(', ')}`,
       'use router gateway-api or smi for more than two tracks',
+    );
+    return undefined;
+  }
+  // The HTTPRoute CRD holds at most 16 backendRefs in a rule, and stepwise renders one per track.
+  if (router === 'gateway-api' && names.length > MAX_HTTP_ROUTE_BACKENDS) {
+    r.report(
+      'traffic.trackLabel',
+      `the workloads of Service '${service.name}' form ${names.length} tracks, and an HTTPRoute rule holds at most ${MAX_HTTP_ROUTE_BACKENDS} backendRefs (one per track)`,
+      `give at most ${MAX_HTTP_ROUTE_BACKENDS} distinct ${trackLabel} values to the workloads of Service '${service.name}' (workloads may share a track)`,
     );
     return undefined;
   }
