@@ -10,6 +10,7 @@ import { withPatchForce } from './patch-force';
 import { namespaceObject } from '../constructs/release-namespace';
 import { releaseOutputs, type ServiceOutput, type WorkloadOutput } from './release-outputs';
 import { servicesAwaitingNoPods, servicesSelectingNoPods } from './service-endpoints';
+import { createdPausedWarning, createdPausedWorkloads, withSkipAwait } from './created-paused';
 
 /** Args shared by the release components. */
 export interface ReleaseComponentArgs {
@@ -25,7 +26,10 @@ export interface ReleaseComponentArgs {
 
 /** One registered Kubernetes object. */
 export interface ReleaseObject {
-  /** The object as rendered (the resource's inputs, with `pulumi.com/patchForce`: see `withPatchForce`). */
+  /**
+   * The object as rendered. The resource's inputs add pulumi-kubernetes annotations: `patchForce`
+   * (`withPatchForce`), `skipAwait` on a Deployment created paused (`withSkipAwait`).
+   */
   readonly object: KubeObject;
   /** When it is applied within the update (see `ApplyPhase`). */
   readonly phase: ApplyPhase;
@@ -73,12 +77,21 @@ export abstract class ReleaseComponent extends pulumi.ComponentResource {
     }
     const move = transition(stack.plan, stageState(stack.plan, stack.fromStageIndex), stack.stageIndex);
     const ordered = applyOrder(rendered, move);
+    const createdPaused = createdPausedWorkloads(move);
+    // What only the Pulumi program adds to an object (GitOps tools have their own health checks):
+    // the stage's fields win over anyone else's, and a Deployment that cannot roll out is not awaited.
+    const applied = (object: KubeObject): KubeObject => {
+      const forced = withPatchForce(object);
+      if (object.kind === 'Deployment' && createdPaused.includes(object.metadata.name)) return withSkipAwait(forced);
+      return forced;
+    };
     const names = ordered.map((o) => o.name);
     const seen = new Set<string>();
     const duplicate = names.find((n) => seen.size === seen.add(n).size);
     if (duplicate) throw new Error(`stepwise: two rendered objects are both named ${duplicate}; object names must be unique`);
 
     super(`stepwise:index:${kind}`, name, {}, opts);
+    for (const workload of createdPaused) pulumi.log.warn(createdPausedWarning(workload, stack.stage), this);
 
     // The namespace first: nothing in it can be created before it exists. It is kept when the
     // stack is destroyed or stops registering it, since it may hold more than this release.
@@ -88,7 +101,7 @@ export abstract class ReleaseComponent extends pulumi.ComponentResource {
     for (const item of ordered) {
       const dependsOn = item.dependsOn.map((n) => (objects.get(n) as ReleaseObject).resource);
       if (this.namespace) dependsOn.push(this.namespace);
-      const resource = kubeResource(item.name, withPatchForce(item.object), { parent: this, dependsOn });
+      const resource = kubeResource(item.name, applied(item.object), { parent: this, dependsOn });
       objects.set(item.name, { object: item.object, phase: item.phase, resource });
     }
     this.objects = objects;
