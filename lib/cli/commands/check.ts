@@ -1,6 +1,8 @@
 import { isIntOrPercent, type IntOrPercent } from '../../model/int-or-percent';
 import { checkPlan, countFindings } from '../../review/check';
+import { nodePortInAnotherStack } from '../../review/check-node-ports';
 import { checkJson, checkReport } from '../../review/check-report';
+import { otherStacksInCluster } from '../../stacks/stack-cluster';
 import { parseCommandArgs, requireStackName, stacksDirOf, STACK_OPTIONS } from '../args';
 import type { Command } from '../command';
 import { loadStackForCli } from '../load-stack';
@@ -21,6 +23,8 @@ finding names the stage (or transition), the object, the problem and the fix. Er
   invalid-traffic-section         a stage's traffic weights do not fit the plan's traffic section
 Warnings:
   pod-security-override           each securityOverrides departure from the restricted standard
+  node-port-in-another-stack      a nodePort another stack file of the directory uses in the same
+                                  cluster (same kubernetes:context and kubernetes:kubeconfig, or none)
 
 The capacity floor of a Service is its ready endpoints in the first stage minus what each
 workload's maxUnavailable allows, unless the plan sets checks.capacityFloor.
@@ -42,8 +46,12 @@ export const command: Command = {
     const options = { ...STACK_OPTIONS, json: { type: 'boolean' }, 'capacity-floor': { type: 'string' } } as const;
     const { values, positionals } = parseCommandArgs(args, options, USAGE);
     const capacityFloor = values['capacity-floor'] === undefined ? undefined : parseFloorFlag(values['capacity-floor']);
-    const stack = loadStackForCli(stacksDirOf(values), requireStackName(positionals, USAGE));
-    const findings = checkPlan(stack.plan, { capacityFloor });
+    const stacksDir = stacksDirOf(values);
+    const stack = loadStackForCli(stacksDir, requireStackName(positionals, USAGE));
+    const findings = [
+      ...checkPlan(stack.plan, { capacityFloor }),
+      ...nodePortInAnotherStack(stack, otherStacksInCluster(stacksDir, stack.name)),
+    ];
     context.out(values.json ? checkJson(stack.name, findings) : checkReport(stack.name, findings));
     return countFindings(findings).errors > 0 ? 1 : 0;
   },
