@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { withPatchForce } from '../lib/pulumi/patch-force';
+import { withRouteAcceptedAwait } from '../lib/pulumi/route-accepted';
 import { describe, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
@@ -54,7 +55,7 @@ async function* deployedStages(): AsyncGenerator<DeployedStage & { label: string
 }
 
 describe('the Pulumi program registers exactly the rendered objects', () => {
-  test('for every stage of every example, the inputs Pulumi receives deep-equal the objects npm run synth renders, with pulumi.com/patchForce added', async () => {
+  test('for every stage of every example, the inputs Pulumi receives deep-equal the objects npm run synth renders, with pulumi.com/patchForce added (and waitFor on an HTTPRoute)', async () => {
     let compared = 0;
     for await (const deployed of deployedStages()) {
       const rendered = renderStackStage(deployed.stack).files.map((f) => f.object);
@@ -62,7 +63,7 @@ describe('the Pulumi program registers exactly the rendered objects', () => {
       for (const object of rendered) {
         assert.deepEqual(
           registrationOf(deployed.objects, object.kind, object.metadata.name).inputs,
-          withPatchForce(object),
+          object.kind === 'HTTPRoute' ? withRouteAcceptedAwait(withPatchForce(object)) : withPatchForce(object),
           `${deployed.label} ${object.kind}/${object.metadata.name}`,
         );
         compared += 1;

@@ -11,6 +11,8 @@ import { namespaceObject } from '../constructs/release-namespace';
 import { releaseOutputs, type ServiceOutput, type WorkloadOutput } from './release-outputs';
 import { servicesAwaitingNoPods, servicesSelectingNoPods } from './service-endpoints';
 import { createdPausedWarning, createdPausedWorkloads, withSkipAwait } from './created-paused';
+import { withRouteAcceptedAwait } from './route-accepted';
+import { isWeighted, parseTraffic } from '../routing/traffic-section';
 
 /** Args shared by the release components. */
 export interface ReleaseComponentArgs {
@@ -28,7 +30,8 @@ export interface ReleaseComponentArgs {
 export interface ReleaseObject {
   /**
    * The object as rendered. The resource's inputs add pulumi-kubernetes annotations: `patchForce`
-   * (`withPatchForce`), `skipAwait` on a Deployment created paused (`withSkipAwait`).
+   * (`withPatchForce`), `waitFor` on an HTTPRoute (`withRouteAcceptedAwait`), `skipAwait` on a
+   * Deployment created paused (`withSkipAwait`).
    */
   readonly object: KubeObject;
   /** When it is applied within the update (see `ApplyPhase`). */
@@ -78,12 +81,15 @@ export abstract class ReleaseComponent extends pulumi.ComponentResource {
     const move = transition(stack.plan, stageState(stack.plan, stack.fromStageIndex), stack.stageIndex);
     const ordered = applyOrder(rendered, move);
     const createdPaused = createdPausedWorkloads(move);
+    const routing = parseTraffic(stack.plan);
+    const awaitRouteAccepted = isWeighted(routing) && routing.gatewayApi?.waitForAccepted === true;
     // What only the Pulumi program adds to an object (GitOps tools have their own health checks):
-    // the stage's fields win over anyone else's, and a Deployment that cannot roll out is not awaited.
+    // the stage's fields win over anyone else's, a route is awaited until its Gateways accept it,
+    // and a Deployment that cannot roll out is not awaited.
     const applied = (object: KubeObject): KubeObject => {
       const forced = withPatchForce(object);
       if (object.kind === 'Deployment' && createdPaused.includes(object.metadata.name)) return withSkipAwait(forced);
-      return forced;
+      return awaitRouteAccepted ? withRouteAcceptedAwait(forced) : forced;
     };
     const names = ordered.map((o) => o.name);
     const seen = new Set<string>();

@@ -68,6 +68,13 @@ export interface GatewayApiSettings {
   readonly hostnames: readonly string[];
   /** Path prefix routed. */
   readonly path: string;
+  /**
+   * Whether `pulumi up` waits, after it changes the HTTPRoute and before anything scales down,
+   * until every Gateway of `parentRefs` reports the route `Accepted` at its current generation
+   * (`traffic.waitForAccepted`, default true; see lib/pulumi/route-accepted.ts). GitOps output
+   * is the same either way.
+   */
+  readonly waitForAccepted: boolean;
 }
 
 /** A plan routed by replicas: every Service spreads requests over its ready pods (no extra objects). */
@@ -104,7 +111,7 @@ export type TrafficRouting = ReplicaRouting | WeightedRouting;
 const COMMON_KEYS = ['router', 'service', 'port', 'trackLabel', 'stableTrack'];
 const ROUTER_KEYS: Record<WeightedRouter, readonly string[]> = {
   'ingress-nginx': ['host', 'path', 'ingressClassName', 'canaryByHeader'],
-  'gateway-api': ['parentRefs', 'hostnames', 'path'],
+  'gateway-api': ['parentRefs', 'hostnames', 'path', 'waitForAccepted'],
   smi: [],
 };
 const ALL_ROUTER_KEYS = [...new Set(Object.values(ROUTER_KEYS).flat())];
@@ -564,6 +571,8 @@ function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): G
     );
     return undefined;
   }
+  const waitForAccepted = r.optionalBoolean(section.waitForAccepted, 'traffic.waitForAccepted');
   if (parentRefs.length !== items.length || !hostnameItems || hostnames.length !== hostnameItems.length || !path) return undefined;
-  return { parentRefs, hostnames, path };
+  if (section.waitForAccepted !== undefined && waitForAccepted === undefined) return undefined;
+  return { parentRefs, hostnames, path, waitForAccepted: waitForAccepted ?? true };
 }
