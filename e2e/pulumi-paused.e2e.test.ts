@@ -55,3 +55,54 @@ test('pulumi up of a stage that pauses a Deployment returns at once, and resumin
     await project.destroy();
   }
 });
+
+/** fop-gate whose canary is created paused in the first stage (and resumed with the new image in `canary`). */
+function canaryCreatedPaused(yaml: string): string {
+  const document = parseDocument(withMinReadySeconds(1)(yaml));
+  document.setIn(['config', 'stepwise:plan', 'stages', 0, 'workloads', 'fop-gate-canary', 'paused'], true);
+  return document.toString();
+}
+
+test('pulumi up of a stage that creates a Deployment paused completes, and the stage that resumes it rolls it out', async () => {
+  const project = await ReleaseProject.create(suite.engine, 'fop-gate', canaryCreatedPaused);
+  const { plan } = project.read();
+  const observer = await TransitionObserver.start(suite.cluster.api, plan.namespace);
+  const canaryReplicaSets = async () =>
+    ((await suite.cluster.api.get(`/apis/apps/v1/namespaces/${plan.namespace}/replicasets`)) as any).items.filter((rs: any) =>
+      rs.metadata.name.startsWith('fop-gate-canary-'),
+    );
+  try {
+    const ctrlC = new AbortController();
+    const timer = setTimeout(() => ctrlC.abort(), 90_000); // the provider's await would wait 10 minutes for a ReplicaSet
+    let result;
+    try {
+      result = await project.up({ signal: ctrlC.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+    assert.equal(result.summary.result, 'succeeded', 'pulumi up of the stage that creates the canary paused');
+    assert.match(result.stdout, /fop-gate-canary is created paused/, 'pulumi up says why it does not wait for the canary');
+    assert.deepEqual(await canaryReplicaSets(), [], 'a Deployment created paused has no ReplicaSet and no pods');
+    assert.equal(await observer.settledReadyEndpoints('fop-gate', 9), 9);
+    const uids = deploymentUids(observer.observations);
+
+    project.stepwise('promote', 'fop-gate', '--skip-gate');
+    const resuming = await startMove(observer, plan, 0, 1);
+    assert.equal((await project.up()).summary.result, 'succeeded', 'pulumi up of the stage that resumes it');
+    await assertMoveKeptPromises(observer, plan, 0, 1, resuming, uids, () => describeNamespace(suite.cluster.api, plan.namespace));
+    assert.deepEqual(
+      (await canaryReplicaSets()).map((rs: any) => rs.spec.template.spec.containers[0].image),
+      ['registry.example.com/dora/fop-gate:1.5.0'],
+      'resumed, the canary rolls out its image',
+    );
+    const again = await project.preview();
+    assert.deepEqual(
+      Object.keys(again.changes).filter((op) => op !== 'same' && op !== 'read'),
+      [],
+      `a second pulumi up at the resumed stage would change: ${JSON.stringify(again.changes)}\n${again.changed.join('\n')}`,
+    );
+  } finally {
+    observer.stop();
+    await project.destroy();
+  }
+});

@@ -245,3 +245,53 @@ describe('stack files the reviewer found check passing or other commands breakin
     );
   });
 });
+
+describe('stepwise check across the stack files of one directory: node ports are cluster-wide', () => {
+  /** A copy of stacks/ with `web-nginx-copy`, web-nginx's plan in another namespace, its cluster set by `cluster`. */
+  function stacksWithTwoNginx(cluster: (copy: Record<string, any>) => void): string {
+    const dir = copyOfStacks();
+    editStackFile(
+      dir,
+      'web-nginx',
+      (config) => {
+        config['stepwise:plan'].namespace = 'web-copy';
+        cluster(config);
+      },
+      'web-nginx-copy',
+    );
+    return dir;
+  }
+
+  test('a nodePort another stack of the directory uses is a warning that names that stack file and the fix', async () => {
+    const dir = stacksWithTwoNginx(() => undefined);
+    const result = await runCli(['check', 'web-nginx', '--stacks', dir]);
+    assertExit(result, 0);
+    assert.match(
+      result.stdout,
+      /Service\/nginx-svc \[node-port-in-another-stack\]\n {4}ports\[0\]\.nodePort 31180 is also the nodePort of Service nginx-svc \(namespace web-copy\) in stack web-nginx-copy \(.*Pulumi\.web-nginx-copy\.yaml\), which deploys to the same cluster;.*\n {4}fix: give one of them another nodePort, or, .* \(kubernetes:context\)/,
+    );
+    const other = await runCli(['check', 'web-nginx-copy', '--stacks', dir]);
+    assert.match(other.stdout, /nodePort 31180 is also the nodePort of Service nginx-svc \(namespace web\) in stack web-nginx /);
+  });
+
+  test('stacks whose files name the same kubernetes:context share a cluster', async () => {
+    const dir = stacksWithTwoNginx((copy) => (copy['kubernetes:context'] = 'prod'));
+    editStackFile(dir, 'web-nginx', (config) => (config['kubernetes:context'] = 'prod'));
+    const result = await runCli(['check', 'web-nginx', '--stacks', dir]);
+    assert.match(result.stdout, /\[node-port-in-another-stack\]/);
+  });
+
+  test('stacks whose files name different kubernetes:context values deploy to different clusters: no warning', async () => {
+    const dir = stacksWithTwoNginx((copy) => (copy['kubernetes:context'] = 'staging'));
+    const result = await runCli(['check', 'web-nginx', '--stacks', dir]);
+    assertExit(result, 0);
+    assert.doesNotMatch(result.stdout, /node-port-in-another-stack/);
+  });
+
+  test('the example stacks use distinct node ports', async () => {
+    for (const name of ['web-nginx', 'trade-aone']) {
+      const result = await runCli(['check', name, '--stacks', copyOfStacks()]);
+      assert.doesNotMatch(result.stdout, /node-port-in-another-stack/, name);
+    }
+  });
+});

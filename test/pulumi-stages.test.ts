@@ -7,6 +7,7 @@ import { CanaryService } from '../lib/pulumi/canary-service';
 import { deployStack } from '../lib/pulumi/deploy-stack';
 import { withoutIngressAwait } from '../lib/pulumi/ingress-await';
 import { withPatchForce } from '../lib/pulumi/patch-force';
+import { withRouteAcceptedAwait } from '../lib/pulumi/route-accepted';
 import { renderStackStage } from '../lib/synth/render-stack';
 import { registerSchema } from '../lib/synth/schema-validation';
 import { EXAMPLE_STACKS, exampleConfig, exampleStack, fixtureStack } from './support/example-stacks';
@@ -55,7 +56,7 @@ async function* deployedStages(): AsyncGenerator<DeployedStage & { label: string
 }
 
 describe('the Pulumi program registers exactly the rendered objects', () => {
-  test('for every stage of every example, the inputs Pulumi receives deep-equal the objects npm run synth renders, with pulumi.com/patchForce added (and skipAwait on an Ingress)', async () => {
+  test('for every stage of every example, the inputs Pulumi receives deep-equal the objects npm run synth renders, with pulumi.com/patchForce added (and waitFor on an HTTPRoute, skipAwait on an Ingress)', async () => {
     let compared = 0;
     for await (const deployed of deployedStages()) {
       const rendered = renderStackStage(deployed.stack).files.map((f) => f.object);
@@ -63,7 +64,7 @@ describe('the Pulumi program registers exactly the rendered objects', () => {
       for (const object of rendered) {
         assert.deepEqual(
           registrationOf(deployed.objects, object.kind, object.metadata.name).inputs,
-          withPatchForce(withoutIngressAwait(object)),
+          object.kind === 'HTTPRoute' ? withRouteAcceptedAwait(withPatchForce(object)) : withPatchForce(withoutIngressAwait(object)),
           `${deployed.label} ${object.kind}/${object.metadata.name}`,
         );
         compared += 1;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parsePlan, stepwiseErrorsOf, type StepwiseError } from '../lib/model';
-import { parseGitOps, parseTraffic } from '../lib/routing';
+import { parseGitOps, parseTraffic, type WeightedRouting } from '../lib/routing';
 import { stackFromConfig } from '../lib/stacks';
 import { exampleConfig, examplePlanData, exampleStack } from './support/example-stacks';
 
@@ -115,6 +115,39 @@ describe('the traffic section', () => {
     const data = examplePlanData('search-nginx');
     data.workloads['search-shadow'] = { labels: { app: 'search', track: 'shadow' } };
     assertOneProblem(trafficProblems(data), 'traffic.router', /two tracks .* got 3: stable, canary, shadow/, /gateway-api or smi/);
+  });
+
+  test('gateway-api refuses more than 16 tracks: an HTTPRoute rule holds at most 16 backendRefs, one per track', () => {
+    const data = examplePlanData('checkout-gateway');
+    for (let i = 1; i <= 14; i++) data.workloads[`checkout-shadow${i}`] = { labels: { app: 'checkout', track: `shadow${i}` } };
+    assert.deepEqual(trafficProblems(data), [], '16 tracks fit');
+    data.workloads['checkout-shadow15'] = { labels: { app: 'checkout', track: 'shadow15' } };
+    assertOneProblem(
+      trafficProblems(data),
+      'traffic.trackLabel',
+      /form 17 tracks, and an HTTPRoute rule holds at most 16 backendRefs/,
+      /at most 16 distinct track values/,
+    );
+  });
+
+  test('gateway-api waits for the route to be accepted unless traffic.waitForAccepted is false', () => {
+    const routing = (data: Record<string, any>) => parseTraffic(parsePlan(data)) as WeightedRouting;
+    const data = examplePlanData('checkout-gateway');
+    assert.equal(routing(data).gatewayApi?.waitForAccepted, true);
+    data.traffic.waitForAccepted = false;
+    assert.equal(routing(data).gatewayApi?.waitForAccepted, false);
+  });
+
+  test('a traffic.waitForAccepted that is not a boolean, or on another router, is rejected', () => {
+    const data = examplePlanData('checkout-gateway');
+    data.traffic.waitForAccepted = 'no';
+    assert.deepEqual(
+      trafficProblems(data).map((p) => p.keyPath),
+      ['traffic.waitForAccepted'],
+    );
+    const smi = examplePlanData('ledger-linkerd');
+    smi.traffic.waitForAccepted = true;
+    assertOneProblem(trafficProblems(smi), 'traffic.waitForAccepted', /only applies to router gateway-api, not smi/, /remove it/);
   });
 
   test('stage weights in a plan routed by replicas are rejected', () => {

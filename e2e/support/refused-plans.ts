@@ -49,6 +49,25 @@ export interface RefusedPlan {
 const AS_READ = { asRead: true } as const;
 const LONG_CLASS_NAME = `${'c'.repeat(127)}.${'c'.repeat(126)}`;
 const SEVENTEEN_HOSTS = Array.from({ length: 17 }, (_, i) => `h${i}.example.com`);
+const SEVENTEEN_TRACKS = Array.from({ length: 17 }, (_, i) => (i === 0 ? 'stable' : `canary${i}`));
+
+/** checkout-gateway's plan with a workload per track in `tracks` (the first is checkout, the stable track). */
+function withTracks(plan: PlanData, tracks: readonly string[]): void {
+  const [stable, canary] = ['checkout', 'checkout-canary'].map((name) => plan.workloads[name]);
+  plan.workloads = Object.fromEntries(
+    tracks.map((track, i) => [
+      i === 0 ? 'checkout' : `checkout-${track}`,
+      { ...(i === 0 ? stable : canary), labels: { app: 'checkout', track } },
+    ]),
+  );
+  for (const stage of plan.stages) {
+    const [stableSpec, canarySpec] = ['checkout', 'checkout-canary'].map((name) => stage.workloads[name]);
+    stage.workloads = Object.fromEntries(
+      tracks.map((track, i) => [i === 0 ? 'checkout' : `checkout-${track}`, i === 0 ? stableSpec : canarySpec]),
+    );
+    if (stage.traffic) stage.traffic = { canary1: stage.traffic.canary };
+  }
+}
 
 /** `plan` with workload `name` edited. */
 function withWorkload(name: string, edit: (workload: Workload) => Workload): (plan: Plan) => Plan {
@@ -435,5 +454,18 @@ export const REFUSED_PLANS: readonly RefusedPlan[] = [
       }),
     },
     server: /spec\.parentRefs\[0\]\.sectionName: Too long/,
+  },
+  {
+    name: 'more than 16 gateway-api tracks (an HTTPRoute rule holds 16 backendRefs)',
+    stack: 'checkout-gateway',
+    edit: (plan) => withTracks(plan, SEVENTEEN_TRACKS),
+    keyPath: 'traffic.trackLabel',
+    rendered: {
+      router: (routing) => ({
+        ...routing,
+        tracks: SEVENTEEN_TRACKS.map((name) => ({ name, workloads: [], serviceName: `checkout-${name}` })),
+      }),
+    },
+    server: /spec\.rules\[0\]\.backendRefs: Too many: 17: must have at most 16 items/,
   },
 ];

@@ -8,6 +8,7 @@ import { isScalar, parseDocument, visit } from 'yaml';
 import type { Plan } from '../../lib/model';
 import { e2eBinaries, kubectl, type E2eBinaries } from './binaries';
 import { installRouterCrds } from './crds';
+import { startGatewayController, type GatewayController } from './gateway-controller';
 import { startIngressController } from './ingress-controller';
 import { startCluster, type Cluster } from './control-plane';
 import { startPulumiEngine, type PulumiEngine } from './pulumi-engine';
@@ -17,6 +18,8 @@ export interface Suite {
   binaries: E2eBinaries | undefined;
   cluster: Cluster;
   engine: PulumiEngine;
+  /** The stand-in Gateway API controller (only on a cluster the suite started; see gateway-controller.ts). */
+  gateway: GatewayController | undefined;
 }
 
 /**
@@ -33,11 +36,13 @@ export function useSuite(): Suite {
     if (suite.binaries) {
       await installRouterCrds(suite.cluster.api, suite.binaries, kubectl(suite.binaries), suite.cluster.kubeconfig);
       stopIngressController = await startIngressController(suite.cluster.api);
+      suite.gateway = await startGatewayController(suite.cluster.api);
     }
     suite.engine = await startPulumiEngine(suite.binaries, suite.cluster.kubeconfig);
   });
   after(async () => {
     stopIngressController?.();
+    suite.gateway?.stop();
     suite.engine?.dispose();
     await suite.cluster?.stop();
   });

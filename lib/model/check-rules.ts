@@ -6,7 +6,7 @@
  */
 
 /** When a rule runs. */
-export type CheckRuleScope = 'plan' | 'stage' | 'transition' | 'plan versions';
+export type CheckRuleScope = 'plan' | 'stage' | 'transition' | 'plan versions' | 'stack files';
 
 /** What one rule is about. */
 export interface CheckRuleInfo {
@@ -14,7 +14,8 @@ export interface CheckRuleInfo {
   readonly severity: 'error' | 'warning';
   /**
    * What the rule looks at: the whole `plan`, every `stage`, every `transition` between two stages,
-   * or two `plan versions` (the stack file at a git ref and now, `stepwise diff --base`).
+   * two `plan versions` (the stack file at a git ref and now, `stepwise diff --base`), or the
+   * other `stack files` of the stacks directory.
    */
   readonly scope: CheckRuleScope;
   /** One line: what it flags. */
@@ -80,6 +81,13 @@ export const CHECK_RULES = {
     summary: 'each securityOverrides departure from the restricted standard',
     details:
       'One warning per departure, with the stated `reason`. `runAsUser` with a non-root UID and adding `NET_BIND_SERVICE` are not warned: the restricted Pod Security Standard allows both.',
+  },
+  'node-port-in-another-stack': {
+    severity: 'warning',
+    scope: 'stack files',
+    summary: 'a nodePort another stack file of the directory uses in the same cluster',
+    details:
+      'The same cluster: the same `kubernetes:context` and `kubernetes:kubeconfig` in both stack files, or neither (what `pulumi up` uses). A warning, since stepwise cannot be sure two stacks share a cluster; when they do, the API server refuses the second Service before anything switches. The same Service (namespace and name) in two stack files is one object and is not reported.',
   },
   'deployment-selector-changed': {
     severity: 'error',

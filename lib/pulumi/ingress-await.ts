@@ -1,7 +1,5 @@
 import type { KubeObject } from '../constructs/release-chart';
-
-/** The pulumi-kubernetes annotation that makes an update return the applied object without awaiting it. */
-export const SKIP_AWAIT_ANNOTATION = 'pulumi.com/skipAwait';
+import { withSkipAwait } from './skip-await';
 
 /**
  * `object` as the Pulumi program applies it: an Ingress with `pulumi.com/skipAwait: "true"`,
@@ -18,6 +16,5 @@ export const SKIP_AWAIT_ANNOTATION = 'pulumi.com/skipAwait';
  * and fail.
  */
 export function withoutIngressAwait(object: KubeObject): KubeObject {
-  if (object.kind !== 'Ingress') return object;
-  return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [SKIP_AWAIT_ANNOTATION]: 'true' } } };
+  return object.kind === 'Ingress' ? withSkipAwait(object) : object;
 }

@@ -11,6 +11,10 @@ import { withoutIngressAwait } from './ingress-await';
 import { namespaceObject } from '../constructs/release-namespace';
 import { releaseOutputs, type ServiceOutput, type WorkloadOutput } from './release-outputs';
 import { servicesAwaitingNoPods, servicesSelectingNoPods } from './service-endpoints';
+import { createdPausedWarning, createdPausedWorkloads } from './created-paused';
+import { withSkipAwait } from './skip-await';
+import { withRouteAcceptedAwait } from './route-accepted';
+import { isWeighted, parseTraffic } from '../routing/traffic-section';
 
 /** Args shared by the release components. */
 export interface ReleaseComponentArgs {
@@ -26,7 +30,11 @@ export interface ReleaseComponentArgs {
 
 /** One registered Kubernetes object. */
 export interface ReleaseObject {
-  /** The object as rendered (the resource's inputs add `pulumi.com/patchForce`, see `withPatchForce`, and on an Ingress `pulumi.com/skipAwait`, see `withoutIngressAwait`). */
+  /**
+   * The object as rendered. The resource's inputs add pulumi-kubernetes annotations: `patchForce`
+   * (`withPatchForce`), `waitFor` on an HTTPRoute (`withRouteAcceptedAwait`), `skipAwait` on a
+   * Deployment created paused and on an Ingress (`withSkipAwait`, `withoutIngressAwait`).
+   */
   readonly object: KubeObject;
   /** When it is applied within the update (see `ApplyPhase`). */
   readonly phase: ApplyPhase;
@@ -74,12 +82,24 @@ export abstract class ReleaseComponent extends pulumi.ComponentResource {
     }
     const move = transition(stack.plan, stageState(stack.plan, stack.fromStageIndex), stack.stageIndex);
     const ordered = applyOrder(rendered, move);
+    const createdPaused = createdPausedWorkloads(move);
+    const routing = parseTraffic(stack.plan);
+    const awaitRouteAccepted = isWeighted(routing) && routing.gatewayApi?.waitForAccepted === true;
+    // What only the Pulumi program adds to an object (GitOps tools have their own health checks):
+    // the stage's fields win over anyone else's, a route is awaited until its Gateways accept it,
+    // and a Deployment that cannot roll out is not awaited.
+    const applied = (object: KubeObject): KubeObject => {
+      const forced = withPatchForce(withoutIngressAwait(object));
+      if (object.kind === 'Deployment' && createdPaused.includes(object.metadata.name)) return withSkipAwait(forced);
+      return awaitRouteAccepted ? withRouteAcceptedAwait(forced) : forced;
+    };
     const names = ordered.map((o) => o.name);
     const seen = new Set<string>();
     const duplicate = names.find((n) => seen.size === seen.add(n).size);
     if (duplicate) throw new Error(`stepwise: two rendered objects are both named ${duplicate}; object names must be unique`);
 
     super(`stepwise:index:${kind}`, name, {}, opts);
+    for (const workload of createdPaused) pulumi.log.warn(createdPausedWarning(workload, stack.stage), this);
 
     // The namespace first: nothing in it can be created before it exists. It is kept when the
     // stack is destroyed or stops registering it, since it may hold more than this release.
@@ -89,7 +109,7 @@ export abstract class ReleaseComponent extends pulumi.ComponentResource {
     for (const item of ordered) {
       const dependsOn = item.dependsOn.map((n) => (objects.get(n) as ReleaseObject).resource);
       if (this.namespace) dependsOn.push(this.namespace);
-      const resource = kubeResource(item.name, withPatchForce(withoutIngressAwait(item.object)), { parent: this, dependsOn });
+      const resource = kubeResource(item.name, applied(item.object), { parent: this, dependsOn });
       objects.set(item.name, { object: item.object, phase: item.phase, resource });
     }
     this.objects = objects;

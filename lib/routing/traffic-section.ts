@@ -68,6 +68,13 @@ export interface GatewayApiSettings {
   readonly hostnames: readonly string[];
   /** Path prefix routed. */
   readonly path: string;
+  /**
+   * Whether `pulumi up` waits, after it changes the HTTPRoute and before anything scales down,
+   * until every Gateway of `parentRefs` reports the route `Accepted` at its current generation
+   * (`traffic.waitForAccepted`, default true; see lib/pulumi/route-accepted.ts). GitOps output
+   * is the same either way.
+   */
+  readonly waitForAccepted: boolean;
 }
 
 /** A plan routed by replicas: every Service spreads requests over its ready pods (no extra objects). */
@@ -104,13 +111,15 @@ export type TrafficRouting = ReplicaRouting | WeightedRouting;
 const COMMON_KEYS = ['router', 'service', 'port', 'trackLabel', 'stableTrack'];
 const ROUTER_KEYS: Record<WeightedRouter, readonly string[]> = {
   'ingress-nginx': ['host', 'path', 'ingressClassName', 'canaryByHeader'],
-  'gateway-api': ['parentRefs', 'hostnames', 'path'],
+  'gateway-api': ['parentRefs', 'hostnames', 'path', 'waitForAccepted'],
   smi: [],
 };
 const ALL_ROUTER_KEYS = [...new Set(Object.values(ROUTER_KEYS).flat())];
 const KNOWN_KEYS = [...COMMON_KEYS, ...ALL_ROUTER_KEYS];
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** The Gateway API's limit on backendRefs in one HTTPRoute rule (HTTPRouteRule.backendRefs, maxItems). */
+const MAX_HTTP_ROUTE_BACKENDS = 16;
 const HTTP_HEADER = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const SECTION_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -281,6 +290,15 @@ function readTracks(
       'traffic.router',
       `ingress-nginx splits between two tracks (a main and a canary Ingress), got ${names.length}: ${names.join(', ')}`,
       'use router gateway-api or smi for more than two tracks',
+    );
+    return undefined;
+  }
+  // The HTTPRoute CRD holds at most 16 backendRefs in a rule, and stepwise renders one per track.
+  if (router === 'gateway-api' && names.length > MAX_HTTP_ROUTE_BACKENDS) {
+    r.report(
+      'traffic.trackLabel',
+      `the workloads of Service '${service.name}' form ${names.length} tracks, and an HTTPRoute rule holds at most ${MAX_HTTP_ROUTE_BACKENDS} backendRefs (one per track)`,
+      `give at most ${MAX_HTTP_ROUTE_BACKENDS} distinct ${trackLabel} values to the workloads of Service '${service.name}' (workloads may share a track)`,
     );
     return undefined;
   }
@@ -553,6 +571,8 @@ function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): G
     );
     return undefined;
   }
+  const waitForAccepted = r.optionalBoolean(section.waitForAccepted, 'traffic.waitForAccepted');
   if (parentRefs.length !== items.length || !hostnameItems || hostnames.length !== hostnameItems.length || !path) return undefined;
-  return { parentRefs, hostnames, path };
+  if (section.waitForAccepted !== undefined && waitForAccepted === undefined) return undefined;
+  return { parentRefs, hostnames, path, waitForAccepted: waitForAccepted ?? true };
 }

@@ -9,6 +9,7 @@ const SCOPES: Readonly<Record<CheckRuleScope, string>> = {
   stage: 'Every stage',
   transition: 'Every transition between two consecutive stages (and every move `promote`, `rollback` and `diff` check)',
   'plan versions': 'Two versions of a stack file (`stepwise diff --base`: the file at a git ref and now)',
+  'stack files': 'The other stack files of the stacks directory',
 };
 
 /** The page's text. */

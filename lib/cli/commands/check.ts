@@ -1,7 +1,9 @@
 import { CHECK_RULES, type CheckRuleInfo } from '../../model/check-rules';
 import { isIntOrPercent, type IntOrPercent } from '../../model/int-or-percent';
 import { checkPlan, countFindings } from '../../review/check';
+import { nodePortInAnotherStack } from '../../review/check-node-ports';
 import { checkJson, checkReport } from '../../review/check-report';
+import { otherStacksInCluster } from '../../stacks/stack-cluster';
 import { parseCommandArgs, requireStackName, stacksDirOf, STACK_OPTIONS } from '../args';
 import type { Command } from '../command';
 import { loadStackForCli } from '../load-stack';
@@ -33,8 +35,12 @@ export const command: Command = {
     const options = { ...STACK_OPTIONS, json: { type: 'boolean' }, 'capacity-floor': { type: 'string' } } as const;
     const { values, positionals } = parseCommandArgs(args, options, USAGE);
     const capacityFloor = values['capacity-floor'] === undefined ? undefined : parseFloorFlag(values['capacity-floor']);
-    const stack = loadStackForCli(stacksDirOf(values), requireStackName(positionals, USAGE));
-    const findings = checkPlan(stack.plan, { capacityFloor });
+    const stacksDir = stacksDirOf(values);
+    const stack = loadStackForCli(stacksDir, requireStackName(positionals, USAGE));
+    const findings = [
+      ...checkPlan(stack.plan, { capacityFloor }),
+      ...nodePortInAnotherStack(stack, otherStacksInCluster(stacksDir, stack.name)),
+    ];
     context.out(values.json ? checkJson(stack.name, findings) : checkReport(stack.name, findings));
     return countFindings(findings).errors > 0 ? 1 : 0;
   },
