@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Testing } from 'cdk8s';
-import { CanaryService, SelectorCutover, renderStage, type KubeObject } from '../lib/constructs';
+import { CanaryService, SelectorCutover, renderStage } from '../lib/constructs';
+import type { KubeObject } from '../lib/model';
 import { labelsMatch, parsePlan, stepwiseErrorsOf, workloadSelectorMatches } from '../lib/model';
 import { toYamlStream } from '../lib/synth/yaml-emitter';
 import { EXAMPLE_STACKS, exampleStack, examplePlanData } from './support/example-stacks';

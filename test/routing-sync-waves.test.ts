@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ApiObject, Testing } from 'cdk8s';
-import { annotateSyncWaves, type KubeObject } from '../lib/constructs';
+import { annotateSyncWaves } from '../lib/constructs';
+import type { KubeObject } from '../lib/model';
 import { StepwiseError } from '../lib/model';
 import { routesTraffic } from '../lib/pulumi/apply-order';
 import { SYNC_WAVES, TRAFFIC_ROUTING_KINDS } from '../lib/routing';

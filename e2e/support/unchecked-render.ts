@@ -5,7 +5,7 @@
  * this: to show that what `check` refuses, the API server refuses too.
  */
 import { App, Chart, JsonPatch, ApiObject } from 'cdk8s';
-import type { KubeObject } from '../../lib/constructs/release-chart';
+import type { KubeObject } from '../../lib/model/kube-object';
 import { ReleaseServiceObject } from '../../lib/constructs/release-service';
 import { WorkloadDeployment } from '../../lib/constructs/workload-deployment';
 import { findStage, stageState, type Plan } from '../../lib/model';

@@ -1,5 +1,5 @@
 import { App, Chart, type ChartProps } from 'cdk8s';
-import type { Plan } from '../model';
+import type { KubeObject, Plan } from '../model';
 import { sortKeysInPlace } from '../model/sorted-keys';
 import { TRAFFIC_ROUTING_KINDS } from '../routing/routing-kinds';
 import { BatchedRollout } from './batched-rollout';
@@ -44,23 +44,6 @@ export class ReleaseChart extends Chart {
         break;
     }
   }
-}
-
-/** A Kubernetes object as plain JSON (what `toJson()` returns). */
-export interface KubeObject {
-  /** e.g. `apps/v1`. */
-  readonly apiVersion: string;
-  /** e.g. `Deployment`. */
-  readonly kind: string;
-  /** Name, namespace, labels, annotations. */
-  readonly metadata: {
-    readonly name: string;
-    readonly namespace?: string;
-    readonly labels?: Record<string, string>;
-    readonly annotations?: Record<string, string>;
-  };
-  /** Everything else. */
-  readonly [field: string]: unknown;
 }
 
 /** Options of {@link renderStage}. */

@@ -1,5 +1,5 @@
 import type { Plan } from '../model';
-import type { KubeObject } from './release-chart';
+import type { KubeObject } from '../model/kube-object';
 
 /** The Pod Security Standard labels Kubernetes' Pod Security admission reads on a namespace. */
 const POD_SECURITY = 'pod-security.kubernetes.io';

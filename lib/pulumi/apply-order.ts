@@ -1,4 +1,4 @@
-import type { KubeObject } from '../constructs/release-chart';
+import type { KubeObject } from '../model/kube-object';
 import type { Transition } from '../model';
 import { isTrafficRoutingKind } from '../routing/routing-kinds';
 import { logicalName } from './logical-name';

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { KubeObject } from '../constructs/release-chart';
+import type { KubeObject } from '../model/kube-object';
 import { StepwiseErrors, kindRuleProblems, stageState, transition, type ReleaseKind } from '../model';
 import { CONFIG_NAMESPACE, type Stack } from '../stacks';
 import { renderStackStage, type RenderedStage } from '../synth/render-stack';
