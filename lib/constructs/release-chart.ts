@@ -1,10 +1,12 @@
 import { App, Chart, type ChartProps } from 'cdk8s';
-import type { KubeObject, Plan } from '../model';
+import type { Construct } from 'constructs';
+import type { KubeObject, Plan, ReleaseKind } from '../model';
 import { sortKeysInPlace } from '../model/sorted-keys';
 import { TRAFFIC_ROUTING_KINDS } from '../routing/routing-kinds';
 import { BatchedRollout } from './batched-rollout';
 import { CanaryService } from './canary-service';
-import type { ReleaseStage } from './release-stage';
+import { planStageProps } from './plan-stage-props';
+import type { ReleaseStage, ReleaseStageProps } from './release-stage';
 import { SelectorCutover } from './selector-cutover';
 
 /** Props of {@link ReleaseChart}. */
@@ -20,10 +22,19 @@ export interface ReleaseChartProps extends ChartProps {
   readonly fromStage?: string;
 }
 
+/** The construct of each practice, picked by a plan's `kind`. */
+export const RELEASE_CONSTRUCTS: Readonly<
+  Record<ReleaseKind, new (scope: Construct, id: string, props: ReleaseStageProps) => ReleaseStage>
+> = {
+  CanaryService,
+  BatchedRollout,
+  SelectorCutover,
+};
+
 /**
- * One Chart holding one stage of one plan, rendered by the construct its `kind` names. A stack is
- * always one Chart: cdk8s' `toJson()` cost grows with the number of Charts in an App, not with
- * the objects inside one.
+ * One Chart holding one stage of one plan, rendered by the construct its `kind` names, from the
+ * props {@link planStageProps} builds. A stack is always one Chart: cdk8s' `toJson()` cost grows
+ * with the number of Charts in an App, not with the objects inside one.
  */
 export class ReleaseChart extends Chart {
   /** The construct that rendered the stage. */
@@ -31,18 +42,8 @@ export class ReleaseChart extends Chart {
 
   constructor(scope: App, id: string, props: ReleaseChartProps) {
     super(scope, id, { ...props, disableResourceNameHashes: true });
-    const releaseProps = { plan: props.plan, stage: props.stage, fromStage: props.fromStage };
-    switch (props.plan.kind) {
-      case 'CanaryService':
-        this.release = new CanaryService(this, 'release', releaseProps);
-        break;
-      case 'BatchedRollout':
-        this.release = new BatchedRollout(this, 'release', releaseProps);
-        break;
-      case 'SelectorCutover':
-        this.release = new SelectorCutover(this, 'release', releaseProps);
-        break;
-    }
+    const stageProps = planStageProps(props.plan, props.stage, props.fromStage);
+    this.release = new RELEASE_CONSTRUCTS[props.plan.kind](this, 'release', stageProps);
   }
 }
 
