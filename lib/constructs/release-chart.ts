@@ -62,8 +62,17 @@ export interface RenderStageOptions {
  * This is the single rendering path: `npm run synth`, the CLI and the Pulumi program all call it.
  */
 export function renderStage(plan: Plan, stage: string, chartId = 'release', options: RenderStageOptions = {}): KubeObject[] {
+  return renderRelease(plan.kind, planStageProps(plan, stage, options.fromStage), chartId);
+}
+
+/**
+ * The objects the construct of practice `kind` renders for `props`, in the order of
+ * {@link renderStage}: what a Pulumi component registers for its typed args.
+ */
+export function renderRelease(kind: ReleaseKind, props: ReleaseStageProps, chartId = 'release'): KubeObject[] {
   const app = new App({ outdir: '.' });
-  const chart = new ReleaseChart(app, chartId, { plan, stage, fromStage: options.fromStage });
+  const chart = new Chart(app, chartId, { disableResourceNameHashes: true });
+  new RELEASE_CONSTRUCTS[kind](chart, 'release', props);
   // Sorted here, not left to cdk8s: its sort is off whenever CDK8S_DISABLE_SORT is set, and the
   // JSON patches it applies after sorting add keys at the end.
   return orderObjects(sortKeysInPlace(chart.toJson() as KubeObject[]));

@@ -12,7 +12,7 @@ import { resolveWorkload, type WorkloadProps } from './workload-props';
  * One stage of a release, as its user states it: the workloads with this stage's replicas and
  * image, the Services with this stage's selectors, and how requests are routed. What changes from
  * stage to stage is only these values; a stack file's plan is one way to write them all down
- * (`ReleaseChart` builds these props from it).
+ * (`planStageProps` builds these props from it).
  */
 export interface ReleaseStageProps {
   /**
