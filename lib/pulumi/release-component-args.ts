@@ -1,6 +1,5 @@
-import type { TransitionPhase } from '../model';
 import { renderRelease, resolveService, resolveWorkload, restrictedNamespace, type ReleaseStageProps } from '../constructs';
-import type { ReleaseKind } from '../model';
+import { StepwiseError, StepwiseErrors, stepwiseErrorsOf, type KubeObject, type ReleaseKind, type TransitionPhase } from '../model';
 import { validateObject } from '../synth/schema-validation';
 import { applyOrder } from './apply-order';
 import type { ReleaseRegistration } from './release-component';
@@ -42,13 +41,22 @@ export interface ReleaseComponentArgs extends ReleaseStageProps {
  */
 export function registrationFromArgs(kind: ReleaseKind, name: string, args: ReleaseComponentArgs): ReleaseRegistration {
   const { stage, fromStage, phases, createNamespace, ...props } = args;
-  const objects = renderRelease(kind, props);
+  // Every problem at once: the component's own args, then the construct's props.
+  const problems = argProblems(args);
+  let objects: KubeObject[] = [];
+  try {
+    objects = renderRelease(kind, props);
+  } catch (error) {
+    const found = stepwiseErrorsOf(error);
+    if (found.length === 0) throw error;
+    problems.push(...found);
+  }
+  if (problems.length > 0) throw new StepwiseErrors(problems);
   for (const object of objects) validateObject(object, `stepwise:index:${kind} '${name}'`);
   const workloads = props.workloads.map(resolveWorkload);
   const scaledDown = new Set(props.syncWaves?.scaledDown ?? []);
-  const defaultPhases = Object.fromEntries(
-    workloads.map(({ workload }) => [workload.name, scaledDown.has(workload.name) ? 'break' : 'make']),
-  );
+  const defaultPhases: Record<string, TransitionPhase> = {};
+  for (const { workload } of workloads) defaultPhases[workload.name] = scaledDown.has(workload.name) ? 'break' : 'make';
   const namespace =
     props.namespace !== undefined && (createNamespace ?? true)
       ? restrictedNamespace(
@@ -57,7 +65,7 @@ export function registrationFromArgs(kind: ReleaseKind, name: string, args: Rele
         )
       : undefined;
   return {
-    ordered: applyOrder(objects, phases ?? (defaultPhases as Record<string, TransitionPhase>)),
+    ordered: applyOrder(objects, phases ?? defaultPhases),
     namespace,
     outputs: stageOutputs({
       stage,
@@ -67,4 +75,31 @@ export function registrationFromArgs(kind: ReleaseKind, name: string, args: Rele
       trafficRouter: props.trafficRouter,
     }),
   };
+}
+
+/** What the component's own args (not the construct's props) get wrong, naming the arg. */
+function argProblems(args: ReleaseComponentArgs): StepwiseError[] {
+  const problems: StepwiseError[] = [];
+  const names = args.workloads.map((w) => w.name);
+  for (const name of Object.keys(args.phases ?? {})) {
+    if (!names.includes(name)) {
+      problems.push(
+        new StepwiseError({
+          keyPath: `phases.${name}`,
+          problem: `'${name}' is not one of the stage's workloads`,
+          fix: `use one of: ${names.join(', ')}`,
+        }),
+      );
+    }
+  }
+  if (args.createNamespace === true && args.namespace === undefined) {
+    problems.push(
+      new StepwiseError({
+        keyPath: 'createNamespace',
+        problem: "is true but 'namespace' is not set",
+        fix: 'set namespace, or leave createNamespace out',
+      }),
+    );
+  }
+  return problems;
 }
