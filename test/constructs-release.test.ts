@@ -319,6 +319,27 @@ describe('the constructs in a cdk8s app', () => {
     );
   });
 
+  test('router weights that do not add up to 100 are refused naming trafficRouter.weights', () => {
+    const props = planStageProps(exampleStack('checkout-gateway').plan, 'canary');
+    assert.ok(props.trafficRouter);
+    const trafficRouter = { ...props.trafficRouter, weights: { stable: 90, canary: 5 } };
+    assert.throws(
+      () => new CanaryService(Testing.chart(), 'checkout', { ...props, trafficRouter }),
+      (error: unknown) => stepwiseErrorsOf(error).some((e) => e.message.startsWith('trafficRouter.weights: add up to 95')),
+    );
+  });
+
+  test('sync waves naming a workload the stage does not run are refused naming syncWaves.scaledDown', () => {
+    const props = planStageProps(exampleStack('fop-gate').plan, 'canary-widened');
+    assert.throws(
+      () => new CanaryService(Testing.chart(), 'fop-gate', { ...props, syncWaves: { scaledDown: ['fop-gate-stable'] } }),
+      (error: unknown) =>
+        stepwiseErrorsOf(error).some((e) =>
+          e.message.startsWith("syncWaves.scaledDown[0]: 'fop-gate-stable' is not one of the stage's workloads"),
+        ),
+    );
+  });
+
   test('an unknown stage is an error listing the stages', () => {
     assert.throws(
       () => renderStage(exampleStack('fop-gate').plan, 'canery'),
