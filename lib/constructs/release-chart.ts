@@ -62,7 +62,8 @@ export interface RenderStageOptions {
  * This is the single rendering path: `npm run synth`, the CLI and the Pulumi program all call it.
  */
 export function renderStage(plan: Plan, stage: string, chartId = 'release', options: RenderStageOptions = {}): KubeObject[] {
-  return renderRelease(plan.kind, planStageProps(plan, stage, options.fromStage), chartId);
+  const app = new App({ outdir: '.' });
+  return chartObjects(new ReleaseChart(app, chartId, { plan, stage, fromStage: options.fromStage }));
 }
 
 /**
@@ -70,9 +71,12 @@ export function renderStage(plan: Plan, stage: string, chartId = 'release', opti
  * {@link renderStage}: what a Pulumi component registers for its typed args.
  */
 export function renderRelease(kind: ReleaseKind, props: ReleaseStageProps, chartId = 'release'): KubeObject[] {
-  const app = new App({ outdir: '.' });
-  const chart = new Chart(app, chartId, { disableResourceNameHashes: true });
+  const chart = new Chart(new App({ outdir: '.' }), chartId, { disableResourceNameHashes: true });
   new RELEASE_CONSTRUCTS[kind](chart, 'release', props);
+  return chartObjects(chart);
+}
+
+function chartObjects(chart: Chart): KubeObject[] {
   // Sorted here, not left to cdk8s: its sort is off whenever CDK8S_DISABLE_SORT is set, and the
   // JSON patches it applies after sorting add keys at the end.
   return orderObjects(sortKeysInPlace(chart.toJson() as KubeObject[]));
