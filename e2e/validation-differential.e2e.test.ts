@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import type { KubeObject } from '../lib/constructs/release-chart';
+import type { KubeObject } from '../lib/model/kube-object';
 import { parsePlan, parsePlanWithProblems, type Plan } from '../lib/model';
 import { parseTraffic, routerObjects, type WeightedRouting } from '../lib/routing';
 import { listStacks, loadStack } from '../lib/stacks';

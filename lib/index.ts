@@ -9,7 +9,7 @@
  * - what `stepwise check` and `stepwise diff` report: `lib/review`;
  * - the metric gate: `lib/gate` (its JSON form is `gateReportJson`, to keep `toJson` free).
  *
- * The Pulumi components live in `lib/pulumi/deploy-stack` and are not re-exported here, so that
+ * The Pulumi components live in `lib/pulumi/components` and are not re-exported here, so that
  * importing stepwise does not load @pulumi/pulumi; never import `lib/pulumi/index`, it is the program.
  */
 export * from './model';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { renderStage, type KubeObject } from '../lib/constructs';
+import { renderStage } from '../lib/constructs';
+import type { KubeObject } from '../lib/model';
 import { parsePlan, type Plan } from '../lib/model';
 import { examplePlanData } from './support/example-stacks';
 

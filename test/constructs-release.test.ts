@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Testing } from 'cdk8s';
-import { CanaryService, SelectorCutover, renderStage, type KubeObject } from '../lib/constructs';
+import { CanaryService, SelectorCutover, planStageProps, renderStage } from '../lib/constructs';
+import type { KubeObject } from '../lib/model';
 import { labelsMatch, parsePlan, stepwiseErrorsOf, workloadSelectorMatches } from '../lib/model';
 import { toYamlStream } from '../lib/synth/yaml-emitter';
 import { EXAMPLE_STACKS, exampleStack, examplePlanData } from './support/example-stacks';
@@ -247,19 +248,16 @@ describe('rules across every stage of every example', () => {
 });
 
 describe('the constructs in a cdk8s app', () => {
-  test('CanaryService renders the chosen stage in a plain Chart', () => {
+  test("CanaryService renders the props of a plan's stage in a plain Chart, as the stack file renders them", () => {
+    const plan = exampleStack('fop-gate').plan;
     const chart = Testing.chart();
-    const release = new CanaryService(chart, 'fop-gate', { plan: exampleStack('fop-gate').plan, stage: 'canary-widened' });
+    const release = new CanaryService(chart, 'fop-gate', planStageProps(plan, 'canary-widened'));
     const objects = Testing.synth(chart);
     assert.equal(objects.length, 5);
-    assert.equal(release.state.stage.name, 'canary-widened');
     assert.equal(release.workloads.get('fop-gate-canary')?.deployment.replicas, 3);
-  });
-
-  test('the first stage is rendered when no stage is given', () => {
-    const chart = Testing.chart();
-    const release = new SelectorCutover(chart, 'web', { plan: exampleStack('web-nginx').plan });
-    assert.equal(release.state.stage.name, 'v1-only');
+    const byName = (list: readonly KubeObject[]) =>
+      [...list].sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
+    assert.deepEqual(JSON.parse(JSON.stringify(byName(objects))), JSON.parse(JSON.stringify(byName(renderStage(plan, 'canary-widened')))));
   });
 
   test('a plan built in code with two container ports named http is refused with the key path, not by cdk8s-plus', () => {
@@ -271,7 +269,7 @@ describe('the constructs in a cdk8s app', () => {
     ];
     const broken = { ...plan, workloads: [stable, { ...canary, ports }] };
     assert.throws(
-      () => new CanaryService(Testing.chart(), 'fop-gate', { plan: broken }),
+      () => renderStage(broken, 'baseline'),
       (error: unknown) =>
         stepwiseErrorsOf(error).some((e) =>
           e.message.startsWith("workloads.fop-gate-canary.ports[1].name: 'http' is also the name of ports[0]"),
@@ -279,15 +277,65 @@ describe('the constructs in a cdk8s app', () => {
     );
   });
 
-  test('a construct refuses a plan of another kind, naming the construct to use', () => {
+  test('props with two container ports named http are refused naming the prop, before anything is added to the chart', () => {
     const chart = Testing.chart();
+    const props = planStageProps(exampleStack('fop-gate').plan, 'baseline');
+    const ports = [
+      { name: 'http', containerPort: 8080 },
+      { name: 'http', containerPort: 8081 },
+    ];
     assert.throws(
-      () => new CanaryService(chart, 'web', { plan: exampleStack('web-nginx').plan }),
+      () => new CanaryService(chart, 'fop-gate', { ...props, workloads: [props.workloads[0], { ...props.workloads[1], ports }] }),
+      (error: unknown) =>
+        stepwiseErrorsOf(error).some((e) => e.message.startsWith("workloads[1].ports[1].name: 'http' is also the name of ports[0]")),
+    );
+    assert.deepEqual(Testing.synth(chart), []);
+  });
+
+  test('a CanaryService refuses a workload no Service selects, naming its labels prop', () => {
+    const props = planStageProps(exampleStack('fop-gate').plan, 'baseline');
+    const stray = { ...props.workloads[1], labels: { app: 'elsewhere', track: 'canary' }, selector: undefined };
+    assert.throws(
+      () => new CanaryService(Testing.chart(), 'fop-gate', { ...props, workloads: [props.workloads[0], stray] }),
+      (error: unknown) =>
+        stepwiseErrorsOf(error).some((e) => /^workloads\[1\]\.labels: no Service selects workload 'fop-gate-canary'/.test(e.message)),
+    );
+  });
+
+  test('a SelectorCutover renders a workload its Service no longer selects (v1 at the cutover), which a CanaryService refuses', () => {
+    const props = planStageProps(exampleStack('web-nginx').plan, 'cutover');
+    const chart = Testing.chart();
+    new SelectorCutover(chart, 'web', props);
+    const objects = Testing.synth(chart);
+    assert.deepEqual(
+      objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name),
+      ['nginx-dm', 'nginx-v2'],
+    );
+    assert.deepEqual(objects.find((o) => o.kind === 'Service')?.spec.selector, { name: 'nginx', version: 'v2' });
+    assert.throws(
+      () => new CanaryService(Testing.chart(), 'web', props),
+      (error: unknown) =>
+        stepwiseErrorsOf(error).some((e) => /^workloads\[0\]\.labels: no Service selects workload 'nginx-dm'/.test(e.message)),
+    );
+  });
+
+  test('router weights that do not add up to 100 are refused naming trafficRouter.weights', () => {
+    const props = planStageProps(exampleStack('checkout-gateway').plan, 'canary');
+    assert.ok(props.trafficRouter);
+    const trafficRouter = { ...props.trafficRouter, weights: { stable: 90, canary: 5 } };
+    assert.throws(
+      () => new CanaryService(Testing.chart(), 'checkout', { ...props, trafficRouter }),
+      (error: unknown) => stepwiseErrorsOf(error).some((e) => e.message.startsWith('trafficRouter.weights: add up to 95')),
+    );
+  });
+
+  test('sync waves naming a workload the stage does not run are refused naming syncWaves.scaledDown', () => {
+    const props = planStageProps(exampleStack('fop-gate').plan, 'canary-widened');
+    assert.throws(
+      () => new CanaryService(Testing.chart(), 'fop-gate', { ...props, syncWaves: { scaledDown: ['fop-gate-stable'] } }),
       (error: unknown) =>
         stepwiseErrorsOf(error).some((e) =>
-          /kind: is SelectorCutover, but this construct renders CanaryService plans \(fix: use the SelectorCutover construct/.test(
-            e.message,
-          ),
+          e.message.startsWith("syncWaves.scaledDown[0]: 'fop-gate-stable' is not one of the stage's workloads"),
         ),
     );
   });

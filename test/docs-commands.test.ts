@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { cliMain } from '../lib/cli/main';
-import { errorLines, UsageError } from '../lib/cli/run-main';
+import { errorLines, UsageError } from '../lib/command-line/run-main';
 import { copyOfStacks, ROOT } from './support/example-stacks';
 import { codeBlocksOf, markdownFiles, type CodeBlock } from './support/markdown';
 

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
 import { StepwiseErrors, stageState, transition } from '../lib/model';
+import { planStageProps } from '../lib/constructs';
 import { CanaryService } from '../lib/pulumi/canary-service';
 import { deployStack } from '../lib/pulumi/deploy-stack';
 import { withoutIngressAwait } from '../lib/pulumi/ingress-await';
@@ -151,16 +152,18 @@ describe('the Pulumi program registers exactly the rendered objects', () => {
     ]);
   });
 
-  test("a component refuses a plan of another kind, naming the stack file and the plan's kind", () => {
-    const stack = exampleStack('web-nginx');
+  test('a component refuses args the cdk8s construct refuses, naming the arg, before registering anything', async () => {
+    const registrations = await recordRegistrations('fop-gate');
+    const props = planStageProps(exampleStack('fop-gate').plan, 'baseline');
+    const canary = { ...props.workloads[1], replicas: -1 };
     assert.throws(
-      () => new CanaryService('web-nginx', { stack }),
+      () => new CanaryService('fop-gate', { ...props, stage: 'baseline', workloads: [props.workloads[0], canary] }),
       (error: unknown) =>
         error instanceof StepwiseErrors &&
-        error.errors[0].file === stack.file &&
-        error.errors[0].keyPath === 'config.stepwise:plan.kind' &&
-        /SelectorCutover/.test(error.errors[0].problem),
+        error.errors.some((e) => e.keyPath === 'workloads[1].replicas' && /whole number >= 0/.test(e.problem)),
     );
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a registration would have been recorded by now
+    assert.deepEqual(registrations, []);
   });
 });
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import type { KubeObject } from '../lib/constructs';
+import type { KubeObject } from '../lib/model';
 import { StepwiseError, labelsMatch } from '../lib/model';
 import { isWeighted, parseTraffic, routerObjects, trackService, type WeightedRouting } from '../lib/routing';
 import { renderStackStage } from '../lib/synth/render-stack';

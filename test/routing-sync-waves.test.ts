@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ApiObject, Testing } from 'cdk8s';
-import { annotateSyncWaves, type KubeObject } from '../lib/constructs';
+import { annotateSyncWaves } from '../lib/constructs';
+import type { KubeObject } from '../lib/model';
 import { StepwiseError } from '../lib/model';
 import { routesTraffic } from '../lib/pulumi/apply-order';
 import { SYNC_WAVES, TRAFFIC_ROUTING_KINDS } from '../lib/routing';
@@ -91,12 +92,12 @@ describe('gitops sync waves', () => {
 });
 
 describe('sync waves of every kind', () => {
-  const plan = exampleStack('fop-gate').plan;
+  const fopGateWaves = { 'fop-gate': SYNC_WAVES.break, 'fop-gate-canary': SYNC_WAVES.make };
 
   test('every traffic routing kind syncs in the route wave and is applied in the switch phase by pulumi up', () => {
     const chart = Testing.chart();
     for (const kind of TRAFFIC_ROUTING_KINDS) new ApiObject(chart, kind, { apiVersion: 'v1', kind, metadata: { name: 'x' } });
-    annotateSyncWaves(chart, plan, 0, 1);
+    annotateSyncWaves(chart, fopGateWaves);
     for (const object of Testing.synth(chart)) {
       assert.equal(object.metadata.annotations[WAVE], String(SYNC_WAVES.route), object.kind);
       assert.equal(routesTraffic(object), true, object.kind);
@@ -107,10 +108,10 @@ describe('sync waves of every kind', () => {
     const chart = Testing.chart();
     new ApiObject(chart, 'config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
     assert.throws(
-      () => annotateSyncWaves(chart, plan, 0, 1),
+      () => annotateSyncWaves(chart, fopGateWaves),
       (error: unknown) =>
         error instanceof StepwiseError &&
-        error.keyPath === 'gitops.syncWaves' &&
+        error.keyPath === 'syncWaves' &&
         /ConfigMap 'settings' has no sync wave/.test(error.problem) &&
         /TRAFFIC_ROUTING_KINDS/.test(error.fix ?? ''),
     );
@@ -120,7 +121,7 @@ describe('sync waves of every kind', () => {
     const chart = Testing.chart();
     new ApiObject(chart, 'stray', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'stray' } });
     assert.throws(
-      () => annotateSyncWaves(chart, plan, 0, 1),
+      () => annotateSyncWaves(chart, fopGateWaves),
       (error: unknown) => error instanceof StepwiseError && /Deployment 'stray' .* not one of its workloads/.test(error.problem),
     );
   });

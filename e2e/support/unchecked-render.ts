@@ -5,7 +5,7 @@
  * this: to show that what `check` refuses, the API server refuses too.
  */
 import { App, Chart, JsonPatch, ApiObject } from 'cdk8s';
-import type { KubeObject } from '../../lib/constructs/release-chart';
+import type { KubeObject } from '../../lib/model/kube-object';
 import { ReleaseServiceObject } from '../../lib/constructs/release-service';
 import { WorkloadDeployment } from '../../lib/constructs/workload-deployment';
 import { findStage, stageState, type Plan } from '../../lib/model';
@@ -22,8 +22,10 @@ export function renderWithoutChecks(plan: Plan, stage: string): KubeObject[] {
   for (const running of state.workloads) {
     const { workload } = running;
     const rendered = new WorkloadDeployment(chart, `workload-${workload.name}`, {
-      plan,
-      running: { ...running, workload: { ...workload, ports: [] } },
+      namespace: plan.namespace,
+      commonLabels: plan.commonLabels,
+      workload: { ...workload, ports: [] },
+      state: running.state,
     });
     if (workload.ports.length > 0) {
       const ports = workload.ports.map((p) => ({
@@ -34,6 +36,13 @@ export function renderWithoutChecks(plan: Plan, stage: string): KubeObject[] {
       ApiObject.of(rendered.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/ports', ports));
     }
   }
-  for (const service of state.services) new ReleaseServiceObject(chart, `service-${service.service.name}`, { plan, service });
+  for (const { service, selector } of state.services) {
+    new ReleaseServiceObject(chart, `service-${service.name}`, {
+      namespace: plan.namespace,
+      commonLabels: plan.commonLabels,
+      service,
+      selector,
+    });
+  }
   return chart.toJson() as KubeObject[];
 }

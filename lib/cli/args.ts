@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { closest } from '../model/plain-data';
 import { DEFAULT_STACKS_DIR } from '../stacks';
-import { UsageError } from './run-main';
+import { UsageError } from '../command-line/run-main';
 
 /** Options every command that reads a stack accepts. */
 export const STACK_OPTIONS = {

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from './run-main';
+import { UsageError } from '../command-line/run-main';
 
 /** A file's text at a ref, and the names that identify it in messages. */
 export interface FileAtRef {

@@ -1,7 +1,7 @@
 import { closest } from '../model/plain-data';
 import type { CommandContext } from './command';
 import { COMMANDS } from './registry';
-import { UsageError } from './run-main';
+import { UsageError } from '../command-line/run-main';
 
 /** `stepwise --help`. */
 export function topLevelUsage(): string {

@@ -1,14 +1,28 @@
 import type { Construct } from 'constructs';
 import { ReleaseStage, type ReleaseStageProps } from './release-stage';
 
-/** Props of {@link CanaryService}. */
+/**
+ * Props of {@link CanaryService}: the stable and the canary workload (e.g. `api` × 9 and
+ * `api-canary` × 1, each with this stage's image), and the Service that selects the label both
+ * share (e.g. `app: api`), so the canary gets its share of the ready pods; or, with
+ * `trafficRouter`, the exact percent of requests its track gets.
+ */
 export interface CanaryServiceProps extends ReleaseStageProps {}
 
 /**
- * A canary pair: a stable and a canary Deployment of one app (e.g. `fop-gate` × 9 and
- * `fop-gate-canary` × 1) behind one Service selecting the label both share, so the canary gets
- * its share of ready replicas. Every workload must be selected by a Service, and no stage may
- * change a Service selector (that is a `SelectorCutover`).
+ * A canary pair in one stage: a stable and a canary Deployment of one app behind one Service
+ * selecting the label both share. Every workload must be selected by a Service
+ * (`workloads[i].labels`); across stages the Service selector never changes (that is a
+ * `SelectorCutover`).
+ *
+ * @example
+ * new CanaryService(chart, 'api', {
+ *   services: [{ name: 'api', selector: { app: 'api' }, ports: [{ port: 80, targetPort: 8080 }] }],
+ *   workloads: [
+ *     { name: 'api', labels: { app: 'api', track: 'stable' }, image: 'api:1.4.0', replicas: 9 },
+ *     { name: 'api-canary', labels: { app: 'api', track: 'canary' }, image: 'api:1.5.0', replicas: 1 },
+ *   ],
+ * });
  */
 export class CanaryService extends ReleaseStage {
   constructor(scope: Construct, id: string, props: CanaryServiceProps) {

@@ -1,10 +1,12 @@
 import { App, Chart, type ChartProps } from 'cdk8s';
-import type { Plan } from '../model';
+import type { Construct } from 'constructs';
+import type { KubeObject, Plan, ReleaseKind } from '../model';
 import { sortKeysInPlace } from '../model/sorted-keys';
 import { TRAFFIC_ROUTING_KINDS } from '../routing/routing-kinds';
 import { BatchedRollout } from './batched-rollout';
 import { CanaryService } from './canary-service';
-import type { ReleaseStage } from './release-stage';
+import { planStageProps } from './plan-stage-props';
+import type { ReleaseStage, ReleaseStageProps } from './release-stage';
 import { SelectorCutover } from './selector-cutover';
 
 /** Props of {@link ReleaseChart}. */
@@ -20,10 +22,19 @@ export interface ReleaseChartProps extends ChartProps {
   readonly fromStage?: string;
 }
 
+/** The construct of each practice, picked by a plan's `kind`. */
+export const RELEASE_CONSTRUCTS: Readonly<
+  Record<ReleaseKind, new (scope: Construct, id: string, props: ReleaseStageProps) => ReleaseStage>
+> = {
+  CanaryService,
+  BatchedRollout,
+  SelectorCutover,
+};
+
 /**
- * One Chart holding one stage of one plan, rendered by the construct its `kind` names. A stack is
- * always one Chart: cdk8s' `toJson()` cost grows with the number of Charts in an App, not with
- * the objects inside one.
+ * One Chart holding one stage of one plan, rendered by the construct its `kind` names, from the
+ * props {@link planStageProps} builds. A stack is always one Chart: cdk8s' `toJson()` cost grows
+ * with the number of Charts in an App, not with the objects inside one.
  */
 export class ReleaseChart extends Chart {
   /** The construct that rendered the stage. */
@@ -31,36 +42,9 @@ export class ReleaseChart extends Chart {
 
   constructor(scope: App, id: string, props: ReleaseChartProps) {
     super(scope, id, { ...props, disableResourceNameHashes: true });
-    const releaseProps = { plan: props.plan, stage: props.stage, fromStage: props.fromStage };
-    switch (props.plan.kind) {
-      case 'CanaryService':
-        this.release = new CanaryService(this, 'release', releaseProps);
-        break;
-      case 'BatchedRollout':
-        this.release = new BatchedRollout(this, 'release', releaseProps);
-        break;
-      case 'SelectorCutover':
-        this.release = new SelectorCutover(this, 'release', releaseProps);
-        break;
-    }
+    const stageProps = planStageProps(props.plan, props.stage, props.fromStage);
+    this.release = new RELEASE_CONSTRUCTS[props.plan.kind](this, 'release', stageProps);
   }
-}
-
-/** A Kubernetes object as plain JSON (what `toJson()` returns). */
-export interface KubeObject {
-  /** e.g. `apps/v1`. */
-  readonly apiVersion: string;
-  /** e.g. `Deployment`. */
-  readonly kind: string;
-  /** Name, namespace, labels, annotations. */
-  readonly metadata: {
-    readonly name: string;
-    readonly namespace?: string;
-    readonly labels?: Record<string, string>;
-    readonly annotations?: Record<string, string>;
-  };
-  /** Everything else. */
-  readonly [field: string]: unknown;
 }
 
 /** Options of {@link renderStage}. */
@@ -79,7 +63,20 @@ export interface RenderStageOptions {
  */
 export function renderStage(plan: Plan, stage: string, chartId = 'release', options: RenderStageOptions = {}): KubeObject[] {
   const app = new App({ outdir: '.' });
-  const chart = new ReleaseChart(app, chartId, { plan, stage, fromStage: options.fromStage });
+  return chartObjects(new ReleaseChart(app, chartId, { plan, stage, fromStage: options.fromStage }));
+}
+
+/**
+ * The objects the construct of practice `kind` renders for `props`, in the order of
+ * {@link renderStage}: what a Pulumi component registers for its typed args.
+ */
+export function renderRelease(kind: ReleaseKind, props: ReleaseStageProps, chartId = 'release'): KubeObject[] {
+  const chart = new Chart(new App({ outdir: '.' }), chartId, { disableResourceNameHashes: true });
+  new RELEASE_CONSTRUCTS[kind](chart, 'release', props);
+  return chartObjects(chart);
+}
+
+function chartObjects(chart: Chart): KubeObject[] {
   // Sorted here, not left to cdk8s: its sort is off whenever CDK8S_DISABLE_SORT is set, and the
   // JSON patches it applies after sorting add keys at the end.
   return orderObjects(sortKeysInPlace(chart.toJson() as KubeObject[]));

@@ -1,5 +1,5 @@
 import type { Plan } from '../model';
-import type { KubeObject } from './release-chart';
+import type { KubeObject } from '../model/kube-object';
 
 /** The Pod Security Standard labels Kubernetes' Pod Security admission reads on a namespace. */
 const POD_SECURITY = 'pod-security.kubernetes.io';
@@ -13,9 +13,19 @@ const POD_SECURITY = 'pod-security.kubernetes.io';
  */
 export function namespaceObject(plan: Plan): KubeObject | undefined {
   if (plan.createNamespace === false) return undefined;
-  const relaxed = plan.workloads.some((w) => w.securityOverrides !== undefined);
+  return restrictedNamespace(
+    plan.namespace,
+    plan.workloads.some((w) => w.securityOverrides !== undefined),
+  );
+}
+
+/**
+ * Namespace `name`, enforcing the restricted Pod Security Standard, or only warning and auditing
+ * against it when `relaxed` (some workload in it has `securityOverrides`).
+ */
+export function restrictedNamespace(name: string, relaxed: boolean): KubeObject {
   const labels: Record<string, string> = relaxed
     ? { [`${POD_SECURITY}/audit`]: 'restricted', [`${POD_SECURITY}/warn`]: 'restricted' }
     : { [`${POD_SECURITY}/enforce`]: 'restricted' };
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: plan.namespace, labels } };
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
 }

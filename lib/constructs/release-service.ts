@@ -1,28 +1,38 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import type { Plan, ServiceInStage } from '../model';
+import type { Labels, ReleaseService } from '../model';
 import { MANAGED_BY } from './workload-deployment';
 
 /** Props of {@link ReleaseServiceObject}. */
 export interface ReleaseServiceObjectProps {
-  /** The plan the Service belongs to (namespace, common labels). */
-  readonly plan: Plan;
-  /** The Service and its selector in the stage being rendered. */
-  readonly service: ServiceInStage;
+  /**
+   * Namespace of the Service.
+   * @default - the chart's namespace, else the one it is applied to
+   */
+  readonly namespace?: string;
+  /**
+   * Labels on the Service (team, …).
+   * @default - none
+   */
+  readonly commonLabels?: Labels;
+  /** The Service's definition, every default resolved (see `resolveService`). */
+  readonly service: ReleaseService;
+  /** Its selector in the stage being rendered. */
+  readonly selector: Labels;
 }
 
-/** One Service of a plan in one stage; only its selector changes between stages. */
+/** One Service in one stage; only its selector changes between stages. */
 export class ReleaseServiceObject extends Construct {
   /** The rendered Service. */
   readonly service: kplus.Service;
 
   constructor(scope: Construct, id: string, props: ReleaseServiceObjectProps) {
     super(scope, id);
-    const { plan, service } = props;
+    const { namespace, service, selector } = props;
     this.service = new kplus.Service(this, 'Service', {
-      metadata: { name: service.service.name, namespace: plan.namespace, labels: { ...plan.commonLabels, ...MANAGED_BY } },
-      type: service.service.type as kplus.ServiceType,
-      ports: service.service.ports.map((p) => ({
+      metadata: { name: service.name, namespace, labels: { ...props.commonLabels, ...MANAGED_BY } },
+      type: service.type as kplus.ServiceType,
+      ports: service.ports.map((p) => ({
         name: p.name,
         port: p.port,
         targetPort: p.targetPort,
@@ -30,6 +40,6 @@ export class ReleaseServiceObject extends Construct {
         protocol: p.protocol as kplus.Protocol,
       })),
     });
-    for (const key of Object.keys(service.selector).sort()) this.service.selectLabel(key, service.selector[key]);
+    for (const key of Object.keys(selector).sort()) this.service.selectLabel(key, selector[key]);
   }
 }

@@ -1,81 +1,99 @@
 import { Construct } from 'constructs';
-import {
-  StepwiseErrors,
-  apiServerProblems,
-  findStage,
-  kindRuleProblems,
-  stageState,
-  type Plan,
-  type ReleaseKind,
-  type StageState,
-} from '../model';
-import { parseGitOps } from '../routing/gitops-section';
-import { isWeighted, parseTraffic } from '../routing/traffic-section';
+import { StepwiseErrors, type Labels, type ReleaseKind } from '../model';
 import { ReleaseServiceObject } from './release-service';
-import { annotateSyncWaves } from './sync-wave-annotations';
-import { TrafficRouter } from './traffic-router';
+import { stageProblems } from './stage-rules';
+import { resolveService, type ServiceProps } from './service-props';
+import { annotateSyncWaves, workloadWaves, type SyncWavesProps } from './sync-wave-annotations';
+import { TrafficRouter, type TrafficRouterProps } from './traffic-router';
 import { WorkloadDeployment } from './workload-deployment';
+import { resolveWorkload, type WorkloadProps } from './workload-props';
 
-/** Props shared by the release constructs. */
+/**
+ * One stage of a release, as its user states it: the workloads with this stage's replicas and
+ * image, the Services with this stage's selectors, and how requests are routed. What changes from
+ * stage to stage is only these values; a stack file's plan is one way to write them all down
+ * (`planStageProps` builds these props from it).
+ */
 export interface ReleaseStageProps {
-  /** The release plan (parse one from plain data with `parsePlan`). */
-  readonly plan: Plan;
   /**
-   * The stage to render, by name.
-   * @default - the plan's first stage
+   * Namespace of every object.
+   * @default - the chart's namespace, else the one the objects are applied to
    */
-  readonly stage?: string;
+  readonly namespace?: string;
   /**
-   * The stage the cluster is in before this one; only `gitops.syncWaves` reads it, to order the
-   * transition from it.
-   * @default - the stage before `stage` in the plan, or `stage` itself for the first
+   * Labels on every object besides its own (team, cost centre, …); never on the pods, so
+   * changing them rolls nothing.
+   * @default - none
    */
-  readonly fromStage?: string;
+  readonly commonLabels?: Labels;
+  /** The workloads that run in this stage, in the order they are rendered; a workload left out is deleted (or not yet created). */
+  readonly workloads: readonly WorkloadProps[];
+  /** The Services in front of the workloads, with their selectors in this stage. */
+  readonly services: readonly ServiceProps[];
+  /**
+   * Route requests by exact weight per track through an ingress, a Gateway or a mesh: renders a
+   * Service per track and the router's objects with this stage's weights.
+   * @default - no router: each Service spreads requests over its ready pods
+   */
+  readonly trafficRouter?: TrafficRouterProps;
+  /**
+   * Put Argo CD sync waves on the objects, so a GitOps sync keeps this stage's make-before-break
+   * order: workloads first, then Services and router objects, then the workloads scaled down.
+   * @default - no sync-wave annotations
+   */
+  readonly syncWaves?: SyncWavesProps;
 }
 
 /**
- * Renders one stage of a plan: a Deployment (and PodDisruptionBudget) per workload that exists in
- * the stage, and every Service with the stage's selector. The named constructs
- * (`CanaryService`, `BatchedRollout`, `SelectorCutover`) add the rules of their practice.
+ * Renders one stage of a release: a Deployment (and PodDisruptionBudget) per workload, every
+ * Service with the stage's selector, and the router's objects. The named constructs
+ * (`CanaryService`, `BatchedRollout`, `SelectorCutover`) check the rules of their practice; every
+ * problem is reported at once, naming the prop, before anything is added to the chart.
  */
 export abstract class ReleaseStage extends Construct {
-  /** The stage rendered, with its endpoints and traffic shares. */
-  readonly state: StageState;
+  /** The practice this construct follows. */
+  readonly kind: ReleaseKind;
   /** The Deployments, by workload name. */
   readonly workloads: ReadonlyMap<string, WorkloadDeployment>;
   /** The Services, by name. */
   readonly services: ReadonlyMap<string, ReleaseServiceObject>;
-  /** The per-track Services and router objects, when the plan routes by weight (`traffic.router`). */
+  /** The per-track Services and router objects, when the stage routes by weight (`trafficRouter`). */
   readonly routing?: TrafficRouter;
 
   protected constructor(scope: Construct, id: string, kind: ReleaseKind, props: ReleaseStageProps) {
-    super(scope, id);
-    // parsePlan reports both kinds of problem; a plan built in code must not reach cdk8s-plus with them either.
-    const problems = [...kindRuleProblems(props.plan, kind), ...apiServerProblems(props.plan)];
+    const workloads = props.workloads.map(resolveWorkload);
+    const services = props.services.map(resolveService);
+    const problems = stageProblems(kind, { workloads, services, trafficRouter: props.trafficRouter, syncWaves: props.syncWaves });
     if (problems.length > 0) throw new StepwiseErrors(problems);
-    const { index } = findStage(props.plan, props.stage ?? props.plan.stages[0].name);
-    this.state = stageState(props.plan, index);
+    super(scope, id);
+    this.kind = kind;
+    const { namespace, commonLabels } = props;
 
     // Construct IDs carry a prefix: a bare user name could collide with another child ('traffic',
     // a Service's `service-<name>`) or with an Object.prototype name ('constructor'), which the
     // constructs library keeps its children under.
-    const workloads = new Map<string, WorkloadDeployment>();
-    for (const running of this.state.workloads) {
-      const workloadId = `workload-${running.workload.name}`;
-      workloads.set(running.workload.name, new WorkloadDeployment(this, workloadId, { plan: props.plan, running }));
+    const deployments = new Map<string, WorkloadDeployment>();
+    for (const { workload, state } of workloads) {
+      const deployment = new WorkloadDeployment(this, `workload-${workload.name}`, { namespace, commonLabels, workload, state });
+      deployments.set(workload.name, deployment);
     }
-    const services = new Map<string, ReleaseServiceObject>();
-    for (const service of this.state.services) {
-      services.set(service.service.name, new ReleaseServiceObject(this, `service-${service.service.name}`, { plan: props.plan, service }));
+    const serviceObjects = new Map<string, ReleaseServiceObject>();
+    for (const { service, selector } of services) {
+      const object = new ReleaseServiceObject(this, `service-${service.name}`, { namespace, commonLabels, service, selector });
+      serviceObjects.set(service.name, object);
     }
-    this.workloads = workloads;
-    this.services = services;
+    this.workloads = deployments;
+    this.services = serviceObjects;
 
-    const routing = parseTraffic(props.plan);
-    if (isWeighted(routing)) this.routing = new TrafficRouter(this, 'traffic', { plan: props.plan, routing, stageIndex: index });
-    if (parseGitOps(props.plan).syncWaves) {
-      const fromIndex = props.fromStage === undefined ? Math.max(0, index - 1) : findStage(props.plan, props.fromStage).index;
-      annotateSyncWaves(this, props.plan, fromIndex, index);
+    if (props.trafficRouter) this.routing = new TrafficRouter(this, 'traffic', { namespace, commonLabels, ...props.trafficRouter });
+    if (props.syncWaves) {
+      annotateSyncWaves(
+        this,
+        workloadWaves(
+          workloads.map((w) => w.workload.name),
+          props.syncWaves,
+        ),
+      );
     }
   }
 }

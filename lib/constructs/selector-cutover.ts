@@ -1,13 +1,16 @@
 import type { Construct } from 'constructs';
 import { ReleaseStage, type ReleaseStageProps } from './release-stage';
 
-/** Props of {@link SelectorCutover}. */
+/**
+ * Props of {@link SelectorCutover}: the v1 and v2 workloads that run in this stage, and the
+ * Service with this stage's selector (v1's version label before the cutover, v2's after it).
+ */
 export interface SelectorCutoverProps extends ReleaseStageProps {}
 
 /**
- * A selector cutover: v1 and v2 Deployments side by side, then a stage switches the Service
- * selector to v2's version label, v2 is scaled up, and v1 removed. At least one stage must change
- * a Service selector.
+ * A selector cutover in one stage: v1 and v2 Deployments side by side, the Service selecting one
+ * of them. Across stages v2 is created, the selector switches to v2's version label, v2 scales up
+ * and v1 is removed; a workload the selector leaves out gets no traffic, which is the point.
  */
 export class SelectorCutover extends ReleaseStage {
   constructor(scope: Construct, id: string, props: SelectorCutoverProps) {

@@ -1,16 +1,26 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import type { Plan, Probe, RunningWorkload, Workload } from '../model';
+import type { Labels, Probe, Workload, WorkloadInStage } from '../model';
 import { POD_SECCOMP_PROFILE, containerCapabilities, containerSecurityContext, podSecurityContext } from './pod-security';
 import { cpuQuantity, memoryQuantity } from './quantities';
 
 /** Props of {@link WorkloadDeployment}. */
 export interface WorkloadDeploymentProps {
-  /** The plan the workload belongs to (namespace, common labels). */
-  readonly plan: Plan;
-  /** The workload and its replicas, image and paused flag in the stage being rendered. */
-  readonly running: RunningWorkload;
+  /**
+   * Namespace of the Deployment and PodDisruptionBudget.
+   * @default - the chart's namespace, else the one they are applied to
+   */
+  readonly namespace?: string;
+  /**
+   * Labels on both objects besides the workload's own (team, …); never on the pods.
+   * @default - none
+   */
+  readonly commonLabels?: Labels;
+  /** The workload's definition, every default resolved (see `resolveWorkload`). */
+  readonly workload: Workload;
+  /** Its replicas, image and paused flag in the stage being rendered. */
+  readonly state: WorkloadInStage;
 }
 
 /** Label cdk8s-plus puts on every pod; stepwise selects pods by the plan's labels only. */
@@ -20,7 +30,7 @@ const CDK8S_ADDRESS_LABEL_PATH = '/spec/template/metadata/labels/cdk8s.io~1metad
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'stepwise' } as const;
 
 /**
- * One workload of a plan in one stage: a Deployment whose name and selector never change across
+ * One workload in one stage: a Deployment whose name and selector never change across
  * stages, and its PodDisruptionBudget.
  */
 export class WorkloadDeployment extends Construct {
@@ -31,12 +41,11 @@ export class WorkloadDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadDeploymentProps) {
     super(scope, id);
-    const { plan, running } = props;
-    const { workload, state } = running;
-    const objectLabels = { ...plan.commonLabels, ...workload.labels, ...MANAGED_BY };
+    const { namespace, workload, state } = props;
+    const objectLabels = { ...props.commonLabels, ...workload.labels, ...MANAGED_BY };
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata: { name: workload.name, namespace: plan.namespace, labels: objectLabels },
+      metadata: { name: workload.name, namespace, labels: objectLabels },
       replicas: state.replicas,
       select: false,
       podMetadata: { labels: { ...workload.labels }, annotations: { ...workload.podAnnotations } },
@@ -102,7 +111,7 @@ export class WorkloadDeployment extends Construct {
       this.disruptionBudget = new ApiObject(this, 'DisruptionBudget', {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
-        metadata: { name: workload.name, namespace: plan.namespace, labels: objectLabels },
+        metadata: { name: workload.name, namespace, labels: objectLabels },
         spec: {
           maxUnavailable: workload.disruptionBudget,
           selector: {

@@ -2,7 +2,7 @@
  * `stepwise export --to argo-rollouts`: a plan's release as an Argo Rollouts `Rollout` that takes
  * over the plan's stable Deployment (`workloadRef`) and walks the plan's weights as canary steps.
  */
-import type { KubeObject } from '../constructs/release-chart';
+import type { KubeObject } from '../model/kube-object';
 import { MANAGED_BY } from '../constructs/workload-deployment';
 import { sortedLabels } from '../model/labels';
 import type { Plan } from '../model/plan';

@@ -2,7 +2,7 @@
  * `stepwise export --to flagger`: a plan's release as a Flagger `Canary` that takes over the
  * plan's stable Deployment and steps the canary weight the way the plan's stages do.
  */
-import type { KubeObject } from '../constructs/release-chart';
+import type { KubeObject } from '../model/kube-object';
 import { MANAGED_BY } from '../constructs/workload-deployment';
 import { StepwiseError } from '../model/errors';
 import { sortedLabels } from '../model/labels';

@@ -12,3 +12,4 @@ export * from './api-server-rules';
 export * from './finding';
 export * from './check-rules';
 export * from './canary-pair';
+export * from './kube-object';

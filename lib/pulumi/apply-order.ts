@@ -1,5 +1,5 @@
-import type { KubeObject } from '../constructs/release-chart';
-import type { Transition } from '../model';
+import type { KubeObject } from '../model/kube-object';
+import type { Transition, TransitionPhase } from '../model';
 import { isTrafficRoutingKind } from '../routing/routing-kinds';
 import { logicalName } from './logical-name';
 
@@ -40,16 +40,23 @@ export interface OrderedObject {
 
 const PHASE_RANK: Record<ApplyPhase, number> = { make: 0, none: 0, switch: 1, break: 2 };
 
+/** The phase of each workload of `transition`, by name. */
+export function transitionPhases(transition: Transition): Record<string, TransitionPhase> {
+  return Object.fromEntries(transition.workloads.map((w) => [w.name, w.phase]));
+}
+
 /**
- * The objects of a stage with the dependencies that make `transition` make-before-break:
- * `switch` objects wait for every `make` Deployment, `break` Deployments wait for every `switch`
- * object. Returned in an order where every object comes after the objects it depends on (stable
- * within a phase, so render order is kept).
+ * The objects of a stage with the dependencies that make an update make-before-break, given the
+ * phase of each workload (by Deployment name; one not listed is `none`): `switch` objects wait
+ * for every `make` Deployment, `break` Deployments wait for every `switch` object. Returned in an
+ * order where every object comes after the objects it depends on (stable within a phase, so
+ * render order is kept).
  */
-export function applyOrder(objects: readonly KubeObject[], transition: Transition): OrderedObject[] {
-  const workloadPhase = new Map(transition.workloads.map((w) => [w.name, w.phase]));
+export function applyOrder(objects: readonly KubeObject[], workloadPhases: Readonly<Record<string, TransitionPhase>>): OrderedObject[] {
   const phaseOf = (object: KubeObject): ApplyPhase => {
-    if (object.kind === 'Deployment') return workloadPhase.get(object.metadata.name) ?? 'none';
+    if (object.kind === 'Deployment') {
+      return Object.prototype.hasOwnProperty.call(workloadPhases, object.metadata.name) ? workloadPhases[object.metadata.name] : 'none';
+    }
     return routesTraffic(object) ? 'switch' : 'none';
   };
   const phased = objects.map((object) => ({ object, name: logicalName(object), phase: phaseOf(object) }));

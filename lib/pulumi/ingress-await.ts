@@ -1,4 +1,4 @@
-import type { KubeObject } from '../constructs/release-chart';
+import type { KubeObject } from '../model';
 import { withSkipAwait } from './skip-await';
 
 /**

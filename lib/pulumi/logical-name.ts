@@ -1,4 +1,4 @@
-import type { KubeObject } from '../constructs/release-chart';
+import type { KubeObject } from '../model/kube-object';
 
 /**
  * The Pulumi name of a rendered object: `<Kind>:<namespace>/<name>` (`<Kind>:<name>` when it has

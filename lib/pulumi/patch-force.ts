@@ -1,4 +1,4 @@
-import type { KubeObject } from '../constructs/release-chart';
+import type { KubeObject } from '../model/kube-object';
 
 /** The pulumi-kubernetes annotation that makes server-side apply take over conflicting fields. */
 export const PATCH_FORCE_ANNOTATION = 'pulumi.com/patchForce';

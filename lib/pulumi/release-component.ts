@@ -1,32 +1,14 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { KubeObject } from '../constructs/release-chart';
-import { StepwiseErrors, kindRuleProblems, stageState, transition, type ReleaseKind } from '../model';
-import { CONFIG_NAMESPACE, type Stack } from '../stacks';
-import { renderStackStage, type RenderedStage } from '../synth/render-stack';
-import { applyOrder, type ApplyPhase } from './apply-order';
+import type { KubeObject, ReleaseKind } from '../model';
+import type { ApplyPhase, OrderedObject } from './apply-order';
 import { kubeResource } from './kube-resource';
 import { logicalName } from './logical-name';
-import { withPatchForce } from './patch-force';
+import { createdPausedWarning } from './created-paused';
 import { withoutIngressAwait } from './ingress-await';
-import { namespaceObject } from '../constructs/release-namespace';
-import { releaseOutputs, type ServiceOutput, type WorkloadOutput } from './release-outputs';
-import { servicesAwaitingNoPods, servicesSelectingNoPods } from './service-endpoints';
-import { createdPausedWarning, createdPausedWorkloads } from './created-paused';
-import { withSkipAwait } from './skip-await';
+import { withPatchForce } from './patch-force';
+import type { ReleaseOutputs, ServiceOutput, WorkloadOutput } from './release-outputs';
 import { withRouteAcceptedAwait } from './route-accepted';
-import { isWeighted, parseTraffic } from '../routing/traffic-section';
-
-/** Args shared by the release components. */
-export interface ReleaseComponentArgs {
-  /** The stack to deploy: its plan, the stage to apply and the stage the cluster is in. */
-  readonly stack: Stack;
-  /**
-   * Renders the stack's stage into the objects to register. Each one is registered exactly as
-   * rendered, under a name derived from its kind, namespace and name.
-   * @default - `renderStackStage(stack)`: the objects `npm run synth` writes for the stage
-   */
-  readonly render?: (stack: Stack) => RenderedStage;
-}
+import { withSkipAwait } from './skip-await';
 
 /** One registered Kubernetes object. */
 export interface ReleaseObject {
@@ -43,12 +25,30 @@ export interface ReleaseObject {
 }
 
 /**
- * One stage of a stack as Pulumi resources: a child resource per rendered object, ordered
- * make-before-break for the move from `stack.fromStage` to `stack.stage`. The named subclasses
- * (`CanaryService`, `BatchedRollout`, `SelectorCutover`) give it the type token of its kind.
+ * What a release component registers, worked out (and validated) before it registers anything:
+ * the rendered objects in make-before-break order, the namespace to create, and the outputs.
+ */
+export interface ReleaseRegistration {
+  /** The rendered objects with their phase and dependencies (`applyOrder`). */
+  readonly ordered: readonly OrderedObject[];
+  /** The Namespace to create first and keep on delete, if any. */
+  readonly namespace: KubeObject | undefined;
+  /** The stage, where it came from, and what runs and how requests are spread. */
+  readonly outputs: ReleaseOutputs;
+  /** Deployments applied without the provider's await: created paused, they never roll out (`createdPausedWorkloads`). */
+  readonly createdPaused: readonly string[];
+  /** Whether an HTTPRoute is awaited until every Gateway accepted it (gateway-api `waitForAccepted`). */
+  readonly awaitRouteAccepted: boolean;
+}
+
+/**
+ * One stage of a release as Pulumi resources (`stepwise:index:<kind>`): a child resource per
+ * rendered object, ordered make-before-break, under one component whose outputs say what runs.
+ * `CanaryService`, `BatchedRollout` and `SelectorCutover` build it from typed args; `deployStack`
+ * from a stack file.
  */
 export abstract class ReleaseComponent extends pulumi.ComponentResource {
-  /** The stage the stack is now in. */
+  /** The stage the release is now in. */
   readonly stage: pulumi.Output<string>;
   /** The stage it came from. */
   readonly fromStage: pulumi.Output<string>;
@@ -56,57 +56,36 @@ export abstract class ReleaseComponent extends pulumi.ComponentResource {
   readonly workloads: pulumi.Output<Record<string, WorkloadOutput>>;
   /** Per Service: selector, endpoints, expected traffic share per workload. */
   readonly services: pulumi.Output<Record<string, ServiceOutput>>;
-  /** The plan's Namespace, unless the plan says `createNamespace: false`. */
+  /** The Namespace, when the component creates it. */
   readonly namespace: pulumi.CustomResource | undefined;
   /** The registered objects by Pulumi name, in registration order. */
   readonly objects: ReadonlyMap<string, ReleaseObject>;
 
-  protected constructor(kind: ReleaseKind, name: string, args: ReleaseComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Everything that can fail on a bad stack runs before the component registers, so a wrong
-    // plan fails `pulumi up` with its problems and registers nothing.
-    const { stack } = args;
-    const kindProblems = kindRuleProblems(stack.plan, kind);
-    if (kindProblems.length > 0) {
-      throw new StepwiseErrors(kindProblems.map((p) => p.under(`config.${CONFIG_NAMESPACE}:plan`).inFile(stack.file)));
-    }
-    const render = args.render ?? ((s: Stack) => renderStackStage(s));
-    const rendered = render(stack).files.map((f) => f.object);
-    if (servicesSelectingNoPods(rendered).length > 0) {
-      // Only a Service this update creates or changes is awaited: compare with the stage the cluster is in.
-      const before =
-        stack.fromStageIndex === stack.stageIndex
-          ? undefined
-          : render({ ...stack, stage: stack.fromStage, stageIndex: stack.fromStageIndex }).files.map((f) => f.object);
-      const problems = servicesAwaitingNoPods(stack, rendered, before);
-      if (problems.length > 0) throw new StepwiseErrors(problems);
-    }
-    const move = transition(stack.plan, stageState(stack.plan, stack.fromStageIndex), stack.stageIndex);
-    const ordered = applyOrder(rendered, move);
-    const createdPaused = createdPausedWorkloads(move);
-    const routing = parseTraffic(stack.plan);
-    const awaitRouteAccepted = isWeighted(routing) && routing.gatewayApi?.waitForAccepted === true;
-    // What only the Pulumi program adds to an object (GitOps tools have their own health checks):
-    // the stage's fields win over anyone else's, a route is awaited until its Gateways accept it,
-    // and a Deployment that cannot roll out is not awaited.
-    const applied = (object: KubeObject): KubeObject => {
-      const forced = withPatchForce(withoutIngressAwait(object));
-      if (object.kind === 'Deployment' && createdPaused.includes(object.metadata.name)) return withSkipAwait(forced);
-      return awaitRouteAccepted ? withRouteAcceptedAwait(forced) : forced;
-    };
-    const names = ordered.map((o) => o.name);
+  /** Registers `registration` as practice `kind`; everything that can fail has failed before this. */
+  protected constructor(kind: ReleaseKind, name: string, registration: ReleaseRegistration, opts?: pulumi.ComponentResourceOptions) {
+    const names = registration.ordered.map((o) => o.name);
     const seen = new Set<string>();
     const duplicate = names.find((n) => seen.size === seen.add(n).size);
     if (duplicate) throw new Error(`stepwise: two rendered objects are both named ${duplicate}; object names must be unique`);
 
+    // What only the Pulumi program adds to an object (GitOps tools have their own health checks):
+    // the stage's fields win over anyone else's, a route is awaited until its Gateways accept it,
+    // and a Deployment that cannot roll out, or an Ingress, is not awaited.
+    const applied = (object: KubeObject): KubeObject => {
+      const forced = withPatchForce(withoutIngressAwait(object));
+      if (object.kind === 'Deployment' && registration.createdPaused.includes(object.metadata.name)) return withSkipAwait(forced);
+      return registration.awaitRouteAccepted ? withRouteAcceptedAwait(forced) : forced;
+    };
+
     super(`stepwise:index:${kind}`, name, {}, opts);
-    for (const workload of createdPaused) pulumi.log.warn(createdPausedWarning(workload, stack.stage), this);
+    for (const workload of registration.createdPaused) pulumi.log.warn(createdPausedWarning(workload, registration.outputs.stage), this);
 
     // The namespace first: nothing in it can be created before it exists. It is kept when the
     // stack is destroyed or stops registering it, since it may hold more than this release.
-    const namespace = namespaceObject(stack.plan);
+    const namespace = registration.namespace;
     this.namespace = namespace && kubeResource(logicalName(namespace), namespace, { parent: this, retainOnDelete: true });
     const objects = new Map<string, ReleaseObject>();
-    for (const item of ordered) {
+    for (const item of registration.ordered) {
       const dependsOn = item.dependsOn.map((n) => (objects.get(n) as ReleaseObject).resource);
       if (this.namespace) dependsOn.push(this.namespace);
       const resource = kubeResource(item.name, applied(item.object), { parent: this, dependsOn });
@@ -114,7 +93,7 @@ export abstract class ReleaseComponent extends pulumi.ComponentResource {
     }
     this.objects = objects;
 
-    const outputs = releaseOutputs(stack);
+    const outputs = registration.outputs;
     this.stage = pulumi.output(outputs.stage);
     this.fromStage = pulumi.output(outputs.fromStage);
     this.workloads = pulumi.output(outputs.workloads) as pulumi.Output<Record<string, WorkloadOutput>>;

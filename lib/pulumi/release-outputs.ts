@@ -1,4 +1,5 @@
-import { stageState } from '../model';
+import { labelsMatch, podsAfter, serviceInStage, stageState, type RunningWorkload } from '../model';
+import type { ResolvedService, ResolvedWorkload, TrafficRouterProps } from '../constructs';
 import { routedTraffic } from '../routing/routed-traffic';
 import type { Stack } from '../stacks';
 
@@ -64,4 +65,63 @@ export function releaseOutputs(stack: Stack): ReleaseOutputs {
     };
   }
   return { stage: stack.stage, fromStage: stack.fromStage, workloads, services };
+}
+
+/** A stage stated as props (not a plan's), for {@link stageOutputs}. */
+export interface StageToReport {
+  /** The stage's name. */
+  readonly stage: string;
+  /** The stage the update moves from. */
+  readonly fromStage: string;
+  /** The workloads, defaults resolved. */
+  readonly workloads: readonly ResolvedWorkload[];
+  /** The Services, defaults resolved. */
+  readonly services: readonly ResolvedService[];
+  /** The weighted router, if any. */
+  readonly trafficRouter?: TrafficRouterProps;
+}
+
+/**
+ * The outputs of a stage given as props, counted as {@link releaseOutputs} counts a plan's stage
+ * reached from an empty namespace: a Deployment created paused has no pods yet.
+ */
+export function stageOutputs(stage: StageToReport): ReleaseOutputs {
+  const running: RunningWorkload[] = stage.workloads.map(({ workload, state }) => ({
+    workload,
+    state,
+    pods: podsAfter(workload, undefined, state),
+  }));
+  const inServices = stage.services.map((s) => serviceInStage(s.service, s.selector, running));
+  const shares: Record<string, number> = {};
+  for (const w of running) {
+    // As kube-proxy spreads them: the share of the first Service that selects the workload.
+    const service = inServices.find((s) => s.endpoints.includes(w.workload.name));
+    shares[w.workload.name] = service?.traffic[w.workload.name] ?? 0;
+  }
+  const router = stage.trafficRouter;
+  if (router) {
+    // As the router sends them: each track's weight spread over the track's ready pods.
+    const { routing, weights } = router;
+    for (const track of routing.tracks) {
+      const members = running.filter(
+        (w) => labelsMatch(routing.service.selector, w.workload.labels) && w.workload.labels[routing.trackLabel] === track.name,
+      );
+      const pods = members.reduce((sum, w) => sum + w.pods.count, 0);
+      for (const w of members) shares[w.workload.name] = pods > 0 ? ((weights[track.name] / 100) * w.pods.count) / pods : 0;
+    }
+  }
+  const workloads: Record<string, WorkloadOutput> = {};
+  for (const { workload, state } of running) {
+    workloads[workload.name] = { replicas: state.replicas, image: state.image, trafficShare: shares[workload.name] };
+  }
+  const services: Record<string, ServiceOutput> = {};
+  for (const service of inServices) {
+    services[service.service.name] = {
+      selector: { ...service.selector },
+      endpoints: [...service.endpoints],
+      readyEndpoints: service.readyEndpoints,
+      trafficShare: { ...service.traffic },
+    };
+  }
+  return { stage: stage.stage, fromStage: stage.fromStage, workloads, services };
 }

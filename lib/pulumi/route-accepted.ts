@@ -1,4 +1,5 @@
-import type { KubeObject } from '../constructs/release-chart';
+import type { KubeObject } from '../model';
+import type { Router } from '../routing/traffic-section';
 
 /** The pulumi-kubernetes annotation that makes an update wait for conditions on the object it applied. */
 export const WAIT_FOR_ANNOTATION = 'pulumi.com/waitFor';
@@ -64,4 +65,12 @@ export function acceptedExpression(ref: ParentRef): string {
 /** `terms` joined with `&&`, two at a time in parentheses: `((a && b) && c)`. */
 function all(terms: readonly string[]): string {
   return terms.reduce((joined, term, i) => (i === 0 ? term : i === terms.length - 1 ? `${joined} && ${term}` : `(${joined} && ${term})`));
+}
+
+/** Whether the Pulumi program awaits the HTTPRoute of `routing`: a gateway-api router, unless `traffic.waitForAccepted: false`. */
+export function awaitsRouteAccepted(routing: {
+  readonly router: Router;
+  readonly gatewayApi?: { readonly waitForAccepted: boolean };
+}): boolean {
+  return routing.router === 'gateway-api' && routing.gatewayApi?.waitForAccepted === true;
 }

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeObject } from '../constructs/release-chart';
+import type { KubeObject } from '../model/kube-object';
 import { StepwiseError, formatLabels, labelsMatch, type Labels } from '../model';
 import { CONFIG_NAMESPACE, type Stack } from '../stacks';
 

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../constructs/release-chart';
+import type { KubeObject } from '../model';
 
 /** The pulumi-kubernetes annotation that makes an update return the applied object without awaiting it. */
 export const SKIP_AWAIT_ANNOTATION = 'pulumi.com/skipAwait';

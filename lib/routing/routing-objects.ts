@@ -26,7 +26,7 @@ export interface RoutingObject {
   /** Name, namespace, labels and (for the canary Ingress) annotations. */
   readonly metadata: {
     readonly name: string;
-    readonly namespace: string;
+    readonly namespace?: string;
     readonly labels: Record<string, string>;
     readonly annotations?: Record<string, string>;
   };
@@ -35,25 +35,55 @@ export interface RoutingObject {
 }
 
 /** The selector of a track's Service: the routed Service's own selector plus the track label. */
-export function trackSelector(routing: WeightedRouting, track: Track): Labels {
+export function trackSelector(routing: Pick<RouterSettings, 'service' | 'trackLabel'>, track: Pick<Track, 'name'>): Labels {
   return sortedLabels({ ...routing.service.selector, [routing.trackLabel]: track.name });
 }
 
 /**
- * The per-track Service of `track` in the stage at `stageIndex`, in the model's shape so it
- * renders like the plan's own Services: ClusterIP (a NodePort would clash with the routed
- * Service's), the routed Service's ports without node ports, and the track's selector. Its name
- * and spec are the same in every stage; only its endpoints change.
+ * What the router objects of one stage are built from: a parsed `traffic` section
+ * (`WeightedRouting`) has it all; a cdk8s app or Pulumi program states it by hand.
  */
-export function trackService(plan: Plan, routing: WeightedRouting, track: Track, stageIndex: number): ServiceInStage {
-  const selector = trackSelector(routing, track);
-  const service: ReleaseService = {
+export interface RouterSettings {
+  /** Which router. */
+  readonly router: WeightedRouting['router'];
+  /** The Service whose traffic is split (the SMI apex Service; its name, selector and ports for the others). */
+  readonly service: ReleaseService;
+  /** The Service port the router sends to. */
+  readonly port: { readonly port: number };
+  /** The pod label whose value names a workload's track. */
+  readonly trackLabel: string;
+  /** The tracks, the stable one first: each one's name (the track label's value) and the per-track Service stepwise renders for it. */
+  readonly tracks: readonly Pick<Track, 'name' | 'serviceName'>[];
+  /** `ingress-nginx` settings (only for that router). */
+  readonly ingressNginx?: WeightedRouting['ingressNginx'];
+  /** `gateway-api` settings (only for that router). */
+  readonly gatewayApi?: WeightedRouting['gatewayApi'];
+}
+
+/**
+ * The per-track Service of `track` as the plan declares its own: ClusterIP (a NodePort would
+ * clash with the routed Service's), the routed Service's ports without node ports, and the
+ * track's selector. Its name and spec are the same in every stage.
+ */
+export function trackServiceSpec(
+  routing: Pick<RouterSettings, 'service' | 'trackLabel'>,
+  track: Pick<Track, 'name' | 'serviceName'>,
+): ReleaseService {
+  return {
     name: track.serviceName,
     type: 'ClusterIP',
-    selector,
+    selector: trackSelector(routing, track),
     ports: routing.service.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol })),
   };
-  return serviceInStage(service, selector, runningWorkloads(plan, stageIndex));
+}
+
+/**
+ * The per-track Service of `track` in the stage at `stageIndex` ({@link trackServiceSpec}), with
+ * its endpoints there, so it is counted like the plan's own Services.
+ */
+export function trackService(plan: Plan, routing: WeightedRouting, track: Track, stageIndex: number): ServiceInStage {
+  const service = trackServiceSpec(routing, track);
+  return serviceInStage(service, service.selector, runningWorkloads(plan, stageIndex));
 }
 
 /**
@@ -62,8 +92,20 @@ export function trackService(plan: Plan, routing: WeightedRouting, track: Track,
  * for `gateway-api` one HTTPRoute; for `smi` one TrafficSplit. Names never change between stages.
  */
 export function routerObjects(plan: Plan, routing: WeightedRouting, stageIndex: number, labels: Labels): RoutingObject[] {
-  const weights = routing.stageWeights[stageIndex];
-  const metadata = (name: string) => ({ name, namespace: plan.namespace, labels: sortedLabels(labels) });
+  return stageRouterObjects(routing, routing.stageWeights[stageIndex], plan.namespace, labels);
+}
+
+/**
+ * The router's objects ({@link routerObjects}) sending `weights` (percent per track name) of the
+ * requests to each track, in `namespace` (none: the namespace they are applied to).
+ */
+export function stageRouterObjects(
+  routing: RouterSettings,
+  weights: Readonly<Record<string, number>>,
+  namespace: string | undefined,
+  labels: Labels,
+): RoutingObject[] {
+  const metadata = (name: string) => ({ name, ...(namespace === undefined ? {} : { namespace }), labels: sortedLabels(labels) });
   switch (routing.router) {
     case 'ingress-nginx':
       return ingressObjects(routing, weights, metadata);
@@ -76,12 +118,12 @@ export function routerObjects(plan: Plan, routing: WeightedRouting, stageIndex: 
 
 type Metadata = (name: string) => RoutingObject['metadata'];
 
-function ingressObjects(routing: WeightedRouting, weights: Readonly<Record<string, number>>, metadata: Metadata): RoutingObject[] {
+function ingressObjects(routing: RouterSettings, weights: Readonly<Record<string, number>>, metadata: Metadata): RoutingObject[] {
   const settings = routing.ingressNginx;
   if (!settings)
     throw missingSettings('ingress-nginx', 'parse the section with parseTraffic, which fills them in (ingressClassName, path, host)');
   const [stable, canary] = routing.tracks;
-  const spec = (track: Track) => ({
+  const spec = (track: RouterSettings['tracks'][number]) => ({
     ingressClassName: settings.ingressClassName,
     rules: [
       {
@@ -114,7 +156,7 @@ function ingressObjects(routing: WeightedRouting, weights: Readonly<Record<strin
   ];
 }
 
-function httpRoute(routing: WeightedRouting, weights: Readonly<Record<string, number>>, metadata: Metadata): RoutingObject {
+function httpRoute(routing: RouterSettings, weights: Readonly<Record<string, number>>, metadata: Metadata): RoutingObject {
   const settings = routing.gatewayApi;
   if (!settings)
     throw missingSettings('gateway-api', 'parse the section with parseTraffic, which fills them in (parentRefs, hostnames, path)');
@@ -135,7 +177,7 @@ function httpRoute(routing: WeightedRouting, weights: Readonly<Record<string, nu
   };
 }
 
-function trafficSplit(routing: WeightedRouting, weights: Readonly<Record<string, number>>, metadata: Metadata): RoutingObject {
+function trafficSplit(routing: RouterSettings, weights: Readonly<Record<string, number>>, metadata: Metadata): RoutingObject {
   return {
     apiVersion: 'split.smi-spec.io/v1alpha2',
     kind: 'TrafficSplit',

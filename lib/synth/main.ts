@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { stackNamesForCli } from '../cli/load-stack';
-import { UsageError, runMain } from '../cli/run-main';
+import { stackNamesForCli } from '../command-line/load-stack';
+import { UsageError, runMain } from '../command-line/run-main';
 import { StepwiseErrors, stepwiseErrorsOf, type StepwiseError } from '../model/errors';
 import { DEFAULT_STACKS_DIR, loadStack } from '../stacks';
 import { renderStackStage, type RenderedStage } from './render-stack';

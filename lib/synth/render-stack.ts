@@ -1,4 +1,5 @@
-import { renderStage, type KubeObject } from '../constructs/release-chart';
+import { renderStage } from '../constructs/release-chart';
+import type { KubeObject } from '../model/kube-object';
 import type { Stack } from '../stacks';
 import { validateObject } from './schema-validation';
 import { toYaml } from './yaml-emitter';

@@ -7,7 +7,7 @@ import { crdSchemaModel } from '../routing/schemas/crd-schema-model';
 import { SMI_TRAFFIC_SPLIT_V1ALPHA2_SCHEMA } from '../routing/schemas/smi-traffic-split';
 import { StepwiseError } from '../model/errors';
 import { labelKeyProblem, labelValueProblem, workloadSelectorMatches, type LabelRequirement } from '../model/labels';
-import type { KubeObject } from '../constructs/release-chart';
+import type { KubeObject } from '../model/kube-object';
 
 /** A schema-backed model: constructed from the object, `validate()` throws on a schema violation. */
 type SchemaModel = new (data: never) => { validate(): void };

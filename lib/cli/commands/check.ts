@@ -6,8 +6,8 @@ import { checkJson, checkReport } from '../../review/check-report';
 import { otherStacksInCluster } from '../../stacks/stack-cluster';
 import { parseCommandArgs, requireStackName, stacksDirOf, STACK_OPTIONS } from '../args';
 import type { Command } from '../command';
-import { loadStackForCli } from '../load-stack';
-import { UsageError } from '../run-main';
+import { loadStackForCli } from '../../command-line/load-stack';
+import { UsageError } from '../../command-line/run-main';
 
 const USAGE = `usage: stepwise check <stack> [--capacity-floor N|N%] [--json] [--stacks DIR]
 

@@ -8,8 +8,8 @@ import { stackFilePath, stackFromText, type Stack } from '../../stacks';
 import { formatOption, parseCommandArgs, requireStackName, STACK_OPTIONS, stacksDirOf } from '../args';
 import type { Command } from '../command';
 import { readFileAtRef } from '../git';
-import { loadStackForCli, stageForCli } from '../load-stack';
-import { UsageError } from '../run-main';
+import { loadStackForCli, stageForCli } from '../../command-line/load-stack';
+import { UsageError } from '../../command-line/run-main';
 
 const USAGE = `usage: stepwise diff <stack> [--from STAGE] [--to STAGE] [--format text|markdown|json] [--stacks DIR]
        stepwise diff <stack> --base GIT-REF [--format text|markdown|json] [--stacks DIR]

@@ -6,8 +6,8 @@ import { writeOutputFile } from '../../synth/output-path';
 import { toYaml } from '../../synth/yaml-emitter';
 import { parseCommandArgs, requireStackName, stacksDirOf, STACK_OPTIONS } from '../args';
 import type { Command } from '../command';
-import { loadStackForCli } from '../load-stack';
-import { UsageError } from '../run-main';
+import { loadStackForCli } from '../../command-line/load-stack';
+import { UsageError } from '../../command-line/run-main';
 
 const TARGETS = ['argo-rollouts', 'flagger'] as const;
 

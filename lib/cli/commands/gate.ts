@@ -2,8 +2,8 @@ import { formatGateReport, gateExitCode, toJson } from '../../gate';
 import { parseCommandArgs, prometheusOption, requireStackName, STACK_OPTIONS, stacksDirOf } from '../args';
 import type { Command } from '../command';
 import { gateStack } from '../gate-stack';
-import { loadStackForCli } from '../load-stack';
-import { errorLines } from '../run-main';
+import { loadStackForCli } from '../../command-line/load-stack';
+import { errorLines } from '../../command-line/run-main';
 
 const USAGE = `usage: stepwise gate <stack> [--json] [--prometheus URL] [--stacks DIR]
 

@@ -1,7 +1,7 @@
 import { formatOption, parseCommandArgs, requireStackName, stacksDirOf, STACK_OPTIONS } from '../args';
 import type { Command } from '../command';
-import { loadStackForCli } from '../load-stack';
-import { UsageError } from '../run-main';
+import { loadStackForCli } from '../../command-line/load-stack';
+import { UsageError } from '../../command-line/run-main';
 import { planJson, planView } from '../../review/plan-json';
 import { planSvg } from '../../review/plan-svg';
 import { planTable } from '../../review/plan-table';

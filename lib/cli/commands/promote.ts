@@ -9,8 +9,8 @@ import type { Stack } from '../../stacks';
 import { assertStackFileWritable, setStageInText, writeStackFileAtomically } from '../../stacks/stage-edit';
 import { parseCommandArgs, prometheusOption, requireStackName, STACK_OPTIONS, stacksDirOf } from '../args';
 import type { Command, CommandContext } from '../command';
-import { loadStackForCli, stageForCli } from '../load-stack';
-import { UsageError } from '../run-main';
+import { loadStackForCli, stageForCli } from '../../command-line/load-stack';
+import { UsageError } from '../../command-line/run-main';
 
 /** Which way a stage move goes: `promote` to a later stage, `rollback` to an earlier one. */
 export type MoveDirection = 'promote' | 'rollback';

@@ -3,8 +3,8 @@ import { renderStackStage, type RenderedStage } from '../../synth/render-stack';
 import { writeAllStages, writeRenderedStages } from '../../synth/write-output';
 import { parseCommandArgs, requireStackName, stacksDirOf, STACK_OPTIONS } from '../args';
 import type { Command } from '../command';
-import { loadStackForCli, stageForCli } from '../load-stack';
-import { UsageError } from '../run-main';
+import { loadStackForCli, stageForCli } from '../../command-line/load-stack';
+import { UsageError } from '../../command-line/run-main';
 
 const USAGE = `usage: stepwise render <stack> [--stage S | --all-stages] [--out DIR] [--stacks DIR]
 

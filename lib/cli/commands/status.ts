@@ -7,8 +7,8 @@ import { formatStatus } from '../../status/status-format';
 import { statusJson, statusReport } from '../../status/status-report';
 import { parseCommandArgs, requireStackName, stacksDirOf, STACK_OPTIONS } from '../args';
 import type { Command } from '../command';
-import { loadStackForCli } from '../load-stack';
-import { errorLines, UsageError } from '../run-main';
+import { loadStackForCli } from '../../command-line/load-stack';
+import { errorLines, UsageError } from '../../command-line/run-main';
 
 const USAGE = `usage: stepwise status <stack> [--context NAME] [--json] [--timeout S] [--stacks DIR]
 
