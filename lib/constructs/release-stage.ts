@@ -9,8 +9,7 @@ import {
   type ReleaseKind,
   type StageState,
 } from '../model';
-import { parseGitOps } from '../routing/gitops-section';
-import { isWeighted, parseTraffic } from '../routing/traffic-section';
+import { isWeighted } from '../model/traffic-routing';
 import { ReleaseServiceObject } from './release-service';
 import { annotateSyncWaves } from './sync-wave-annotations';
 import { TrafficRouter } from './traffic-router';
@@ -71,9 +70,9 @@ export abstract class ReleaseStage extends Construct {
     this.workloads = workloads;
     this.services = services;
 
-    const routing = parseTraffic(props.plan);
+    const routing = props.plan.traffic;
     if (isWeighted(routing)) this.routing = new TrafficRouter(this, 'traffic', { plan: props.plan, routing, stageIndex: index });
-    if (parseGitOps(props.plan).syncWaves) {
+    if (props.plan.gitops.syncWaves) {
       const fromIndex = props.fromStage === undefined ? Math.max(0, index - 1) : findStage(props.plan, props.fromStage).index;
       annotateSyncWaves(this, props.plan, fromIndex, index);
     }

@@ -7,7 +7,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Plan } from '../model/plan';
 import { routerObjects, trackService } from '../routing/routing-objects';
-import type { WeightedRouting } from '../routing/traffic-section';
+import type { WeightedRouting } from '../model/traffic-routing';
 import { ReleaseServiceObject } from './release-service';
 import { MANAGED_BY } from './workload-deployment';
 

@@ -88,8 +88,8 @@ export const planSchema = z.strictObject({
   stages: documented(z.array(stage).min(1), 'The steps of the release, in order; the first is the baseline the release starts from.'),
   checks: documented(checksSchema.optional(), '`stepwise check` settings.'),
   traffic: documented(trafficSchema.optional(), 'Which router sends requests to the workloads.', { router: 'replicas' }),
-  gitops: documented(gitOpsSchema.optional(), 'How rendered stages behave under a GitOps controller (Argo CD).'),
   analysis: documented(analysisSchema.nullable().optional(), 'The metric gate `stepwise gate` and `promote` run; no gate when left out.'),
+  gitops: documented(gitOpsSchema.optional(), 'How rendered stages behave under a GitOps controller (Argo CD).'),
 });
 
 /** A release plan as a stack file writes it (the input type of {@link planSchema}). */

@@ -34,4 +34,4 @@ export const stackFileSchema = documented(
 export type StackFileData = z.input<typeof stackFileSchema>;
 
 /** The stepwise config keys, without the namespace. */
-export const CONFIG_KEYS = Object.keys(stepwiseConfig.shape).map((key) => key.slice(CONFIG_NAMESPACE.length + 1));
+export const CONFIG_KEYS: readonly string[] = Object.keys(stepwiseConfig.shape).map((key) => key.slice(CONFIG_NAMESPACE.length + 1));

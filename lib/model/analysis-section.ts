@@ -2,11 +2,11 @@
  * The `analysis` section of a plan: which Prometheus to ask, over which interval, and which
  * metrics must hold before a release continues. Parsed from plain data (a stack file's YAML).
  */
-import { StepwiseError, StepwiseErrors, joinKeyPath } from '../model/errors';
-import { PlainDataReader, closest, describe } from '../model/plain-data';
-import type { Plan } from '../model/plan';
-import { templateVariablesIn, unknownTemplateVariables, unknownVariableError } from './promql';
-import { BASELINES, describeThreshold, type Threshold } from './threshold';
+import { ANALYSIS_DEFAULTS, ANALYSIS_KEYS, METRIC_KEYS, PROMETHEUS_KEYS } from '../schema/analysis-schema';
+import { StepwiseError, StepwiseErrors, joinKeyPath } from './errors';
+import { BASELINES, describeThreshold, type Threshold } from './metric-threshold';
+import { PlainDataReader, closest, describe } from './plain-data';
+import { templateVariablesIn, unknownTemplateVariables, unknownVariableError } from './query-template';
 
 /** The Prometheus server the gate queries. */
 export interface PrometheusSource {
@@ -45,8 +45,8 @@ export interface Analysis {
   readonly metrics: readonly MetricCheck[];
 }
 
-/** Defaults for fields an `analysis` section leaves out; documented in the README, section "The metric gate". */
-export const ANALYSIS_DEFAULTS = { timeoutSeconds: 10, interval: '5m' } as const;
+/** Defaults for fields an `analysis` section leaves out (documented in docs/stack-file.md). */
+export { ANALYSIS_DEFAULTS };
 
 /** Share of requests not answered with a 5xx, from the `http_requests_total{code=...}` counter. */
 export const SUCCESS_RATE_QUERY =
@@ -62,22 +62,11 @@ export const BUILT_IN_METRICS: readonly MetricCheck[] = [
   { name: 'p99-latency-seconds', query: P99_LATENCY_QUERY, threshold: { max: 0.5 } },
 ];
 
-const ANALYSIS_KEYS = ['prometheus', 'interval', 'metrics'];
-const PROMETHEUS_KEYS = ['url', 'timeoutSeconds'];
 const THRESHOLD_KEYS = ['min', 'max', 'relativeTo', 'maxIncrease', 'maxDecrease'] as const;
-const METRIC_KEYS = ['name', 'query', ...THRESHOLD_KEYS];
 const INTERVAL = /^\d+[smhd]$/;
 const METRIC_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const MAX_TIMEOUT_SECONDS = 300;
 const EXAMPLE_URL = 'http://prometheus.monitoring:9090';
-
-/**
- * True when the plan has an `analysis` section, i.e. a metric gate `promote` must pass. Left out
- * (or `null`) means no gate at all, which is not an error; anything else is parsed and validated.
- */
-export function hasAnalysis(plan: Plan): boolean {
-  return plan.extensions.analysis !== undefined && plan.extensions.analysis !== null;
-}
 
 /**
  * Parses and validates an `analysis` section from plain data. `keyPath` is where the section
@@ -134,6 +123,17 @@ function readPrometheus(r: PlainDataReader, value: unknown, keyPath: string): Pr
   }
   if (url === undefined || timeoutSeconds === undefined) return undefined;
   return { url, timeoutSeconds };
+}
+
+/**
+ * A Prometheus base URL given outside the stack file (e.g. `stepwise gate --prometheus`), checked
+ * as `analysis.prometheus.url` is. Throws a StepwiseError at `keyPath` when it is not one.
+ */
+export function parsePrometheusUrl(value: unknown, keyPath: string): string {
+  const reader = new PlainDataReader();
+  const url = readUrl(reader, value, keyPath);
+  if (reader.errors.length > 0 || url === undefined) throw reader.errors[0];
+  return url;
 }
 
 function readUrl(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {

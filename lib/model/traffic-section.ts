@@ -1,105 +1,25 @@
 /**
- * The `traffic` section of a plan and the `traffic` weights of its stages: which router sends
- * requests to the workloads, and how much of them each track gets in each stage. Pure data and
+ * Reading the `traffic` section of a plan and the `traffic` weights of its stages into the plan's
+ * {@link TrafficRouting}. Part of parsing a plan (`parsePlan` calls it once); pure data and
  * validation, no cdk8s.
  */
-import { StepwiseErrors, joinKeyPath } from '../model/errors';
-import { labelKeyProblem, labelsMatch, objectNameProblem, serviceNameProblem } from '../model/labels';
-import { PlainDataReader, describe, hasOwnKey } from '../model/plain-data';
-import type { Plan, ReleaseService, ServicePort } from '../model/plan';
-
-/** How requests reach the workloads. */
-export type Router = 'replicas' | 'ingress-nginx' | 'gateway-api' | 'smi';
-
-/** The routers, in the order they are documented. */
-export const ROUTERS: readonly Router[] = ['replicas', 'gateway-api', 'ingress-nginx', 'smi'];
-
-/** The routers that send each track an exact weight (every router but `replicas`). */
-export type WeightedRouter = Exclude<Router, 'replicas'>;
-
-/** Defaults for keys a `traffic` section leaves out; documented in the README, section "Traffic routing, export and sync waves". */
-export const TRAFFIC_DEFAULTS = {
-  router: 'replicas' as Router,
-  trackLabel: 'track',
-  stableTrack: 'stable',
-  path: '/',
-  ingressClassName: 'nginx',
-};
-
-/** One track: the workloads of the routed Service that carry the same track label value. */
-export interface Track {
-  /** The track label's value, e.g. `canary`. */
-  readonly name: string;
-  /** The workloads in the track, in plan order. */
-  readonly workloads: readonly string[];
-  /** The per-track Service stepwise renders for it: `<service>-<track>`, the same in every stage. */
-  readonly serviceName: string;
-}
-
-/** A Gateway API `parentRef`: the Gateway (or listener of it) the HTTPRoute attaches to. */
-export interface GatewayParentRef {
-  /** Gateway name. */
-  readonly name: string;
-  /** Gateway namespace; the plan's namespace when unset. */
-  readonly namespace?: string;
-  /** Listener name on the Gateway. */
-  readonly sectionName?: string;
-  /** Listener port on the Gateway. */
-  readonly port?: number;
-}
-
-/** Settings of the `ingress-nginx` router. */
-export interface IngressNginxSettings {
-  /** Host the Ingresses answer; any host when unset. */
-  readonly host?: string;
-  /** Path prefix routed. */
-  readonly path: string;
-  /** `spec.ingressClassName`. */
-  readonly ingressClassName: string;
-  /** Header that sends a request to the canary when its value is `always` (ingress-nginx `canary-by-header`). */
-  readonly canaryByHeader?: string;
-}
-
-/** Settings of the `gateway-api` router. */
-export interface GatewayApiSettings {
-  /** The Gateways the HTTPRoute attaches to. */
-  readonly parentRefs: readonly GatewayParentRef[];
-  /** Host names the HTTPRoute answers; every host of the Gateway when empty. */
-  readonly hostnames: readonly string[];
-  /** Path prefix routed. */
-  readonly path: string;
-}
-
-/** A plan routed by replicas: every Service spreads requests over its ready pods (no extra objects). */
-export interface ReplicaRouting {
-  /** Always `replicas`. */
-  readonly router: 'replicas';
-}
-
-/** A plan routed by an ingress, a Gateway or a mesh with an exact weight per track and stage. */
-export interface WeightedRouting {
-  /** Which router. */
-  readonly router: WeightedRouter;
-  /** The plan Service whose traffic is split (the SMI apex Service; its name and port for the others). */
-  readonly service: ReleaseService;
-  /** The Service port the router sends to. */
-  readonly port: ServicePort;
-  /** The pod label whose value names a workload's track. */
-  readonly trackLabel: string;
-  /** The track that gets every percent a stage does not send elsewhere. */
-  readonly stableTrack: string;
-  /** The tracks, the stable track first, then in plan order of their first workload. */
-  readonly tracks: readonly Track[];
-  /** Per stage (by index), the percent of requests each track gets; every track is listed and they add up to 100. */
-  readonly stageWeights: readonly Readonly<Record<string, number>>[];
-  /** `ingress-nginx` settings (only for that router). */
-  readonly ingressNginx?: IngressNginxSettings;
-  /** `gateway-api` settings (only for that router). */
-  readonly gatewayApi?: GatewayApiSettings;
-}
-
-/** A plan's parsed `traffic` section. */
-export type TrafficRouting = ReplicaRouting | WeightedRouting;
+import { TRAFFIC_KEYS } from '../schema/traffic-schema';
+import { joinKeyPath } from './errors';
+import { labelKeyProblem, labelsMatch, objectNameProblem, serviceNameProblem } from './labels';
+import { PlainDataReader, describe, hasOwnKey } from './plain-data';
+import type { PlanCore } from './plan';
+import type { ReleaseService, ServicePort } from './release-service';
+import {
+  ROUTERS,
+  TRAFFIC_DEFAULTS,
+  type GatewayApiSettings,
+  type GatewayParentRef,
+  type IngressNginxSettings,
+  type ReplicaRouting,
+  type Track,
+  type TrafficRouting,
+  type WeightedRouter,
+} from './traffic-routing';
 
 const COMMON_KEYS = ['router', 'service', 'port', 'trackLabel', 'stableTrack'];
 const ROUTER_KEYS: Record<WeightedRouter, readonly string[]> = {
@@ -107,37 +27,34 @@ const ROUTER_KEYS: Record<WeightedRouter, readonly string[]> = {
   'gateway-api': ['parentRefs', 'hostnames', 'path'],
   smi: [],
 };
-const ALL_ROUTER_KEYS = [...new Set(Object.values(ROUTER_KEYS).flat())];
-const KNOWN_KEYS = [...COMMON_KEYS, ...ALL_ROUTER_KEYS];
+const KNOWN_KEYS = TRAFFIC_KEYS;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const HTTP_HEADER = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const SECTION_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
- * Parses and validates a plan's `traffic` section (`plan.extensions.traffic`) and every stage's
- * `traffic` weights. Throws `StepwiseErrors` listing every problem, with key paths relative to
- * the plan (`traffic.router`, `stages[1].traffic.canary`) and a fix.
+ * Reads a plan's `traffic` section (`data`) and its stages' `traffic` weights (`stageTraffic`, by
+ * stage index) against the rest of the plan. Every problem goes to `r`, with key paths relative
+ * to the plan (`traffic.router`, `stages[1].traffic.canary`) and a fix; undefined when any.
  */
-export function parseTraffic(plan: Plan): TrafficRouting {
-  const reader = new PlainDataReader();
-  const routing = readTraffic(reader, plan);
-  if (reader.errors.length > 0 || !routing) throw new StepwiseErrors(reader.errors);
-  return routing;
+export function readTrafficSection(
+  r: PlainDataReader,
+  plan: PlanCore,
+  data: unknown,
+  stageTraffic: readonly unknown[],
+): TrafficRouting | undefined {
+  const errorsBefore = r.errors.length;
+  const routing = readTraffic(r, plan, data, stageTraffic);
+  return r.errors.length > errorsBefore ? undefined : routing;
 }
 
-/** True when the plan routes by an exact weight per track (a `traffic.router` other than `replicas`). */
-export function isWeighted(routing: TrafficRouting): routing is WeightedRouting {
-  return routing.router !== 'replicas';
-}
-
-function readTraffic(r: PlainDataReader, plan: Plan): TrafficRouting | undefined {
-  const data = plan.extensions.traffic;
+function readTraffic(r: PlainDataReader, plan: PlanCore, data: unknown, stageTraffic: readonly unknown[]): TrafficRouting | undefined {
   const section = data === undefined ? {} : r.object(data, 'traffic', KNOWN_KEYS);
   if (!section) return undefined;
   const router = section.router === undefined ? TRAFFIC_DEFAULTS.router : r.oneOf(section.router, 'traffic.router', ROUTERS);
   if (!router) return undefined;
-  if (router === 'replicas') return readReplicaRouting(r, plan, section);
+  if (router === 'replicas') return readReplicaRouting(r, section, stageTraffic);
 
   for (const key of Object.keys(section)) {
     if (!COMMON_KEYS.includes(key) && !ROUTER_KEYS[router].includes(key)) {
@@ -152,7 +69,7 @@ function readTraffic(r: PlainDataReader, plan: Plan): TrafficRouting | undefined
   const trackLabel = readTrackLabel(r, section.trackLabel);
   const stableTrack = r.optionalString(section.stableTrack, 'traffic.stableTrack') ?? TRAFFIC_DEFAULTS.stableTrack;
   const tracks = service && trackLabel ? readTracks(r, plan, router, service, trackLabel, stableTrack) : undefined;
-  const stageWeights = tracks ? readStageWeights(r, plan, tracks, stableTrack) : undefined;
+  const stageWeights = tracks ? readStageWeights(r, stageTraffic, tracks, stableTrack) : undefined;
   const ingressNginx = router === 'ingress-nginx' ? readIngressNginx(r, section) : undefined;
   const gatewayApi = router === 'gateway-api' ? readGatewayApi(r, section) : undefined;
   if (!service || !port || !trackLabel || !tracks || !stageWeights) return undefined;
@@ -172,7 +89,7 @@ function readTraffic(r: PlainDataReader, plan: Plan): TrafficRouting | undefined
 }
 
 /** `replicas` takes no settings, and no stage may carry a weight: nothing would apply it. */
-function readReplicaRouting(r: PlainDataReader, plan: Plan, section: Record<string, unknown>): ReplicaRouting {
+function readReplicaRouting(r: PlainDataReader, section: Record<string, unknown>, stageTraffic: readonly unknown[]): ReplicaRouting {
   for (const key of Object.keys(section)) {
     // A key no router knows was reported already ("is not a known key").
     if (key !== 'router' && KNOWN_KEYS.includes(key)) {
@@ -183,8 +100,8 @@ function readReplicaRouting(r: PlainDataReader, plan: Plan, section: Record<stri
       );
     }
   }
-  plan.stages.forEach((stage, i) => {
-    if (stage.extensions.traffic !== undefined) {
+  stageTraffic.forEach((weights, i) => {
+    if (weights !== undefined) {
       r.report(
         `stages[${i}].traffic`,
         'sets traffic weights, but the plan routes by replicas (each workload gets its share of ready pods)',
@@ -195,7 +112,7 @@ function readReplicaRouting(r: PlainDataReader, plan: Plan, section: Record<stri
   return { router: 'replicas' };
 }
 
-function readService(r: PlainDataReader, plan: Plan, value: unknown): ReleaseService | undefined {
+function readService(r: PlainDataReader, plan: PlanCore, value: unknown): ReleaseService | undefined {
   const names = plan.services.map((s) => s.name);
   if (value === undefined) {
     if (plan.services.length === 1) return plan.services[0];
@@ -236,7 +153,7 @@ function readTrackLabel(r: PlainDataReader, value: unknown): string | undefined 
  */
 function readTracks(
   r: PlainDataReader,
-  plan: Plan,
+  plan: PlanCore,
   router: WeightedRouter,
   service: ReleaseService,
   trackLabel: string,
@@ -311,16 +228,15 @@ function readTracks(
 
 function readStageWeights(
   r: PlainDataReader,
-  plan: Plan,
+  stageTraffic: readonly unknown[],
   tracks: readonly Track[],
   stableTrack: string,
 ): Record<string, number>[] | undefined {
   const trackNames = tracks.map((t) => t.name);
   const result: Record<string, number>[] = [];
   let ok = true;
-  plan.stages.forEach((stage, i) => {
+  stageTraffic.forEach((data, i) => {
     const at = `stages[${i}].traffic`;
-    const data = stage.extensions.traffic;
     const weights: Record<string, number> = Object.fromEntries(trackNames.map((t) => [t, 0]));
     if (data === undefined) {
       weights[stableTrack] = 100;
