@@ -10,7 +10,7 @@ import {
   stackFileJsonSchemaText,
   stackFileReferenceText,
 } from '../lib/schema';
-import { parseStackYaml, stackFilePath } from '../lib/stacks';
+import { parseStackYaml, stackFilePath, stackFromConfig } from '../lib/stacks';
 import { setStageInText } from '../lib/stacks/stage-edit';
 import { EXAMPLE_STACKS, FIXTURE_STACKS_DIR, ROOT, STACKS_DIR, exampleConfig } from './support/example-stacks';
 
@@ -96,4 +96,33 @@ describe('the published stack-file schema', () => {
     (config['stepwise:plan'] as any).stages[2].workloads['fop-gate-canary'].replicas = -1;
     assert.match(validate({ config }).join('\n'), /\/config\/stepwise:plan\/stages\/2\/workloads\/fop-gate-canary\/replicas must be >= 0/);
   });
+});
+
+describe('the published schema and stepwise agree', () => {
+  /** Mutations of an example plan that stepwise refuses; the published schema must refuse each too. */
+  const refused: Record<string, [stack: string, mutate: (plan: Record<string, any>) => void]> = {
+    'an unknown plan key': ['fop-gate', (p) => (p.stage = 'canary')],
+    'an unknown defaults key': ['fop-gate', (p) => (p.defaults.replica = 2)],
+    'an unknown probe key': ['fop-gate', (p) => (p.defaults.readinessProbe.httpget = {})],
+    'an unknown volume key': ['fop-gate', (p) => (p.defaults.volumes[0].emptydir = {})],
+    'an unknown stage key': ['fop-gate', (p) => (p.stages[0].replicas = 1)],
+    'an unknown key of a workload in a stage': ['fop-gate', (p) => (p.stages[0].workloads['fop-gate'].tag = '1.4.0')],
+    'an unknown traffic key': ['checkout-gateway', (p) => (p.traffic.hostname = 'x.example.com')],
+    'an unknown gitops key': ['search-nginx', (p) => (p.gitops.syncWave = true)],
+    'an unknown analysis key': ['fop-gate', (p) => (p.analysis = { prometheus: { url: 'http://p:9090' }, intervall: '5m' })],
+    'a kind that is not one': ['fop-gate', (p) => (p.kind = 'Canary')],
+    'negative replicas': ['fop-gate', (p) => (p.stages[1].workloads['fop-gate'].replicas = -1)],
+    'a port out of range': ['fop-gate', (p) => (p.services['fop-gate'].ports[0].port = 70000)],
+    'a label value that is a number': ['fop-gate', (p) => (p.workloads['fop-gate'].labels.track = 1)],
+    'a syncWaves that is not a boolean': ['search-nginx', (p) => (p.gitops.syncWaves = 'yes')],
+    'no stages': ['fop-gate', (p) => (p.stages = [])],
+  };
+  for (const [what, [stack, mutate]] of Object.entries(refused)) {
+    test(`${what} is refused by both`, () => {
+      const config = exampleConfig(stack);
+      mutate(config['stepwise:plan'] as Record<string, any>);
+      assert.throws(() => stackFromConfig(stack, 'f.yaml', config));
+      assert.notDeepEqual(validate({ config }), []);
+    });
+  }
 });
