@@ -90,4 +90,32 @@ describe('zod issues as stepwise problems', () => {
       'plan.items: must be a list, got "x" (fix: write it as `- item` lines)',
     ]);
   });
+
+  test('a capacity floor that is neither a count nor a percent up to 100% is worded by its own schema', () => {
+    const expected: [unknown, string][] = [
+      ['150%', 'must be a whole number >= 0 or a percentage from "0%" to "100%", got "150%"'],
+      [-1, 'must be a whole number >= 0 or a percentage from "0%" to "100%", got -1'],
+      [2147483648, 'must be a whole number from 0 to 2147483647 or a percentage from "0%" to "100%", got 2147483648'],
+      ['most', 'must be a whole number >= 0 or a percentage from "0%" to "100%", got "most"'],
+    ];
+    for (const [capacityFloor, problem] of expected) {
+      const data = examplePlanData('fop-gate');
+      data.checks = { capacityFloor };
+      assert.deepEqual(planMessages(data), [`checks.capacityFloor: ${problem} (fix: e.g. 1 or "25%")`], String(capacityFloor));
+    }
+  });
+
+  test('a capacity floor as a count or a percent is kept as written', () => {
+    for (const capacityFloor of [8, '75%', '100%']) {
+      const data = examplePlanData('fop-gate');
+      data.checks = { capacityFloor };
+      assert.deepEqual(parsePlan(data).checks, { capacityFloor });
+    }
+  });
+
+  test('a misspelt checks key is reported with the key it probably meant', () => {
+    const data = examplePlanData('fop-gate');
+    data.checks = { capacityFlor: 8 };
+    assert.deepEqual(planMessages(data), ["checks.capacityFlor: is not a known key (fix: did you mean 'capacityFloor'?)"]);
+  });
 });

@@ -1,4 +1,4 @@
-import { PLAN_KEYS, SERVICE_KEYS, SERVICE_PORT_KEYS, STAGE_KEYS, STAGE_WORKLOAD_KEYS } from '../schema/plan-schema';
+import { PLAN_KEYS, checksSchema, SERVICE_KEYS, SERVICE_PORT_KEYS, STAGE_KEYS, STAGE_WORKLOAD_KEYS } from '../schema/plan-schema';
 import {
   CPU_QUANTITY,
   HOST_PATH_TYPES,
@@ -11,6 +11,7 @@ import { parseAnalysis, type Analysis } from './analysis-section';
 import { podTemplateProblems, servicePortProblems } from './api-server-rules';
 import { StepwiseErrors, stepwiseErrorsOf, type StepwiseError } from './errors';
 import { readGitOpsSection } from './gitops-section';
+import { parseWithSchema, problemWording, unwrapped } from './schema-problems';
 import { kindRuleProblems } from './kind-rules';
 import { LabelIndex } from './label-index';
 import { isAlwaysZero, isIntOrPercent, MAX_SURGE_PERCENT, type IntOrPercent } from './int-or-percent';
@@ -531,12 +532,17 @@ function readExecCommand(r: PlainDataReader, value: unknown, keyPath: string): s
 
 function readIntOrPercent(r: PlainDataReader, value: unknown, keyPath: string, maxPercent = 100): IntOrPercent | undefined {
   if (!isIntOrPercent(value, maxPercent)) {
-    const range = typeof value === 'number' && value > INT32_MAX ? `from 0 to ${INT32_MAX}` : '>= 0';
-    const percent = maxPercent === 100 ? 'a percentage from "0%" to "100%"' : 'a percentage like "25%"';
-    r.report(keyPath, `must be a whole number ${range} or ${percent}, got ${describe(value)}`, 'e.g. 1 or "25%"');
+    r.report(keyPath, intOrPercentProblem(value, maxPercent), 'e.g. 1 or "25%"');
     return undefined;
   }
   return value;
+}
+
+/** What is wrong with `value` where a count or a percentage up to `maxPercent` belongs. */
+function intOrPercentProblem(value: unknown, maxPercent: number): string {
+  const range = typeof value === 'number' && value > INT32_MAX ? `from 0 to ${INT32_MAX}` : '>= 0';
+  const percent = maxPercent === 100 ? 'a percentage from "0%" to "100%"' : 'a percentage like "25%"';
+  return `must be a whole number ${range} or ${percent}, got ${describe(value)}`;
 }
 
 function readStrategy(r: PlainDataReader, value: unknown, keyPath: string): DeploymentStrategy | undefined {
@@ -775,12 +781,19 @@ function readServicePorts(r: PlainDataReader, value: unknown, keyPath: string, t
 }
 
 function readChecks(r: PlainDataReader, value: unknown): CheckSettings | undefined {
-  const obj = r.optionalObject(value, 'checks', ['capacityFloor']);
-  if (value !== undefined && !obj) return undefined;
-  if (!obj || obj.capacityFloor === undefined) return {};
-  const capacityFloor = readIntOrPercent(r, obj.capacityFloor, 'checks.capacityFloor');
-  return capacityFloor === undefined ? undefined : { capacityFloor };
+  const parsed = parseWithSchema(checksSchema.optional(), value, 'checks');
+  if ('problems' in parsed) {
+    r.reportAll(parsed.problems);
+    return undefined;
+  }
+  const capacityFloor = parsed.value?.capacityFloor as IntOrPercent | undefined;
+  return capacityFloor === undefined ? {} : { capacityFloor };
 }
+
+problemWording.add(unwrapped(checksSchema.shape.capacityFloor), {
+  problem: (value) => intOrPercentProblem(value, 100),
+  fix: 'e.g. 1 or "25%"',
+});
 
 function readStages(
   r: PlainDataReader,

@@ -8,6 +8,20 @@ import { z } from 'zod';
 import { StepwiseError, joinKeyPath } from './errors';
 import { INT32_MAX, closest, describe, isPlainObject } from './plain-data';
 
+/** How the problems of one schema are worded, where the generic wording is not enough. */
+export interface ProblemWording {
+  /** What is wrong with `value`, e.g. `must be a whole number >= 0 or a percentage from "0%" to "100%", got "150%"`. */
+  problem(value: unknown): string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/**
+ * Wordings by schema: a schema registered here reports every issue of its own (a wrong type, a
+ * value out of range, a failed refinement) with its wording. Registered where the parse is.
+ */
+export const problemWording = z.registry<ProblemWording>();
+
 /** The key path of an issue path under `keyPath`: `['stages', 2, 'name']` → `stages[2].name`. */
 export function issueKeyPath(keyPath: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : joinKeyPath(at, String(key))), keyPath);
@@ -24,13 +38,18 @@ export function parseWithSchema<T extends z.ZodType>(
 ): { readonly value: z.output<T> } | { readonly problems: readonly StepwiseError[] } {
   const result = schema.safeParse(data);
   if (result.success) return { value: result.data };
-  return { problems: result.error.issues.flatMap((issue) => issueProblems(schema, data, keyPath, issue)) };
+  // Several issues at one key path may read the same (a string failing its pattern and a
+  // refinement both, worded by their schema): each problem is reported once.
+  const problems = result.error.issues.flatMap((issue) => issueProblems(schema, data, keyPath, issue));
+  return { problems: problems.filter((p, i) => problems.findIndex((q) => q.message === p.message) === i) };
 }
 
 function issueProblems(root: z.ZodType, data: unknown, keyPath: string, issue: z.core.$ZodIssue): StepwiseError[] {
   const at = issueKeyPath(keyPath, issue.path);
   const value = valueAt(data, issue.path);
   const problem = (text: string, fix: string) => [new StepwiseError({ keyPath: at, problem: text, fix })];
+  const worded = issue.code === 'unrecognized_keys' ? undefined : wordingAt(root, issue.path);
+  if (worded) return problem(worded.problem(value), worded.fix);
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = objectKeysAt(root, issue.path);
@@ -92,6 +111,12 @@ function typeProblem(
   }
 }
 
+/** The wording registered for the schema at `path`, if any. */
+function wordingAt(root: z.ZodType, path: readonly PropertyKey[]): ProblemWording | undefined {
+  const at = schemaAt(root, path);
+  return at && problemWording.get(at);
+}
+
 /** The part of `schema` that checks the value at `path` (through optional, nullable, lists and maps). */
 function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
   let current: z.ZodType | undefined = unwrapped(schema);
@@ -112,7 +137,7 @@ function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | 
 }
 
 /** `schema` without its optional, nullable and default wrappers. */
-function unwrapped(schema: z.ZodType): z.ZodType {
+export function unwrapped(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (let def = current._zod.def; def.type === 'optional' || def.type === 'nullable' || def.type === 'default'; def = current._zod.def) {
     current = (def as unknown as { innerType: z.ZodType }).innerType;

@@ -30,3 +30,8 @@ export const protocol = z.enum(['TCP', 'UDP', 'SCTP']);
 
 /** Kubernetes' IntOrString for a count or a percentage: `1` or `"25%"`. */
 export const intOrPercent = z.union([count(), z.string().regex(/^\d{1,10}%$/)]);
+
+/** A count, or a percentage of at most `maxPercent` (`"80%"`): a new schema each call, so each use can be worded on its own. */
+export function intOrPercentUpTo(maxPercent: number): z.ZodUnion<[z.ZodNumber, z.ZodString]> {
+  return z.union([count(), z.string().regex(/^\d{1,10}%$/).refine((text) => Number(text.slice(0, -1)) <= maxPercent)]);
+}

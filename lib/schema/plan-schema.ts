@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { analysisSchema } from './analysis-schema';
-import { intOrPercent, objectName, portNumber, protocol, stringMap } from './common-schemas';
+import { intOrPercentUpTo, objectName, portNumber, protocol, stringMap } from './common-schemas';
 import { documented } from './documented';
 import { stageTrafficSchema, trafficSchema } from './traffic-schema';
 import { workloadSchema } from './workload-schema';
@@ -52,7 +52,7 @@ const stage = z.strictObject({
 /** A plan's `checks` section: thresholds `stepwise check` applies to every transition. */
 export const checksSchema = z.strictObject({
   capacityFloor: documented(
-    intOrPercent.optional(),
+    intOrPercentUpTo(100).optional(),
     "The fewest ready endpoints a Service may have during any transition, as a count or a percent of the first stage's; each baseline workload's replicas minus what its maxUnavailable allows when left out.",
   ),
 });
