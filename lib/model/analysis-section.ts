@@ -2,10 +2,12 @@
  * The `analysis` section of a plan: which Prometheus to ask, over which interval, and which
  * metrics must hold before a release continues. Parsed from plain data (a stack file's YAML).
  */
-import { ANALYSIS_DEFAULTS, ANALYSIS_KEYS, METRIC_KEYS, PROMETHEUS_KEYS } from '../schema/analysis-schema';
+import type { z } from 'zod';
+import { ANALYSIS_DEFAULTS, MAX_TIMEOUT_SECONDS, analysisSchema, metricSchema, prometheusSchema } from '../schema/analysis-schema';
 import { StepwiseError, StepwiseErrors, joinKeyPath } from './errors';
-import { BASELINES, describeThreshold, type Threshold } from './metric-threshold';
+import { describeThreshold, type Threshold } from './metric-threshold';
 import { PlainDataReader, closest, describe } from './plain-data';
+import { parseWithSchema, problemWording, unwrapped } from './schema-problems';
 import { templateVariablesIn, unknownTemplateVariables, unknownVariableError } from './query-template';
 
 /** The Prometheus server the gate queries. */
@@ -62,67 +64,30 @@ export const BUILT_IN_METRICS: readonly MetricCheck[] = [
   { name: 'p99-latency-seconds', query: P99_LATENCY_QUERY, threshold: { max: 0.5 } },
 ];
 
-const THRESHOLD_KEYS = ['min', 'max', 'relativeTo', 'maxIncrease', 'maxDecrease'] as const;
-const INTERVAL = /^\d+[smhd]$/;
-const METRIC_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const MAX_TIMEOUT_SECONDS = 300;
 const EXAMPLE_URL = 'http://prometheus.monitoring:9090';
 
 /**
- * Parses and validates an `analysis` section from plain data. `keyPath` is where the section
- * sits, so errors read like `analysis.metrics[1].min`. Throws a `StepwiseError` for one problem
- * and `StepwiseErrors` listing every problem when there are several (`stepwiseErrorsOf` reads both).
+ * Parses and validates an `analysis` section from plain data: its shape with `analysisSchema`
+ * (lib/schema), then the rules across its keys (a threshold per metric, unique names, template
+ * variables, relative limits). `keyPath` is where the section sits, so errors read like
+ * `analysis.metrics[1].min`. Throws a `StepwiseError` for one problem and `StepwiseErrors`
+ * listing every problem when there are several (`stepwiseErrorsOf` reads both).
  */
 export function parseAnalysis(data: unknown, keyPath = 'analysis'): Analysis {
-  const reader = new PlainDataReader();
-  const analysis = readAnalysis(reader, data, keyPath);
-  const errors = reader.errors;
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new StepwiseErrors(errors);
-  if (!analysis)
+  if (data === undefined || data === null) {
     throw new StepwiseError({
       keyPath,
-      problem: 'could not be read',
-      fix: 'check the section against the README, section "The metric gate"',
+      problem: 'is missing',
+      fix: `add an analysis section with at least \`prometheus: { url: ${EXAMPLE_URL} }\``,
     });
+  }
+  const parsed = parseWithSchema(analysisSchema, data, keyPath);
+  const r = new PlainDataReader();
+  const analysis = 'problems' in parsed ? r.reportAll(parsed.problems) : readAnalysis(r, parsed.value, keyPath);
+  const errors = r.errors;
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1 || !analysis) throw new StepwiseErrors(errors);
   return analysis;
-}
-
-function readAnalysis(r: PlainDataReader, data: unknown, keyPath: string): Analysis | undefined {
-  if (data === undefined || data === null) {
-    r.report(keyPath, 'is missing', `add an analysis section with at least \`prometheus: { url: ${EXAMPLE_URL} }\``);
-    return undefined;
-  }
-  const root = r.object(data, keyPath, ANALYSIS_KEYS);
-  if (!root) return undefined;
-  const prometheus = readPrometheus(r, root.prometheus, joinKeyPath(keyPath, 'prometheus'));
-  const interval = readInterval(r, root.interval, joinKeyPath(keyPath, 'interval'));
-  const metrics = readMetrics(r, root.metrics, joinKeyPath(keyPath, 'metrics'));
-  if (!prometheus || !interval || !metrics) return undefined;
-  return { prometheus, interval, metrics };
-}
-
-function readPrometheus(r: PlainDataReader, value: unknown, keyPath: string): PrometheusSource | undefined {
-  if (value === undefined || value === null) {
-    r.report(keyPath, 'is missing', `say which Prometheus to query, e.g. \`prometheus: { url: ${EXAMPLE_URL} }\``);
-    return undefined;
-  }
-  const section = r.object(value, keyPath, PROMETHEUS_KEYS);
-  if (!section) return undefined;
-  const url = readUrl(r, section.url, joinKeyPath(keyPath, 'url'));
-  const timeoutKeyPath = joinKeyPath(keyPath, 'timeoutSeconds');
-  const timeoutSeconds =
-    section.timeoutSeconds === undefined ? ANALYSIS_DEFAULTS.timeoutSeconds : readNumber(r, section.timeoutSeconds, timeoutKeyPath);
-  if (timeoutSeconds !== undefined && (timeoutSeconds <= 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS)) {
-    r.report(
-      timeoutKeyPath,
-      `must be more than 0 and at most ${MAX_TIMEOUT_SECONDS} seconds, got ${timeoutSeconds}`,
-      `use a number of seconds such as ${ANALYSIS_DEFAULTS.timeoutSeconds}`,
-    );
-    return undefined;
-  }
-  if (url === undefined || timeoutSeconds === undefined) return undefined;
-  return { url, timeoutSeconds };
 }
 
 /**
@@ -130,53 +95,23 @@ function readPrometheus(r: PlainDataReader, value: unknown, keyPath: string): Pr
  * as `analysis.prometheus.url` is. Throws a StepwiseError at `keyPath` when it is not one.
  */
 export function parsePrometheusUrl(value: unknown, keyPath: string): string {
-  const reader = new PlainDataReader();
-  const url = readUrl(reader, value, keyPath);
-  if (reader.errors.length > 0 || url === undefined) throw reader.errors[0];
-  return url;
+  const parsed = parseWithSchema(prometheusSchema.shape.url, value, keyPath);
+  if ('problems' in parsed) throw parsed.problems[0];
+  return parsed.value;
 }
 
-function readUrl(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {
-  const text = r.string(value, keyPath, `give the Prometheus address, e.g. ${EXAMPLE_URL}`);
-  if (text === undefined) return undefined;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    r.report(keyPath, `must be an http:// or https:// URL, got ${describe(text)}`, `write the full address, e.g. ${EXAMPLE_URL}`);
-    return undefined;
-  }
-  if (parsed.search || parsed.hash) {
-    r.report(keyPath, 'must not have a query string or fragment', `give only the server's base address, e.g. ${EXAMPLE_URL}`);
-    return undefined;
-  }
-  return text;
+/** The section as written, its shape already checked. */
+type AnalysisData = z.output<typeof analysisSchema>;
+type MetricData = z.output<typeof metricSchema>;
+
+function readAnalysis(r: PlainDataReader, data: AnalysisData, keyPath: string): Analysis | undefined {
+  const prometheus = { url: data.prometheus.url, timeoutSeconds: data.prometheus.timeoutSeconds ?? ANALYSIS_DEFAULTS.timeoutSeconds };
+  const interval = data.interval ?? ANALYSIS_DEFAULTS.interval;
+  const metrics = data.metrics ? readMetrics(r, data.metrics, joinKeyPath(keyPath, 'metrics')) : [...BUILT_IN_METRICS];
+  return metrics && { prometheus, interval, metrics };
 }
 
-function readInterval(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {
-  if (value === undefined || value === null) return ANALYSIS_DEFAULTS.interval;
-  if (typeof value !== 'string' || !INTERVAL.test(value) || /^0+[smhd]$/.test(value)) {
-    r.report(
-      keyPath,
-      `must be a PromQL duration such as 30s, 5m, 1h or 1d, got ${describe(value)}`,
-      'write a whole number above 0 followed by s, m, h or d, e.g. 5m',
-    );
-    return undefined;
-  }
-  return value;
-}
-
-function readMetrics(r: PlainDataReader, value: unknown, keyPath: string): MetricCheck[] | undefined {
-  if (value === undefined || value === null) return [...BUILT_IN_METRICS];
-  const items = r.list(value, keyPath);
-  if (!items) return undefined;
-  if (items.length === 0) {
-    r.report(keyPath, 'must list at least one metric', `leave metrics out to check the defaults (${builtInSummary()}), or list one`);
-    return undefined;
-  }
+function readMetrics(r: PlainDataReader, items: readonly MetricData[], keyPath: string): MetricCheck[] | undefined {
   const metrics: MetricCheck[] = [];
   const firstIndexByName = new Map<string, number>();
   items.forEach((item, i) => {
@@ -198,19 +133,12 @@ function readMetrics(r: PlainDataReader, value: unknown, keyPath: string): Metri
   return metrics.length === items.length ? metrics : undefined;
 }
 
-function readMetric(r: PlainDataReader, value: unknown, keyPath: string): MetricCheck | undefined {
-  const item = r.object(value, keyPath, METRIC_KEYS);
-  if (!item) return undefined;
-  const nameKeyPath = joinKeyPath(keyPath, 'name');
-  const name = r.string(item.name, nameKeyPath, 'name the metric, e.g. success-rate');
-  if (name !== undefined && !METRIC_NAME.test(name)) {
-    r.report(nameKeyPath, `must be letters, digits, '-', '_' and '.', got ${describe(name)}`, 'use a name such as error-rate');
-    return undefined;
-  }
+function readMetric(r: PlainDataReader, item: MetricData, keyPath: string): MetricCheck | undefined {
+  const name = item.name;
   const builtIn = BUILT_IN_METRICS.find((metric) => metric.name === name);
-  const query = readQuery(r, item.query, joinKeyPath(keyPath, 'query'), name, builtIn);
+  const query = readQuery(r, item.query ?? undefined, joinKeyPath(keyPath, 'query'), name, builtIn);
   const threshold = readThreshold(r, item, keyPath, builtIn);
-  if (name === undefined || query === undefined || threshold === undefined) return undefined;
+  if (query === undefined || threshold === undefined) return undefined;
   if (threshold.relativeTo !== undefined) {
     const used = templateVariablesIn(query);
     if (!used.includes('selector') && !used.includes('workload')) {
@@ -227,14 +155,13 @@ function readMetric(r: PlainDataReader, value: unknown, keyPath: string): Metric
 
 function readQuery(
   r: PlainDataReader,
-  value: unknown,
+  query: string | undefined,
   keyPath: string,
-  name: string | undefined,
+  name: string,
   builtIn: MetricCheck | undefined,
 ): string | undefined {
-  if (value === undefined || value === null) {
+  if (query === undefined) {
     if (builtIn) return builtIn.query;
-    if (name === undefined) return undefined;
     const builtInNames = BUILT_IN_METRICS.map((metric) => metric.name);
     const suggestion = closest(name, builtInNames) ?? builtInNames.find((builtInName) => builtInName.startsWith(name));
     r.report(
@@ -244,8 +171,6 @@ function readQuery(
     );
     return undefined;
   }
-  const query = r.string(value, keyPath, 'write a PromQL query that yields one number');
-  if (query === undefined) return undefined;
   const unknown = unknownTemplateVariables(query);
   if (unknown.length > 0) {
     const error = unknownVariableError(unknown[0], keyPath);
@@ -255,35 +180,34 @@ function readQuery(
   return query;
 }
 
-function readThreshold(
-  r: PlainDataReader,
-  item: Record<string, unknown>,
-  keyPath: string,
-  builtIn: MetricCheck | undefined,
-): Threshold | undefined {
-  if (!THRESHOLD_KEYS.some((key) => isSet(item[key]))) {
+function readThreshold(r: PlainDataReader, item: MetricData, keyPath: string, builtIn: MetricCheck | undefined): Threshold | undefined {
+  // YAML `key:` with no value parses as null: treated like a key left out.
+  const min = item.min ?? undefined;
+  const max = item.max ?? undefined;
+  const relativeTo = item.relativeTo ?? undefined;
+  const maxIncrease = item.maxIncrease ?? undefined;
+  const maxDecrease = item.maxDecrease ?? undefined;
+  if ([min, max, relativeTo, maxIncrease, maxDecrease].every((limit) => limit === undefined)) {
     if (builtIn) return builtIn.threshold;
     r.report(keyPath, 'has no threshold', 'add min and/or max, or relativeTo: stable with maxIncrease and/or maxDecrease');
     return undefined;
   }
   const problemsBefore = r.errors.length;
   const at = (key: string): string => joinKeyPath(keyPath, key);
-  const min = readOptionalNumber(r, item.min, at('min'));
-  const max = readOptionalNumber(r, item.max, at('max'));
-  const maxIncrease = readOptionalNumber(r, item.maxIncrease, at('maxIncrease'), 0);
-  const maxDecrease = readOptionalNumber(r, item.maxDecrease, at('maxDecrease'), 0);
-  const relativeTo = isSet(item.relativeTo) ? r.oneOf(item.relativeTo, at('relativeTo'), BASELINES) : undefined;
   if (min !== undefined && max !== undefined && min > max) {
     r.report(at('min'), `is greater than max (${max}), so no value could pass`, 'swap min and max');
   }
-  if (!isSet(item.relativeTo)) {
-    for (const key of ['maxIncrease', 'maxDecrease'] as const) {
-      if (isSet(item[key])) {
+  if (relativeTo === undefined) {
+    for (const [key, limit] of [
+      ['maxIncrease', maxIncrease],
+      ['maxDecrease', maxDecrease],
+    ] as const) {
+      if (limit !== undefined) {
         r.report(at(key), 'compares with another workload, but the metric has no relativeTo', 'add `relativeTo: stable` to this metric');
       }
     }
-  } else if (!isSet(item.maxIncrease) && !isSet(item.maxDecrease)) {
-    r.report(at('relativeTo'), `has no relative limit to check against ${String(item.relativeTo)}`, 'add maxIncrease and/or maxDecrease');
+  } else if (maxIncrease === undefined && maxDecrease === undefined) {
+    r.report(at('relativeTo'), `has no relative limit to check against ${relativeTo}`, 'add maxIncrease and/or maxDecrease');
   }
   if (r.errors.length > problemsBefore) return undefined;
   // Only the limits that are set, so the threshold prints and serialises without undefined keys.
@@ -291,29 +215,66 @@ function readThreshold(
   return Object.fromEntries(Object.entries(threshold).filter(([, v]) => v !== undefined)) as Threshold;
 }
 
-/** YAML `key:` with no value parses as null: treated like a key left out. */
-function isSet(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
-
-function readOptionalNumber(r: PlainDataReader, value: unknown, keyPath: string, atLeast?: number): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  const number = readNumber(r, value, keyPath);
-  if (number !== undefined && atLeast !== undefined && number < atLeast) {
-    r.report(keyPath, `must be ${atLeast} or more, got ${number}`, `use a number >= ${atLeast}, e.g. 0.01`);
-    return undefined;
-  }
-  return number;
-}
-
-function readNumber(r: PlainDataReader, value: unknown, keyPath: string): number | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    r.report(keyPath, `must be a number, got ${describe(value)}`, 'write a plain number such as 0.99, without quotes');
-    return undefined;
-  }
-  return value;
-}
-
 function builtInSummary(): string {
   return BUILT_IN_METRICS.map((metric) => `${metric.name} ${describeThreshold(metric.threshold)}`).join(', ');
+}
+
+// How the section's keys word their problems: as every other stepwise problem, with the fix for this key.
+const WORD_A_NUMBER = {
+  problem: (value: unknown) => `must be a number, got ${describe(value)}`,
+  fix: 'write a plain number such as 0.99, without quotes',
+};
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const nonEmptyString = (fix: string) => ({ problem: (value: unknown) => `must be a non-empty string, got ${describe(value)}`, fix });
+const metricShape = metricSchema.shape;
+problemWording.add(unwrapped(analysisSchema.shape.prometheus), {
+  problem: (value) => (value === undefined || value === null ? 'is missing' : `must be a mapping, got ${describe(value)}`),
+  fix: (value) =>
+    value === undefined || value === null
+      ? `say which Prometheus to query, e.g. \`prometheus: { url: ${EXAMPLE_URL} }\``
+      : 'write it as `key: value` lines',
+});
+problemWording.add(unwrapped(prometheusSchema.shape.url), {
+  problem: (value) =>
+    typeof value !== 'string' || value === ''
+      ? `must be a non-empty string, got ${describe(value)}`
+      : URL.canParse(value) && /^https?:$/.test(new URL(value).protocol)
+        ? 'must not have a query string or fragment'
+        : `must be an http:// or https:// URL, got ${describe(value)}`,
+  fix: (value) =>
+    typeof value !== 'string' || value === ''
+      ? `give the Prometheus address, e.g. ${EXAMPLE_URL}`
+      : URL.canParse(value) && /^https?:$/.test(new URL(value).protocol)
+        ? `give only the server's base address, e.g. ${EXAMPLE_URL}`
+        : `write the full address, e.g. ${EXAMPLE_URL}`,
+});
+problemWording.add(unwrapped(prometheusSchema.shape.timeoutSeconds), {
+  problem: (value) =>
+    isNumber(value) ? `must be more than 0 and at most ${MAX_TIMEOUT_SECONDS} seconds, got ${value}` : WORD_A_NUMBER.problem(value),
+  fix: (value) => (isNumber(value) ? `use a number of seconds such as ${ANALYSIS_DEFAULTS.timeoutSeconds}` : WORD_A_NUMBER.fix),
+});
+problemWording.add(unwrapped(analysisSchema.shape.interval), {
+  problem: (value) => `must be a PromQL duration such as 30s, 5m, 1h or 1d, got ${describe(value)}`,
+  fix: 'write a whole number above 0 followed by s, m, h or d, e.g. 5m',
+});
+problemWording.add(unwrapped(analysisSchema.shape.metrics), {
+  problem: (value) => (Array.isArray(value) ? 'must list at least one metric' : `must be a list, got ${describe(value)}`),
+  fix: (value) =>
+    Array.isArray(value) ? `leave metrics out to check the defaults (${builtInSummary()}), or list one` : 'write it as `- item` lines',
+});
+problemWording.add(unwrapped(metricShape.name), {
+  problem: (value) =>
+    typeof value === 'string' && value !== ''
+      ? `must be letters, digits, '-', '_' and '.', got ${describe(value)}`
+      : nonEmptyString('').problem(value),
+  fix: (value) => (typeof value === 'string' && value !== '' ? 'use a name such as error-rate' : 'name the metric, e.g. success-rate'),
+});
+problemWording.add(unwrapped(metricShape.query), nonEmptyString('write a PromQL query that yields one number'));
+problemWording.add(unwrapped(metricShape.min), WORD_A_NUMBER);
+problemWording.add(unwrapped(metricShape.max), WORD_A_NUMBER);
+for (const limit of [unwrapped(metricShape.maxIncrease), unwrapped(metricShape.maxDecrease)]) {
+  problemWording.add(limit, {
+    problem: (value) => (isNumber(value) ? `must be 0 or more, got ${value}` : WORD_A_NUMBER.problem(value)),
+    fix: (value) => (isNumber(value) ? 'use a number >= 0, e.g. 0.01' : WORD_A_NUMBER.fix),
+  });
 }

@@ -12,8 +12,8 @@ import { INT32_MAX, closest, describe, isPlainObject } from './plain-data';
 export interface ProblemWording {
   /** What is wrong with `value`, e.g. `must be a whole number >= 0 or a percentage from "0%" to "100%", got "150%"`. */
   problem(value: unknown): string;
-  /** How to fix it. */
-  readonly fix: string;
+  /** How to fix it (for `value`, where the fix depends on what was written). */
+  readonly fix: string | ((value: unknown) => string);
 }
 
 /**
@@ -49,7 +49,7 @@ function issueProblems(root: z.ZodType, data: unknown, keyPath: string, issue: z
   const value = valueAt(data, issue.path);
   const problem = (text: string, fix: string) => [new StepwiseError({ keyPath: at, problem: text, fix })];
   const worded = issue.code === 'unrecognized_keys' ? undefined : wordingAt(root, issue.path);
-  if (worded) return problem(worded.problem(value), worded.fix);
+  if (worded) return problem(worded.problem(value), typeof worded.fix === 'string' ? worded.fix : worded.fix(value));
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = objectKeysAt(root, issue.path);
