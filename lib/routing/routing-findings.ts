@@ -3,7 +3,7 @@ import type { Finding } from '../model/finding';
 import type { Plan } from '../model/plan';
 import type { StageState } from '../model/stage-state';
 import { stageRouting } from './routed-traffic';
-import { isWeighted, type TrafficRouting, type WeightedRouting } from '../model/traffic-routing';
+import { isWeighted, type WeightedRouting } from '../model/traffic-routing';
 
 /** Rule id: a stage sends a weight to a track none of whose pods exist. */
 export const WEIGHT_WITHOUT_READY_PODS = 'weight-without-ready-pods';
@@ -15,27 +15,39 @@ export const INVALID_TRAFFIC_SECTION = 'invalid-traffic-section';
  * The routing findings of one stage (a `stepwise check` stage rule): an error for every track the
  * router sends a weight to while the stage runs no pod of it — those requests fail (ingress-nginx
  * and Gateway API answer 503, the mesh has no endpoint). Only the stage itself is read, so it also
- * works on the stage pairs `check` builds from two versions of a plan.
+ * works on the stage pairs `check` builds from two versions of a plan; a stage of another version
+ * that weighs a track this plan does not have is an `invalid-traffic-section` error.
  */
 export function weightWithoutReadyPods(plan: Plan, state: Pick<StageState, 'stage'>): Finding[] {
   const routing = plan.traffic;
   const weights = state.stage.traffic ?? {};
-  const stranger = strangerWeights(routing, weights);
-  if (stranger.length > 0) {
-    return stranger.map((track) => ({
-      severity: 'error' as const,
-      rule: INVALID_TRAFFIC_SECTION,
-      stage: state.stage.name,
-      object: 'plan',
-      problem: isWeighted(routing)
-        ? `stage '${state.stage.name}' sends ${weights[track]}% of requests to track '${track}', which the plan's ${routing.router} router does not have`
-        : `stage '${state.stage.name}' sets traffic weights, but the plan routes by replicas (each workload gets its share of ready pods)`,
-      fix: isWeighted(routing)
-        ? `use the plan's tracks: ${routing.tracks.map((t) => t.name).join(', ')}`
-        : 'set traffic.router to gateway-api, ingress-nginx or smi, or remove the stage weights',
-    }));
+  const invalid = (problem: string, fix: string): Finding => ({
+    severity: 'error',
+    rule: INVALID_TRAFFIC_SECTION,
+    stage: state.stage.name,
+    object: 'plan',
+    problem,
+    fix,
+  });
+  if (!isWeighted(routing)) {
+    if (Object.keys(weights).length === 0) return [];
+    return [
+      invalid(
+        `stage '${state.stage.name}' sets traffic weights, but the plan routes by replicas (each workload gets its share of ready pods)`,
+        'set traffic.router to gateway-api, ingress-nginx or smi, or remove the stage weights',
+      ),
+    ];
   }
-  if (!isWeighted(routing)) return [];
+  const known = new Set(routing.tracks.map((t) => t.name));
+  const stranger = Object.keys(weights).filter((track) => weights[track] > 0 && !known.has(track));
+  if (stranger.length > 0) {
+    return stranger.map((track) =>
+      invalid(
+        `stage '${state.stage.name}' sends ${weights[track]}% of requests to track '${track}', which the plan's ${routing.router} router does not have`,
+        `use the plan's tracks: ${[...known].join(', ')}`,
+      ),
+    );
+  }
   const single: Plan = { ...plan, stages: [state.stage] };
   const split = stageRouting(single, 0, routing);
   return split.tracks
@@ -48,16 +60,6 @@ export function weightWithoutReadyPods(plan: Plan, state: Pick<StageState, 'stag
       problem: `sends ${t.weight}% of requests to track '${t.track.name}' (Service ${t.track.serviceName}), which has no pods in this stage: those requests fail`,
       fix: `run a workload of track '${t.track.name}' (${t.track.workloads.join(', ')}) in this stage, or set its weight to 0 in the stage's traffic`,
     }));
-}
-
-/**
- * The tracks a stage sends requests to that the plan's routing does not have (every weighted track
- * when the plan routes by replicas). Parsing a plan rules this out for its own stages; a stage
- * taken from another version of the plan (as `check` pairs them) may still name one.
- */
-function strangerWeights(routing: TrafficRouting, weights: Readonly<Record<string, number>>): string[] {
-  const known = new Set(isWeighted(routing) ? routing.tracks.map((t) => t.name) : []);
-  return Object.keys(weights).filter((track) => weights[track] > 0 && !known.has(track));
 }
 
 /** Every routing finding of the plan, stage by stage. */
