@@ -118,4 +118,25 @@ describe('zod issues as stepwise problems', () => {
     data.checks = { capacityFlor: 8 };
     assert.deepEqual(planMessages(data), ["checks.capacityFlor: is not a known key (fix: did you mean 'capacityFloor'?)"]);
   });
+
+  test('the traffic section is checked by its schema, each key worded with its own fix', () => {
+    const cases: [(traffic: Record<string, any>) => void, string][] = [
+      [(t) => (t.hostname = ['checkout.example.com']), "traffic.hostname: is not a known key (fix: did you mean 'hostnames'?)"],
+      [(t) => (t.parentRefs = []), 'traffic.parentRefs: must list 1 to 32 Gateways, got 0 (fix: e.g. parentRefs: [{ name: public }])'],
+      [(t) => (t.trackLabel = 7), 'traffic.trackLabel: must be a non-empty string, got 7 (fix: e.g. track)'],
+      [
+        (t) => (t.router = 'gatway-api'),
+        'traffic.router: must be one of replicas, gateway-api, ingress-nginx, smi, got "gatway-api" (fix: did you mean \'gateway-api\'?)',
+      ],
+      [
+        (t) => (t.parentRefs[0].port = 0),
+        'traffic.parentRefs[0].port: must be a whole number from 1 to 65535, got 0 (fix: use a whole number from 1 to 65535)',
+      ],
+    ];
+    for (const [mutate, message] of cases) {
+      const data = examplePlanData('checkout-gateway');
+      mutate(data.traffic);
+      assert.deepEqual(planMessages(data), [message]);
+    }
+  });
 });

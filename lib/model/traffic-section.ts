@@ -3,14 +3,15 @@
  * {@link TrafficRouting}. Part of parsing a plan (`parsePlan` calls it once); pure data and
  * validation, no cdk8s.
  */
-import { TRAFFIC_KEYS } from '../schema/traffic-schema';
+import type { z } from 'zod';
+import { parentRefSchema, trafficSchema } from '../schema/traffic-schema';
 import { joinKeyPath } from './errors';
 import { labelKeyProblem, labelsMatch, objectNameProblem, serviceNameProblem } from './labels';
 import { PlainDataReader, describe, hasOwnKey } from './plain-data';
+import { parseWithSchema, problemWording, unwrapped } from './schema-problems';
 import type { PlanCore } from './plan';
 import type { ReleaseService, ServicePort } from './release-service';
 import {
-  ROUTERS,
   TRAFFIC_DEFAULTS,
   type GatewayApiSettings,
   type GatewayParentRef,
@@ -27,7 +28,6 @@ const ROUTER_KEYS: Record<WeightedRouter, readonly string[]> = {
   'gateway-api': ['parentRefs', 'hostnames', 'path'],
   smi: [],
 };
-const KNOWN_KEYS = TRAFFIC_KEYS;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const HTTP_HEADER = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
@@ -49,25 +49,30 @@ export function readTrafficSection(
   return r.errors.length > errorsBefore ? undefined : routing;
 }
 
+/** The section as written, its shape already checked. */
+type TrafficData = z.output<typeof trafficSchema>;
+
 function readTraffic(r: PlainDataReader, plan: PlanCore, data: unknown, stageTraffic: readonly unknown[]): TrafficRouting | undefined {
-  const section = data === undefined ? {} : r.object(data, 'traffic', KNOWN_KEYS);
-  if (!section) return undefined;
-  const router = section.router === undefined ? TRAFFIC_DEFAULTS.router : r.oneOf(section.router, 'traffic.router', ROUTERS);
-  if (!router) return undefined;
+  const parsed = parseWithSchema(trafficSchema.optional(), data, 'traffic');
+  if ('problems' in parsed) {
+    r.reportAll(parsed.problems);
+    return undefined;
+  }
+  const section: TrafficData = parsed.value ?? {};
+  const router = section.router ?? TRAFFIC_DEFAULTS.router;
   if (router === 'replicas') return readReplicaRouting(r, section, stageTraffic);
 
   for (const key of Object.keys(section)) {
     if (!COMMON_KEYS.includes(key) && !ROUTER_KEYS[router].includes(key)) {
+      // The schema let only known keys through, so some router owns this one.
       const owners = (Object.keys(ROUTER_KEYS) as WeightedRouter[]).filter((k) => ROUTER_KEYS[k].includes(key));
-      // A key no router knows was reported already ("is not a known key").
-      if (owners.length === 0) continue;
       r.report(`traffic.${key}`, `only applies to router ${owners.join(' or ')}, not ${router}`, `remove it, or set router: ${owners[0]}`);
     }
   }
   const service = readService(r, plan, section.service);
   const port = service && readPort(r, service, section.port);
   const trackLabel = readTrackLabel(r, section.trackLabel);
-  const stableTrack = r.optionalString(section.stableTrack, 'traffic.stableTrack') ?? TRAFFIC_DEFAULTS.stableTrack;
+  const stableTrack = section.stableTrack ?? TRAFFIC_DEFAULTS.stableTrack;
   const tracks = service && trackLabel ? readTracks(r, plan, router, service, trackLabel, stableTrack) : undefined;
   const stageWeights = tracks ? readStageWeights(r, stageTraffic, tracks, stableTrack) : undefined;
   const ingressNginx = router === 'ingress-nginx' ? readIngressNginx(r, section) : undefined;
@@ -89,10 +94,10 @@ function readTraffic(r: PlainDataReader, plan: PlanCore, data: unknown, stageTra
 }
 
 /** `replicas` takes no settings, and no stage may carry a weight: nothing would apply it. */
-function readReplicaRouting(r: PlainDataReader, section: Record<string, unknown>, stageTraffic: readonly unknown[]): ReplicaRouting {
+function readReplicaRouting(r: PlainDataReader, section: TrafficData, stageTraffic: readonly unknown[]): ReplicaRouting {
+  // The schema let only known keys through; every one but router belongs to a weighted router.
   for (const key of Object.keys(section)) {
-    // A key no router knows was reported already ("is not a known key").
-    if (key !== 'router' && KNOWN_KEYS.includes(key)) {
+    if (key !== 'router') {
       r.report(
         `traffic.${key}`,
         'only applies to a weighted router; router replicas takes no settings',
@@ -112,7 +117,7 @@ function readReplicaRouting(r: PlainDataReader, section: Record<string, unknown>
   return { router: 'replicas' };
 }
 
-function readService(r: PlainDataReader, plan: PlanCore, value: unknown): ReleaseService | undefined {
+function readService(r: PlainDataReader, plan: PlanCore, value: string | undefined): ReleaseService | undefined {
   const names = plan.services.map((s) => s.name);
   if (value === undefined) {
     if (plan.services.length === 1) return plan.services[0];
@@ -127,7 +132,7 @@ function readService(r: PlainDataReader, plan: PlanCore, value: unknown): Releas
   return plan.services.find((s) => s.name === name);
 }
 
-function readPort(r: PlainDataReader, service: ReleaseService, value: unknown): ServicePort | undefined {
+function readPort(r: PlainDataReader, service: ReleaseService, value: string | number | undefined): ServicePort | undefined {
   if (value === undefined) return service.ports[0];
   const port = service.ports.find((p) => p.name === value || p.port === value);
   if (!port) {
@@ -137,8 +142,8 @@ function readPort(r: PlainDataReader, service: ReleaseService, value: unknown): 
   return port;
 }
 
-function readTrackLabel(r: PlainDataReader, value: unknown): string | undefined {
-  const label = value === undefined ? TRAFFIC_DEFAULTS.trackLabel : r.string(value, 'traffic.trackLabel', 'e.g. track');
+function readTrackLabel(r: PlainDataReader, value: string | undefined): string | undefined {
+  const label = value ?? TRAFFIC_DEFAULTS.trackLabel;
   const problem = label === undefined ? undefined : labelKeyProblem(label);
   if (problem) {
     r.report('traffic.trackLabel', problem, 'use the pod label that tells the tracks apart, e.g. track or version');
@@ -308,10 +313,8 @@ const HTTP_ROUTE_PATH_CHARACTERS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-
 const PATH_SEQUENCES_REFUSED = ['//', '/./', '/../', '%2f', '%2F'];
 const PATH_ENDINGS_REFUSED = ['/..', '/.'];
 
-function readPath(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {
-  if (value === undefined) return TRAFFIC_DEFAULTS.path;
-  const path = r.string(value, keyPath, 'e.g. /');
-  if (path === undefined) return undefined;
+function readPath(r: PlainDataReader, value: string | undefined, keyPath: string): string | undefined {
+  const path = value ?? TRAFFIC_DEFAULTS.path;
   if (!path.startsWith('/') || /\s/.test(path)) {
     r.report(keyPath, `must be an absolute URL path without spaces, got ${describe(path)}`, 'e.g. / or /api');
     return undefined;
@@ -329,8 +332,8 @@ function readPath(r: PlainDataReader, value: unknown, keyPath: string): string |
   return path;
 }
 
-function readHost(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {
-  const host = r.string(value, keyPath, 'e.g. shop.example.com');
+function readHost(r: PlainDataReader, value: string, keyPath: string): string | undefined {
+  const host: string | undefined = value;
   if (host !== undefined && (host.length > 253 || !HOSTNAME.test(host))) {
     r.report(keyPath, `must be a lowercase DNS name (a leading '*.' is allowed), got ${describe(host)}`, 'e.g. shop.example.com');
     return undefined;
@@ -349,13 +352,10 @@ function isIPv4Address(host: string): boolean {
   return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
 
-function readIngressNginx(r: PlainDataReader, section: Record<string, unknown>): IngressNginxSettings | undefined {
+function readIngressNginx(r: PlainDataReader, section: TrafficData): IngressNginxSettings | undefined {
   const host = section.host === undefined ? undefined : readHost(r, section.host, 'traffic.host');
   const path = readPath(r, section.path, 'traffic.path');
-  const ingressClassName =
-    section.ingressClassName === undefined
-      ? TRAFFIC_DEFAULTS.ingressClassName
-      : r.string(section.ingressClassName, 'traffic.ingressClassName', 'e.g. nginx');
+  const ingressClassName = section.ingressClassName ?? TRAFFIC_DEFAULTS.ingressClassName;
   if (ingressClassName !== undefined && (ingressClassName.length > 253 || !DNS_SUBDOMAIN.test(ingressClassName))) {
     r.report(
       'traffic.ingressClassName',
@@ -364,7 +364,7 @@ function readIngressNginx(r: PlainDataReader, section: Record<string, unknown>):
     );
     return undefined;
   }
-  const canaryByHeader = r.optionalString(section.canaryByHeader, 'traffic.canaryByHeader', 'e.g. X-Canary');
+  const canaryByHeader = section.canaryByHeader;
   if (canaryByHeader !== undefined && !HTTP_HEADER.test(canaryByHeader)) {
     r.report('traffic.canaryByHeader', `must be an HTTP header name, got ${describe(canaryByHeader)}`, 'e.g. X-Canary');
     return undefined;
@@ -373,7 +373,7 @@ function readIngressNginx(r: PlainDataReader, section: Record<string, unknown>):
   return { ...(host ? { host } : {}), path, ingressClassName, ...(canaryByHeader ? { canaryByHeader } : {}) };
 }
 
-function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): GatewayApiSettings | undefined {
+function readGatewayApi(r: PlainDataReader, section: TrafficData): GatewayApiSettings | undefined {
   if (section.parentRefs === undefined) {
     r.report(
       'traffic.parentRefs',
@@ -382,28 +382,22 @@ function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): G
     );
     return undefined;
   }
-  const items = r.list(section.parentRefs, 'traffic.parentRefs');
-  if (!items) return undefined;
-  if (items.length === 0 || items.length > 32) {
-    r.report('traffic.parentRefs', `must list 1 to 32 Gateways, got ${items.length}`, 'e.g. parentRefs: [{ name: public }]');
-    return undefined;
-  }
+  const items = section.parentRefs;
   const parentRefs: GatewayParentRef[] = [];
   items.forEach((item, i) => {
     const at = `traffic.parentRefs[${i}]`;
-    const ref = r.object(item, at, ['name', 'namespace', 'sectionName', 'port']);
-    if (!ref) return;
-    const name = r.string(ref.name, `${at}.name`, 'the Gateway name, e.g. public');
+    const ref = item;
+    const name = ref.name;
     if (name !== undefined && (name.length > 253 || !DNS_SUBDOMAIN.test(name))) {
       r.report(`${at}.name`, `must be a lowercase DNS name, got ${describe(name)}`, 'e.g. public');
       return;
     }
-    const namespace = r.optionalString(ref.namespace, `${at}.namespace`);
+    const namespace = ref.namespace;
     if (namespace !== undefined && objectNameProblem(namespace)) {
       r.report(`${at}.namespace`, objectNameProblem(namespace) as string, 'e.g. gateway-system');
       return;
     }
-    const sectionName = r.optionalString(ref.sectionName, `${at}.sectionName`);
+    const sectionName = ref.sectionName;
     if (sectionName !== undefined && (sectionName.length > 253 || !SECTION_NAME.test(sectionName))) {
       r.report(
         `${at}.sectionName`,
@@ -412,8 +406,7 @@ function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): G
       );
       return;
     }
-    const port = r.optionalWholeNumber(ref.port, `${at}.port`, 1, 65535);
-    if (name === undefined || (ref.port !== undefined && port === undefined)) return;
+    const port = ref.port;
     parentRefs.push({ name, ...(namespace ? { namespace } : {}), ...(sectionName ? { sectionName } : {}), ...(port ? { port } : {}) });
   });
   // The HTTPRoute CRD's validation rules (CEL): references to one Gateway all name a listener
@@ -440,7 +433,7 @@ function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): G
       );
     }
   });
-  const hostnameItems = section.hostnames === undefined ? [] : r.list(section.hostnames, 'traffic.hostnames');
+  const hostnameItems = section.hostnames ?? [];
   if (hostnameItems && hostnameItems.length > 16) {
     r.report(
       'traffic.hostnames',
@@ -472,3 +465,22 @@ function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): G
   if (parentRefs.length !== items.length || !hostnameItems || hostnames.length !== hostnameItems.length || !path) return undefined;
   return { parentRefs, hostnames, path };
 }
+
+// How the section's keys word a value of the wrong type: as every other stepwise problem, with the fix for this key.
+const nonEmptyString = (fix: string) => ({ problem: (value: unknown) => `must be a non-empty string, got ${describe(value)}`, fix });
+const trafficShape = trafficSchema.shape;
+problemWording.add(unwrapped(trafficShape.trackLabel), nonEmptyString('e.g. track'));
+problemWording.add(unwrapped(trafficShape.host), nonEmptyString('e.g. shop.example.com'));
+problemWording.add((unwrapped(trafficShape.hostnames) as z.ZodArray<z.ZodString>).element, nonEmptyString('e.g. shop.example.com'));
+problemWording.add(unwrapped(trafficShape.path), nonEmptyString('e.g. /'));
+problemWording.add(unwrapped(trafficShape.ingressClassName), nonEmptyString('e.g. nginx'));
+problemWording.add(unwrapped(trafficShape.canaryByHeader), nonEmptyString('e.g. X-Canary'));
+problemWording.add(unwrapped(parentRefSchema.shape.name), nonEmptyString('the Gateway name, e.g. public'));
+problemWording.add(unwrapped(trafficShape.port), {
+  problem: (value) => `must be the name or number of a port of the Service, got ${describe(value)}`,
+  fix: 'e.g. http or 80',
+});
+problemWording.add(unwrapped(trafficShape.parentRefs), {
+  problem: (value) => (Array.isArray(value) ? `must list 1 to 32 Gateways, got ${value.length}` : `must be a list, got ${describe(value)}`),
+  fix: (value) => (Array.isArray(value) ? 'e.g. parentRefs: [{ name: public }]' : 'write it as `- item` lines'),
+});

@@ -3,7 +3,7 @@
  * a stage's `traffic` weights.
  */
 import { z } from 'zod';
-import { objectName, portNumber } from './common-schemas';
+import { portNumber } from './common-schemas';
 import { documented } from './documented';
 
 /** The routers, in the order they are documented. */
@@ -20,7 +20,7 @@ export const TRAFFIC_DEFAULTS = {
 
 const parentRef = z.strictObject({
   name: documented(z.string().min(1), 'Gateway name.'),
-  namespace: documented(objectName.optional(), "Gateway namespace; the plan's namespace when left out."),
+  namespace: documented(z.string().min(1).optional(), "Gateway namespace; the plan's namespace when left out."),
   sectionName: documented(z.string().min(1).optional(), 'Listener name on the Gateway.'),
   port: documented(portNumber.optional(), 'Listener port on the Gateway.'),
 });
@@ -34,7 +34,7 @@ export const trafficSchema = z.strictObject({
   ),
   service: documented(z.string().min(1).optional(), "The plan Service whose traffic is split; the plan's only Service when left out."),
   port: documented(
-    z.union([z.string().min(1), portNumber]).optional(),
+    z.union([z.string().min(1), z.number().int()]).optional(),
     "The Service port routed, by name or number; the Service's first port when left out.",
   ),
   trackLabel: documented(z.string().min(1).optional(), 'The pod label whose value names a workload’s track.', TRAFFIC_DEFAULTS.trackLabel),
@@ -69,6 +69,9 @@ export const stageTrafficSchema = z.record(z.string(), z.number().int().min(0).m
 
 /** A `traffic` section as a stack file writes it. */
 export type TrafficData = z.input<typeof trafficSchema>;
+
+/** One Gateway reference of a `traffic` section. */
+export const parentRefSchema = parentRef;
 
 /** The keys of a `traffic` section. */
 export const TRAFFIC_KEYS: readonly string[] = Object.keys(trafficSchema.shape);
