@@ -35,8 +35,9 @@ one) completes and checks its keys as you type:
 The schema checks the shape of the file: the keys, their types, ranges and formats. stepwise
 checks more when it reads a plan — selectors that match their labels, stage and workload names
 that exist, the kind's rules, the API server's limits — and reports each problem with its key
-path and a fix. Regenerate this page and the JSON Schema with \`npm run schema\`; a test fails
-when either differs from the schema.
+path and a fix. A new key is declared once, with its description, in \`lib/schema/\`; regenerate
+this page and the JSON Schema with \`npm run schema\` (a test fails when either differs from the
+schema).
 
 In the tables, \`<name>\` stands for a name you choose (a workload, a Service, a track) and \`[]\`
 for an item of a list.
