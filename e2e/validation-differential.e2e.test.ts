@@ -26,7 +26,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../lib/model/kube-object';
 import { parsePlan, parsePlanWithProblems, type Plan } from '../lib/model';
-import { parseTraffic, routerObjects, type WeightedRouting } from '../lib/routing';
+import { routerObjects, type WeightedRouting } from '../lib/routing';
 import { listStacks, loadStack } from '../lib/stacks';
 import { runCli } from '../test/support/cli';
 import { boundaryPlanDataArbitrary } from '../test/support/boundary-plan-generators';
@@ -183,7 +183,7 @@ function refusedObjects(refused: RefusedPlan, planData: PlanData): KubeObject[] 
   unedited.namespace = planData.namespace;
   const plan: Plan = parsePlan(unedited);
   if ('plan' in rendered) return renderWithoutChecks(rendered.plan(plan), stage);
-  const routing = rendered.router(parseTraffic(plan) as WeightedRouting);
+  const routing = rendered.router(plan.traffic as WeightedRouting);
   const index = plan.stages.findIndex((s) => s.name === stage);
   return routerObjects(plan, routing, index, plan.commonLabels).map((o): KubeObject => ({ ...o }));
 }

@@ -1,6 +1,7 @@
 /**
  * stepwise: staged Kubernetes releases as cdk8s constructs.
  *
+ * - the stack file's schema (zod), its inferred input types and its published JSON Schema: `lib/schema`;
  * - the pure model (plan parsing, endpoints, traffic share, transition capacity): `lib/model`;
  * - the constructs that render one stage (`CanaryService`, `BatchedRollout`, `SelectorCutover`): `lib/constructs`;
  * - stack files and rendering to validated YAML: `lib/stacks`, `lib/synth`;
@@ -12,6 +13,7 @@
  * The Pulumi components live in `lib/pulumi/components` and are not re-exported here, so that
  * importing stepwise does not load @pulumi/pulumi; never import `lib/pulumi/index`, it is the program.
  */
+export { planSchema, stackFileSchema, stackFileJsonSchema, type PlanData, type StackFileData } from './schema';
 export * from './model';
 export * from './constructs';
 export * from './stacks';

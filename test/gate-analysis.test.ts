@@ -280,12 +280,14 @@ describe('the stack loader and the analysis section', () => {
     );
   });
 
-  test('a valid analysis section loads, and a stack without one loads too', () => {
+  test('a valid analysis section loads, parsed once into the plan, and a stack without one loads too', () => {
     const config = exampleConfig('fop-gate');
-    assert.equal(stackFromConfig('fop-gate', 'f.yaml', config).plan.extensions.analysis, undefined);
+    assert.equal(stackFromConfig('fop-gate', 'f.yaml', config).plan.analysis, undefined);
     (config['stepwise:plan'] as Record<string, any>).analysis = { prometheus: { url: 'http://prometheus:9090' } };
-    assert.deepEqual(stackFromConfig('fop-gate', 'f.yaml', config).plan.extensions.analysis, {
-      prometheus: { url: 'http://prometheus:9090' },
+    assert.deepEqual(stackFromConfig('fop-gate', 'f.yaml', config).plan.analysis, {
+      prometheus: { url: 'http://prometheus:9090', timeoutSeconds: 10 },
+      interval: '5m',
+      metrics: BUILT_IN_METRICS,
     });
   });
 });

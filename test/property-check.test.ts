@@ -25,7 +25,7 @@ function withStages(plan: Plan, ...stages: Stage[]): Plan {
 }
 
 function stage(name: string, from: Stage, workloads: Record<string, WorkloadInStage>, serviceSelectors = from.serviceSelectors): Stage {
-  return { name, workloads, serviceSelectors, extensions: {} };
+  return { name, workloads, serviceSelectors };
 }
 
 /** The workloads of the plan the Service's base selector selects (one app's tracks). */

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { KubeObject } from '../lib/model';
 import { StepwiseError, labelsMatch } from '../lib/model';
-import { isWeighted, parseTraffic, routerObjects, trackService, type WeightedRouting } from '../lib/routing';
+import { isWeighted, routerObjects, trackService, type WeightedRouting } from '../lib/routing';
 import { renderStackStage } from '../lib/synth/render-stack';
 import { validateObject } from '../lib/synth/schema-validation';
 import { toYamlStream } from '../lib/synth/yaml-emitter';
@@ -256,7 +256,7 @@ describe('the routing module', () => {
 
   test('a track Service counts the stage replicas of the workloads carrying its track label', () => {
     const plan = exampleStack('search-nginx').plan;
-    const parsed = parseTraffic(plan);
+    const parsed = plan.traffic;
     assert.ok(isWeighted(parsed));
     const routing: WeightedRouting = parsed;
     plan.stages.forEach((stage, i) => {
@@ -282,7 +282,7 @@ describe('the routing module', () => {
       ['checkout-gateway', 'gatewayApi'],
     ] as const) {
       const plan = exampleStack(stack).plan;
-      const routing = parseTraffic(plan) as WeightedRouting;
+      const routing = plan.traffic as WeightedRouting;
       const { [settings]: _dropped, ...bare } = routing;
       assert.throws(
         () => routerObjects(plan, bare, 0, {}),
@@ -290,7 +290,7 @@ describe('the routing module', () => {
           error instanceof StepwiseError &&
           error.keyPath === 'traffic' &&
           /without its settings/.test(error.problem) &&
-          /parseTraffic/.test(error.fix ?? ''),
+          /parsePlan/.test(error.fix ?? ''),
         stack,
       );
     }

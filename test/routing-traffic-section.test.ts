@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parsePlan, stepwiseErrorsOf, type StepwiseError } from '../lib/model';
-import { parseGitOps, parseTraffic, type WeightedRouting } from '../lib/routing';
+import { parsePlan, stepwiseErrorsOf, type StepwiseError, type WeightedRouting } from '../lib/model';
 import { stackFromConfig } from '../lib/stacks';
 import { exampleConfig, examplePlanData, exampleStack } from './support/example-stacks';
 
 /** The problems parsing the traffic section of `data` reports (none when it parses). */
 function trafficProblems(data: Record<string, any>): StepwiseError[] {
   try {
-    parseTraffic(parsePlan(data));
+    parsePlan(data);
     return [];
   } catch (error) {
     const found = stepwiseErrorsOf(error);
@@ -27,11 +26,11 @@ function assertOneProblem(problems: StepwiseError[], keyPath: string, problem: R
 
 describe('the traffic section', () => {
   test('a plan without one routes by replicas', () => {
-    assert.deepEqual(parseTraffic(exampleStack('fop-gate').plan), { router: 'replicas' });
+    assert.deepEqual(exampleStack('fop-gate').plan.traffic, { router: 'replicas' });
   });
 
   test('the gateway-api example parses into two tracks with their Services and a weight per stage', () => {
-    const routing = parseTraffic(exampleStack('checkout-gateway').plan);
+    const routing = exampleStack('checkout-gateway').plan.traffic;
     assert.equal(routing.router, 'gateway-api');
     if (routing.router !== 'gateway-api') return;
     assert.deepEqual(
@@ -131,7 +130,7 @@ describe('the traffic section', () => {
   });
 
   test('gateway-api waits for the route to be accepted unless traffic.waitForAccepted is false', () => {
-    const routing = (data: Record<string, any>) => parseTraffic(parsePlan(data)) as WeightedRouting;
+    const routing = (data: Record<string, any>) => parsePlan(data).traffic as WeightedRouting;
     const data = examplePlanData('checkout-gateway');
     assert.equal(routing(data).gatewayApi?.waitForAccepted, true);
     data.traffic.waitForAccepted = false;
@@ -194,7 +193,7 @@ describe('traffic keys and names that are not what they seem', () => {
     const data = examplePlanData('checkout-gateway');
     data.workloads.checkout.labels = { app: 'checkout', track: 'constructor' };
     data.traffic.stableTrack = 'constructor';
-    const routing = parseTraffic(parsePlan(data));
+    const routing = parsePlan(data).traffic;
     assert.ok(routing.router === 'gateway-api');
     assert.deepEqual(routing.stageWeights[1], { constructor: 95, canary: 5 });
   });
@@ -212,15 +211,15 @@ describe('traffic keys and names that are not what they seem', () => {
 
 describe('the gitops section', () => {
   test('syncWaves is off unless set', () => {
-    assert.deepEqual(parseGitOps(exampleStack('checkout-gateway').plan), { syncWaves: false });
-    assert.deepEqual(parseGitOps(exampleStack('search-nginx').plan), { syncWaves: true });
+    assert.deepEqual(exampleStack('checkout-gateway').plan.gitops, { syncWaves: false });
+    assert.deepEqual(exampleStack('search-nginx').plan.gitops, { syncWaves: true });
   });
 
   test('a syncWaves that is not a boolean is rejected', () => {
     const data = examplePlanData('search-nginx');
     data.gitops.syncWaves = 'yes';
     assert.throws(
-      () => parseGitOps(parsePlan(data)),
+      () => parsePlan(data),
       (error: unknown) => {
         const [problem] = stepwiseErrorsOf(error);
         assert.equal(problem.keyPath, 'gitops.syncWaves');

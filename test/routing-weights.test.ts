@@ -85,6 +85,31 @@ describe('routing findings', () => {
     );
   });
 
+  test('a stage from another version of the plan that weighs a track the plan does not have is an error, not a crash', () => {
+    const plan = exampleStack('checkout-gateway').plan;
+    const renamed = { ...plan.stages[1], traffic: { stable: 90, blue: 10 } };
+    const findings = weightWithoutReadyPods(plan, { stage: renamed });
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.problem]),
+      [
+        [
+          'invalid-traffic-section',
+          "stage 'canary' sends 10% of requests to track 'blue', which the plan's gateway-api router does not have",
+        ],
+      ],
+    );
+  });
+
+  test('a weighted stage judged against a plan that routes by replicas is an error', () => {
+    const plan = exampleStack('fop-gate').plan;
+    const weighted = { ...plan.stages[1], traffic: { stable: 95, canary: 5 } };
+    const findings = weightWithoutReadyPods(plan, { stage: weighted });
+    assert.deepEqual(
+      findings.map((f) => [f.rule, /routes by replicas/.test(f.problem)]),
+      [['invalid-traffic-section', true]],
+    );
+  });
+
   test('as a stage rule it reads only the stage it is given', () => {
     const plan = exampleStack('checkout-gateway').plan;
     const empty = { ...plan.stages[1], workloads: {} };

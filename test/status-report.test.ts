@@ -1,7 +1,7 @@
 /** `stepwise status`: rollouts in progress, missing and extra objects, and the exit code, judged without a cluster. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isWeighted, parseTraffic } from '../lib/routing';
+import { isWeighted } from '../lib/routing';
 import { renderStackStage } from '../lib/synth/render-stack';
 import type { LiveCluster, LiveDeployment } from '../lib/status/live-cluster';
 import { liveDeploymentOf } from '../lib/status/live-cluster';
@@ -18,7 +18,7 @@ import { scaledTo, settledCluster, withDeployment, withoutService } from './supp
 /** The report on `live` for `stack` (its file at `stackStage`), rendered as the command renders it. */
 function reportOn(stack: Stack, live: LiveCluster, stackStage = stack.stage) {
   const at = { ...stack, stage: stackStage, fromStage: stackStage };
-  const routing = parseTraffic(stack.plan);
+  const routing = stack.plan.traffic;
   const weights = isWeighted(routing) ? liveRouterWeights(stack.plan, routing, live.routerObjects) : undefined;
   const match = matchStage(stack.plan, routing, live, weights, stackStage, stackStage);
   const rendered = renderStackStage(at, match.stage ?? stackStage).files.map((f) => f.object);

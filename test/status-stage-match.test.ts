@@ -1,7 +1,7 @@
 /** `stepwise status`: which stage a cluster is in, and what drifted, judged without a cluster. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isWeighted, parseTraffic, type WeightedRouting } from '../lib/routing';
+import { isWeighted, type WeightedRouting } from '../lib/routing';
 import { liveRouterWeights } from '../lib/status/router-weights';
 import { matchStage } from '../lib/status/stage-match';
 import { differenceLine } from '../lib/status/status-format';
@@ -12,7 +12,7 @@ import { scaledTo, settledCluster, withDeployment, withoutService } from './supp
 
 /** Which stage `live` is in, for `stack` whose file says `stackStage`. */
 function match(stack: Stack, live: LiveCluster, stackStage = stack.stage) {
-  const routing = parseTraffic(stack.plan);
+  const routing = stack.plan.traffic;
   const weights = isWeighted(routing) ? liveRouterWeights(stack.plan, routing, live.routerObjects) : undefined;
   return matchStage(stack.plan, routing, live, weights, stackStage, stackStage);
 }
@@ -143,7 +143,7 @@ describe('drift: no stage matches, and what differs from the stack file’s stag
 });
 
 describe("the router's weights, read back from its objects", () => {
-  const routingOf = (stack: Stack) => parseTraffic(stack.plan) as WeightedRouting;
+  const routingOf = (stack: Stack) => stack.plan.traffic as WeightedRouting;
 
   for (const [name, stage, kind, objectName] of [
     ['checkout-gateway', 'canary-50', 'HTTPRoute', 'checkout'],

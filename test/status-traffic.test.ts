@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { stageState } from '../lib/model';
-import { isWeighted, parseTraffic, routedTraffic } from '../lib/routing';
+import { isWeighted, routedTraffic } from '../lib/routing';
 import { liveEndpointsOf, SERVICE_NAME_LABEL, type LiveCluster } from '../lib/status/live-cluster';
 import { serviceTraffic } from '../lib/status/live-traffic';
 import { liveRouterWeights } from '../lib/status/router-weights';
@@ -11,7 +11,7 @@ import { exampleStack } from './support/example-stacks';
 import { settledCluster } from './support/live-cluster';
 
 function trafficAt(stack: Stack, stage: string, live: LiveCluster) {
-  const routing = parseTraffic(stack.plan);
+  const routing = stack.plan.traffic;
   const index = stack.plan.stages.findIndex((s) => s.name === stage);
   const weights = isWeighted(routing) ? liveRouterWeights(stack.plan, routing, live.routerObjects) : undefined;
   return serviceTraffic(stack.plan, routing, index, live, weights);

@@ -5,7 +5,7 @@
  * for (issue #15); the later ones are the holes the differential test found (issue #13).
  */
 import type { Plan, SecurityOverrides, Workload } from '../../lib/model';
-import type { WeightedRouting } from '../../lib/routing/traffic-section';
+import type { WeightedRouting } from '../../lib/model/traffic-routing';
 
 /** Plain plan data, as a stack file's `stepwise:plan` holds it. */
 export type PlanData = Record<string, any>;

@@ -5,14 +5,15 @@
  */
 import { StepwiseError, StepwiseErrors, stepwiseErrorsOf } from '../model/errors';
 import type { Stack } from '../stacks';
-import { gateTargetForStage, parseAnalysis, runGate, type Analysis, type GateReport } from '../gate';
+import { gateTargetForStage, runGate, type GateReport } from '../gate';
+import { parsePrometheusUrl, type Analysis } from '../model/analysis-section';
 
 /** The gate's outcome for a stack's current stage: a report, or why nothing could be measured. */
 export type StackGateResult = { readonly report: GateReport } | { readonly none: string };
 
 /**
- * Runs the metric gate for the current stage of `stack`: parses its `analysis` section (errors
- * name the stack file and `config.stepwise:plan.analysis`), picks the canary with
+ * Runs the metric gate for the current stage of `stack`: takes its parsed `analysis` section (a
+ * stack without one, or a bad `prometheusUrl`, is an error naming the stack file), picks the canary with
  * `gateTargetForStage` and queries Prometheus (`prometheusUrl` overrides the section's URL).
  */
 export async function gateStack(stack: Stack, prometheusUrl?: string): Promise<StackGateResult> {
@@ -23,26 +24,21 @@ export async function gateStack(stack: Stack, prometheusUrl?: string): Promise<S
 }
 
 function analysisOf(stack: Stack, prometheusUrl: string | undefined): Analysis {
-  let data = stack.plan.extensions.analysis;
-  if (prometheusUrl !== undefined && data !== null && typeof data === 'object' && !Array.isArray(data)) {
-    const section = data as Record<string, unknown>;
-    const prometheus =
-      section.prometheus !== null && typeof section.prometheus === 'object' ? (section.prometheus as Record<string, unknown>) : {};
-    data = { ...section, prometheus: { ...prometheus, url: prometheusUrl } };
+  const keyPath = 'config.stepwise:plan.analysis';
+  const analysis = stack.plan.analysis;
+  if (!analysis) {
+    throw new StepwiseError({
+      file: stack.file,
+      keyPath,
+      problem: 'is missing: the stack has no metric gate',
+      fix: 'add an analysis section to the plan with at least `prometheus: { url: http://prometheus.monitoring:9090 }`; docs/guides/metric-gate.md shows every key and its default',
+    });
   }
+  if (prometheusUrl === undefined) return analysis;
+  // The override is checked as the section's own url is, and named where it replaces it.
   try {
-    return parseAnalysis(data, 'config.stepwise:plan.analysis');
+    return { ...analysis, prometheus: { ...analysis.prometheus, url: parsePrometheusUrl(prometheusUrl, `${keyPath}.prometheus.url`) } };
   } catch (error) {
-    const found = stepwiseErrorsOf(error);
-    if (found.length === 0) throw error;
-    if (data === undefined || data === null) {
-      throw new StepwiseError({
-        file: stack.file,
-        keyPath: 'config.stepwise:plan.analysis',
-        problem: 'is missing: the stack has no metric gate',
-        fix: 'add an analysis section to the plan with at least `prometheus: { url: http://prometheus.monitoring:9090 }`; docs/guides/metric-gate.md shows every key and its default',
-      });
-    }
-    throw new StepwiseErrors(found.map((e) => e.inFile(stack.file)));
+    throw new StepwiseErrors(stepwiseErrorsOf(error).map((e) => e.inFile(stack.file)));
   }
 }

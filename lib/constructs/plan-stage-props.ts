@@ -3,10 +3,8 @@
  * constructs would write for it. The plan is checked as a whole first (problems name the plan's
  * keys, `workloads.api.ports[1]`), so a valid plan always yields valid props.
  */
-import { StepwiseErrors, apiServerProblems, findStage, kindRuleProblems, stageState, type Plan } from '../model';
-import { parseGitOps } from '../routing/gitops-section';
+import { StepwiseErrors, apiServerProblems, findStage, isWeighted, kindRuleProblems, stageState, type Plan } from '../model';
 import { workloadSyncWaves, SYNC_WAVES } from '../routing/sync-waves';
-import { isWeighted, parseTraffic } from '../routing/traffic-section';
 import type { ReleaseStageProps } from './release-stage';
 import { workloadProps } from './workload-props';
 
@@ -22,9 +20,9 @@ export function planStageProps(plan: Plan, stage: string, fromStage?: string): R
   if (problems.length > 0) throw new StepwiseErrors(problems);
   const { index } = findStage(plan, stage);
   const state = stageState(plan, index);
-  const routing = parseTraffic(plan);
+  const routing = plan.traffic;
   let syncWaves: ReleaseStageProps['syncWaves'];
-  if (parseGitOps(plan).syncWaves) {
+  if (plan.gitops.syncWaves) {
     const fromIndex = fromStage === undefined ? Math.max(0, index - 1) : findStage(plan, fromStage).index;
     const waves = workloadSyncWaves(plan, fromIndex, index);
     syncWaves = { scaledDown: Object.keys(waves).filter((name) => waves[name] === SYNC_WAVES.break) };

@@ -6,7 +6,7 @@ import type { KubeObject } from '../model/kube-object';
 import { MANAGED_BY } from '../constructs/workload-deployment';
 import { sortedLabels } from '../model/labels';
 import type { Plan } from '../model/plan';
-import { isWeighted } from '../routing/traffic-section';
+import { isWeighted } from '../model/traffic-routing';
 import { registerSchema, validateObject } from '../synth/schema-validation';
 import { handOver } from './hand-over';
 import { sortedKeys } from './sorted-keys';

@@ -5,7 +5,7 @@
  * query, a limit relative to the stable workload) is refused with the reason, never dropped or
  * replaced by a default.
  */
-import { hasAnalysis, parseAnalysis, P99_LATENCY_QUERY, SUCCESS_RATE_QUERY, type MetricCheck } from '../gate/analysis';
+import { P99_LATENCY_QUERY, SUCCESS_RATE_QUERY, type MetricCheck } from '../model/analysis-section';
 import { describeThreshold } from '../gate/threshold';
 import { StepwiseError } from '../model/errors';
 import type { Plan } from '../model/plan';
@@ -57,7 +57,8 @@ const BUILT_IN_EQUIVALENTS: readonly { readonly query: string; readonly name: Fl
  */
 export function flaggerAnalysis(plan: Plan): FlaggerAnalysis {
   const d = FLAGGER_ANALYSIS_DEFAULTS;
-  if (!hasAnalysis(plan)) {
+  const analysis = plan.analysis;
+  if (!analysis) {
     return {
       interval: d.interval,
       threshold: d.threshold,
@@ -67,7 +68,6 @@ export function flaggerAnalysis(plan: Plan): FlaggerAnalysis {
       ],
     };
   }
-  const analysis = parseAnalysis(plan.extensions.analysis, 'analysis');
   const interval = flaggerDuration(analysis.interval);
   return { interval, threshold: d.threshold, metrics: analysis.metrics.map((metric, i) => flaggerMetric(metric, i, interval)) };
 }

@@ -8,7 +8,7 @@ import { StepwiseError } from '../model/errors';
 import type { Plan, ReleaseService, Workload } from '../model/plan';
 import { labelsMatch } from '../model/labels';
 import { stageRouting } from '../routing/routed-traffic';
-import { isWeighted, parseTraffic, type TrafficRouting, type WeightedRouting } from '../routing/traffic-section';
+import { isWeighted, type TrafficRouting, type WeightedRouting } from '../model/traffic-routing';
 
 /** A plan's release as a controller sees it. */
 export interface HandOver {
@@ -51,7 +51,7 @@ export function handOver(plan: Plan, controller: string): HandOver {
       fix: "use Argo Rollouts' blueGreen strategy (activeService = the Service, previewService for v2) or Flagger's Blue/Green analysis instead",
     });
   }
-  const routing = parseTraffic(plan);
+  const routing = plan.traffic;
   const { stable, canary, service } = isWeighted(routing) ? weightedPair(plan, routing) : replicaPair(plan);
   const last = plan.stages[plan.stages.length - 1];
   const newImage = last.workloads[stable.name]?.image;

@@ -3,7 +3,7 @@
  * relative limits), asks Prometheus, and judges every value. Missing evidence (no data, NaN, an
  * unreachable or slow Prometheus, a bad query) makes a metric inconclusive, never a pass.
  */
-import type { Analysis, MetricCheck } from './analysis';
+import type { Analysis, MetricCheck } from '../model/analysis-section';
 import { instantQuery, type InstantQuery, type QueryFailure } from './prometheus-client';
 import { fillTemplate, templateValues, type QueriedWorkload, type TemplateValues } from './promql';
 import { comparesWithBaseline, judge, type Baseline, type Threshold } from './threshold';

@@ -3,7 +3,7 @@
  * (`stepwise gate <stack>`). Parse the plan's `analysis` section, run the gate for the canary,
  * print the report and exit with `gateExitCode(report.verdict)`.
  */
-export * from './analysis';
+export * from '../model/analysis-section';
 export * from './evaluate';
 export * from './prometheus-client';
 export * from './promql';

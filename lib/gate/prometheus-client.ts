@@ -3,7 +3,7 @@
  * can fail to give one number is a distinct, named outcome, never an exception, so the gate can
  * turn each into an inconclusive result with its own advice.
  */
-import type { PrometheusSource } from './analysis';
+import type { PrometheusSource } from '../model/analysis-section';
 
 /** Why a query gave no usable number. */
 export type QueryFailureKind =

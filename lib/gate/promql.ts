@@ -7,15 +7,11 @@
  * selector inside PromQL's own braces write `metric{{{selector}}}` (the innermost `{{selector}}` is
  * the placeholder) or, more readably, `metric{ {{selector}} }`.
  */
-import { StepwiseError } from '../model/errors';
 import type { Labels } from '../model/labels';
-import { closest } from '../model/plain-data';
+import { StepwiseError } from '../model/errors';
+import { PLACEHOLDER, unknownTemplateVariables, unknownVariableError, type TemplateVariable } from '../model/query-template';
 
-/** The variables a query template may use. */
-export const TEMPLATE_VARIABLES = ['namespace', 'workload', 'interval', 'selector'] as const;
-
-/** A variable a query template may use: `{{namespace}}`, `{{workload}}`, `{{interval}}`, `{{selector}}`. */
-export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
+export * from '../model/query-template';
 
 /** The value of every template variable for one workload. */
 export type TemplateValues = Readonly<Record<TemplateVariable, string>>;
@@ -26,34 +22,6 @@ export interface QueriedWorkload {
   readonly name: string;
   /** The pod labels, e.g. `{ app: fop-gate, track: canary }`. */
   readonly labels: Labels;
-}
-
-// `[^{}]` keeps a match from starting at the first of three braces: in `{{{selector}}}` the
-// placeholder is the inner `{{selector}}` and the outer braces stay PromQL's.
-const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
-
-/** The variable names a template uses, in order of first use, known or not. */
-export function templateVariablesIn(template: string): string[] {
-  const names: string[] = [];
-  for (const match of template.matchAll(PLACEHOLDER)) {
-    if (!names.includes(match[1])) names.push(match[1]);
-  }
-  return names;
-}
-
-/** The names a template uses that are not template variables (empty when the template is fine). */
-export function unknownTemplateVariables(template: string): string[] {
-  return templateVariablesIn(template).filter((name) => !(TEMPLATE_VARIABLES as readonly string[]).includes(name));
-}
-
-/** A StepwiseError for a template using `name`, which is not a template variable. */
-export function unknownVariableError(name: string, keyPath?: string): StepwiseError {
-  const suggestion = closest(name, TEMPLATE_VARIABLES);
-  return new StepwiseError({
-    keyPath,
-    problem: `uses {{${name}}}, which is not a template variable`,
-    fix: suggestion ? `did you mean {{${suggestion}}}?` : `use only ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(', ')}`,
-  });
 }
 
 /**

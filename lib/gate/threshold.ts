@@ -2,46 +2,10 @@
  * A metric's threshold and how a measured value is judged against it. Pure functions; the
  * reasons are sentences an operator reads in the gate report.
  */
+import { formatValue, type Threshold } from '../model/metric-threshold';
 import type { GateVerdict } from './verdict';
 
-/** The workloads a metric can be compared with. */
-export const BASELINES = ['stable'] as const;
-
-/** A workload a metric can be compared with: the stable workload of the release. */
-export type Baseline = (typeof BASELINES)[number];
-
-/**
- * The limits a metric's value must stay within. Absolute limits (`min`, `max`) apply to the
- * canary's value; relative limits (`maxIncrease`, `maxDecrease`) compare it with the same query
- * run for the stable workload. Every limit that is set must hold.
- */
-export interface Threshold {
-  /**
-   * The lowest acceptable canary value (inclusive).
-   * @default no lower limit
-   */
-  readonly min?: number;
-  /**
-   * The highest acceptable canary value (inclusive).
-   * @default no upper limit
-   */
-  readonly max?: number;
-  /**
-   * The workload the relative limits compare with; the metric's query also runs for it.
-   * @default no comparison
-   */
-  readonly relativeTo?: Baseline;
-  /**
-   * How much the canary's value may exceed the stable value (e.g. an error rate).
-   * @default no limit upwards
-   */
-  readonly maxIncrease?: number;
-  /**
-   * How much the canary's value may fall below the stable value (e.g. a success rate).
-   * @default no limit downwards
-   */
-  readonly maxDecrease?: number;
-}
+export * from '../model/metric-threshold';
 
 /** A judged value: the result and the reason in plain words. */
 export interface Judgement {
@@ -99,23 +63,4 @@ export function judge(threshold: Threshold, canary: number, stable?: number): Ju
   if (failures.length > 0) return { result: 'fail', reason: failures.join('; ') };
   if (passes.length === 0) return { result: 'inconclusive', reason: 'the threshold has no limit that could be checked' };
   return { result: 'pass', reason: passes.join('; ') };
-}
-
-/** The threshold as a short text for the report: `>= 0.99`, `<= 0.5`, `<= stable + 0.01`. */
-export function describeThreshold(threshold: Threshold): string {
-  const parts: string[] = [];
-  const baseline = threshold.relativeTo ?? 'stable';
-  if (threshold.min !== undefined) parts.push(`>= ${formatValue(threshold.min)}`);
-  if (threshold.max !== undefined) parts.push(`<= ${formatValue(threshold.max)}`);
-  if (threshold.maxIncrease !== undefined) parts.push(`<= ${baseline} + ${formatValue(threshold.maxIncrease)}`);
-  if (threshold.maxDecrease !== undefined) parts.push(`>= ${baseline} - ${formatValue(threshold.maxDecrease)}`);
-  return parts.length > 0 ? parts.join(' and ') : 'none';
-}
-
-/** A measured value for people: six significant digits, and Prometheus' spelling of NaN and infinities. */
-export function formatValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(Number.parseFloat(value.toPrecision(6)));
 }

@@ -1,13 +1,13 @@
 import { StepwiseError } from './errors';
 import { LabelIndex } from './label-index';
 import { labelsMatch, sameLabels } from './labels';
-import type { Plan, ReleaseKind } from './plan';
+import type { PlanCore, ReleaseKind } from './plan';
 
 /**
  * The shape each release practice needs, beyond what any plan needs. Returned as errors (key
  * paths relative to the plan) rather than thrown, so callers can report them with the rest.
  */
-export function kindRuleProblems(plan: Plan, kind: ReleaseKind = plan.kind): StepwiseError[] {
+export function kindRuleProblems(plan: PlanCore, kind: ReleaseKind = plan.kind): StepwiseError[] {
   const problems: StepwiseError[] = [];
   const report = (keyPath: string, problem: string, fix: string) => problems.push(new StepwiseError({ keyPath, problem, fix }));
   if (plan.kind !== kind) {

@@ -1,5 +1,17 @@
+import { PLAN_KEYS, checksSchema, SERVICE_KEYS, SERVICE_PORT_KEYS, STAGE_KEYS, STAGE_WORKLOAD_KEYS } from '../schema/plan-schema';
+import {
+  CPU_QUANTITY,
+  HOST_PATH_TYPES,
+  MEMORY_QUANTITY,
+  PROBE_KEYS,
+  WORKLOAD_DEFAULTS as SCHEMA_WORKLOAD_DEFAULTS,
+  WORKLOAD_KEYS,
+} from '../schema/workload-schema';
+import { parseAnalysis, type Analysis } from './analysis-section';
 import { podTemplateProblems, servicePortProblems } from './api-server-rules';
-import { StepwiseErrors, type StepwiseError } from './errors';
+import { StepwiseErrors, stepwiseErrorsOf, type StepwiseError } from './errors';
+import { readGitOpsSection } from './gitops-section';
+import { parseWithSchema, problemWording, unwrapped } from './schema-problems';
 import { kindRuleProblems } from './kind-rules';
 import { LabelIndex } from './label-index';
 import { isAlwaysZero, isIntOrPercent, MAX_SURGE_PERCENT, type IntOrPercent } from './int-or-percent';
@@ -23,6 +35,7 @@ import {
   type ContainerPort,
   type DeploymentStrategy,
   type Plan,
+  type PlanCore,
   type PreStopHook,
   type Probe,
   type ReleaseService,
@@ -34,89 +47,18 @@ import {
   type Workload,
   type WorkloadInStage,
 } from './plan';
+import { isWeighted } from './traffic-routing';
+import { readTrafficSection } from './traffic-section';
 
-/** Plan sections other modules parse (traffic routing, the metric gate, GitOps ordering). */
-export const PLAN_EXTENSION_KEYS = ['traffic', 'analysis', 'gitops'] as const;
-
-const PLAN_KEYS = [
-  'kind',
-  'namespace',
-  'createNamespace',
-  'labels',
-  'defaults',
-  'workloads',
-  'services',
-  'stages',
-  'checks',
-  ...PLAN_EXTENSION_KEYS,
-];
-const WORKLOAD_KEYS = [
-  'labels',
-  'selector',
-  'podAnnotations',
-  'container',
-  'ports',
-  'command',
-  'args',
-  'env',
-  'resources',
-  'readinessProbe',
-  'livenessProbe',
-  'startupProbe',
-  'preStop',
-  'terminationGracePeriodSeconds',
-  'minReadySeconds',
-  'progressDeadlineSeconds',
-  'revisionHistoryLimit',
-  'strategy',
-  'volumes',
-  'imagePullPolicy',
-  'securityOverrides',
-  'disruptionBudget',
-];
-const PROBE_KEYS = [
-  'httpGet',
-  'tcpSocket',
-  'exec',
-  'initialDelaySeconds',
-  'periodSeconds',
-  'timeoutSeconds',
-  'failureThreshold',
-  'successThreshold',
-];
-const SERVICE_KEYS = ['type', 'selector', 'ports'];
-/** Stage sections other modules parse (e.g. a router's traffic weight). */
-export const STAGE_EXTENSION_KEYS = ['traffic'] as const;
-const STAGE_KEYS = ['name', 'description', 'workloads', 'services', ...STAGE_EXTENSION_KEYS];
-const STAGE_WORKLOAD_KEYS = ['replicas', 'image', 'paused'];
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
-/** The Kubernetes HostPathType values (`""` skips the check, as when `type` is left out). */
-export const HOST_PATH_TYPES = [
-  '',
-  'DirectoryOrCreate',
-  'Directory',
-  'FileOrCreate',
-  'File',
-  'Socket',
-  'CharDevice',
-  'BlockDevice',
-] as const;
-/** CPU as millicores (`500m`) or cores with up to three decimals (`1.5`). */
-export const CPU_QUANTITY = /^(\d+m|\d+(\.\d{1,3})?)$/;
-/** Memory in binary units stepwise renders exactly (`256Mi`, `8Gi`). */
-export const MEMORY_QUANTITY = /^\d+(Mi|Gi|Ti)$/;
+export { CPU_QUANTITY, HOST_PATH_TYPES, MEMORY_QUANTITY } from '../schema/workload-schema';
 
-/** Defaults for workload fields a stack leaves out; documented in docs/guides/stack-files.md. */
+/** Defaults for workload fields a stack leaves out; documented in docs/stack-file.md. */
 export const WORKLOAD_DEFAULTS = {
-  containerName: 'main',
-  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '128Mi' } },
-  terminationGracePeriodSeconds: 30,
-  minReadySeconds: 0,
-  progressDeadlineSeconds: 600,
-  revisionHistoryLimit: 10,
-  strategy: { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: 0 } as DeploymentStrategy,
-  imagePullPolicy: 'IfNotPresent' as const,
-  disruptionBudget: 1 as IntOrPercent,
+  ...SCHEMA_WORKLOAD_DEFAULTS,
+  resources: SCHEMA_WORKLOAD_DEFAULTS.resources as Resources,
+  strategy: SCHEMA_WORKLOAD_DEFAULTS.strategy as DeploymentStrategy,
+  disruptionBudget: SCHEMA_WORKLOAD_DEFAULTS.disruptionBudget as IntOrPercent,
 };
 
 /**
@@ -144,16 +86,53 @@ export interface PlanWithProblems {
  * `parsePlan` without the throw: the problems, and the plan as far as its fields could be read.
  * For tools that must see what Kubernetes makes of a plan stepwise refuses (the validation
  * differential test renders such plans to show the API server refuses them too); everything else
- * wants `parsePlan`. The kind rules run only on a plan with no other problem, as in `parsePlan`.
+ * wants `parsePlan`. The kind rules run only on a plan with no other problem, and the problems of
+ * the sections (`traffic`, `gitops`, `analysis`) are reported only for a plan with none either,
+ * as in `parsePlan`: each section is read against a core that is itself valid.
  */
 export function parsePlanWithProblems(data: unknown): PlanWithProblems {
   const reader = new PlainDataReader();
-  const plan = readPlan(reader, data);
-  if (reader.errors.length > 0 || !plan) return { plan, problems: reader.errors };
-  return { plan, problems: kindRuleProblems(plan) };
+  const read = readPlan(reader, data);
+  if (!read) return { problems: reader.errors };
+  const coreProblems = reader.errors.length > 0 ? reader.errors : kindRuleProblems(read.core);
+  const sections = readSections(read.core, read.sections);
+  const plan = sections.plan;
+  return { plan, problems: coreProblems.length > 0 ? coreProblems : sections.problems };
 }
 
-function readPlan(r: PlainDataReader, data: unknown): Plan | undefined {
+/** The sections of a plan as written, read once the core is. */
+interface RawSections {
+  readonly traffic: unknown;
+  readonly gitops: unknown;
+  readonly analysis: unknown;
+  /** Each stage's `traffic` weights, by stage index. */
+  readonly stageTraffic: readonly unknown[];
+}
+
+/**
+ * The whole plan: `core` with its sections read, each on its own so that a problem in one does
+ * not hide those in another. An `analysis` left out (or null) is no gate, not a problem.
+ */
+function readSections(core: PlanCore, raw: RawSections): { plan?: Plan; problems: readonly StepwiseError[] } {
+  const r = new PlainDataReader();
+  const traffic = readTrafficSection(r, core, raw.traffic, raw.stageTraffic);
+  const gitops = readGitOpsSection(r, raw.gitops);
+  let analysis: Analysis | undefined;
+  if (raw.analysis !== undefined && raw.analysis !== null) {
+    try {
+      analysis = parseAnalysis(raw.analysis, 'analysis');
+    } catch (error) {
+      const found = stepwiseErrorsOf(error);
+      if (found.length === 0) throw error;
+      r.reportAll(found);
+    }
+  }
+  if (r.errors.length > 0 || !traffic || !gitops) return { problems: r.errors };
+  const stages = isWeighted(traffic) ? core.stages.map((stage, i) => ({ ...stage, traffic: traffic.stageWeights[i] })) : core.stages;
+  return { plan: { ...core, stages, traffic, gitops, ...(analysis ? { analysis } : {}) }, problems: [] };
+}
+
+function readPlan(r: PlainDataReader, data: unknown): { core: PlanCore; sections: RawSections } | undefined {
   r.reportAll(controlCharacterProblems(data));
   const root = r.object(data, '', PLAN_KEYS);
   if (!root) return undefined;
@@ -166,12 +145,11 @@ function readPlan(r: PlainDataReader, data: unknown): Plan | undefined {
   const services = readServices(r, root.services);
   if (services) r.reportAll(servicePortProblems(services));
   const checks = readChecks(r, root.checks);
-  const stages = workloads && services ? readStages(r, root.stages, workloads, services) : undefined;
+  const stageTraffic: unknown[] = [];
+  const stages = workloads && services ? readStages(r, root.stages, workloads, services, stageTraffic) : undefined;
   if (workloads) checkSelectorsDoNotOverlap(r, workloads, (name) => writesSelector(root.workloads, defaults, name));
-  const extensions: Record<string, unknown> = {};
-  for (const key of PLAN_EXTENSION_KEYS) if (root[key] !== undefined) extensions[key] = root[key];
   if (!kind || !namespace || !commonLabels || !workloads || !services || !stages || !checks) return undefined;
-  return {
+  const core: PlanCore = {
     kind,
     namespace,
     ...(createNamespace === undefined ? {} : { createNamespace }),
@@ -180,8 +158,8 @@ function readPlan(r: PlainDataReader, data: unknown): Plan | undefined {
     services,
     stages,
     checks,
-    extensions,
   };
+  return { core, sections: { traffic: root.traffic, gitops: root.gitops, analysis: root.analysis, stageTraffic } };
 }
 
 function readName(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {
@@ -554,12 +532,17 @@ function readExecCommand(r: PlainDataReader, value: unknown, keyPath: string): s
 
 function readIntOrPercent(r: PlainDataReader, value: unknown, keyPath: string, maxPercent = 100): IntOrPercent | undefined {
   if (!isIntOrPercent(value, maxPercent)) {
-    const range = typeof value === 'number' && value > INT32_MAX ? `from 0 to ${INT32_MAX}` : '>= 0';
-    const percent = maxPercent === 100 ? 'a percentage from "0%" to "100%"' : 'a percentage like "25%"';
-    r.report(keyPath, `must be a whole number ${range} or ${percent}, got ${describe(value)}`, 'e.g. 1 or "25%"');
+    r.report(keyPath, intOrPercentProblem(value, maxPercent), 'e.g. 1 or "25%"');
     return undefined;
   }
   return value;
+}
+
+/** What is wrong with `value` where a count or a percentage up to `maxPercent` belongs. */
+function intOrPercentProblem(value: unknown, maxPercent: number): string {
+  const range = typeof value === 'number' && value > INT32_MAX ? `from 0 to ${INT32_MAX}` : '>= 0';
+  const percent = maxPercent === 100 ? 'a percentage from "0%" to "100%"' : 'a percentage like "25%"';
+  return `must be a whole number ${range} or ${percent}, got ${describe(value)}`;
 }
 
 function readStrategy(r: PlainDataReader, value: unknown, keyPath: string): DeploymentStrategy | undefined {
@@ -781,7 +764,7 @@ function readServicePorts(r: PlainDataReader, value: unknown, keyPath: string, t
   const ports: ServicePort[] = [];
   items.forEach((item, i) => {
     const at = `${keyPath}[${i}]`;
-    const p = r.object(item, at, ['name', 'port', 'targetPort', 'nodePort', 'protocol']);
+    const p = r.object(item, at, SERVICE_PORT_KEYS);
     if (!p) return;
     const name = r.optionalString(p.name, `${at}.name`);
     if (items.length > 1 && name === undefined)
@@ -798,18 +781,26 @@ function readServicePorts(r: PlainDataReader, value: unknown, keyPath: string, t
 }
 
 function readChecks(r: PlainDataReader, value: unknown): CheckSettings | undefined {
-  const obj = r.optionalObject(value, 'checks', ['capacityFloor']);
-  if (value !== undefined && !obj) return undefined;
-  if (!obj || obj.capacityFloor === undefined) return {};
-  const capacityFloor = readIntOrPercent(r, obj.capacityFloor, 'checks.capacityFloor');
-  return capacityFloor === undefined ? undefined : { capacityFloor };
+  const parsed = parseWithSchema(checksSchema.optional(), value, 'checks');
+  if ('problems' in parsed) {
+    r.reportAll(parsed.problems);
+    return undefined;
+  }
+  const capacityFloor = parsed.value?.capacityFloor as IntOrPercent | undefined;
+  return capacityFloor === undefined ? {} : { capacityFloor };
 }
+
+problemWording.add(unwrapped(checksSchema.shape.capacityFloor), {
+  problem: (value) => intOrPercentProblem(value, 100),
+  fix: 'e.g. 1 or "25%"',
+});
 
 function readStages(
   r: PlainDataReader,
   value: unknown,
   workloads: readonly Workload[],
   services: readonly ReleaseService[],
+  stageTraffic: unknown[],
 ): Stage[] | undefined {
   const items = r.list(value, 'stages');
   if (!items) return undefined;
@@ -835,10 +826,8 @@ function readStages(
     const description = r.optionalString(s.description, `${at}.description`);
     const stageWorkloads = readStageWorkloads(r, s.workloads, `${at}.workloads`, workloadNames);
     const serviceSelectors = readStageServices(r, s.services, `${at}.services`, services, serviceNames);
-    const extensions: Record<string, unknown> = {};
-    for (const key of STAGE_EXTENSION_KEYS) if (s[key] !== undefined) extensions[key] = s[key];
-    if (name && stageWorkloads && serviceSelectors)
-      stages.push({ name, description, workloads: stageWorkloads, serviceSelectors, extensions });
+    stageTraffic[i] = s.traffic;
+    if (name && stageWorkloads && serviceSelectors) stages.push({ name, description, workloads: stageWorkloads, serviceSelectors });
   });
   return stages.length === items.length ? stages : undefined;
 }

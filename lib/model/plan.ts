@@ -1,5 +1,12 @@
+import { RELEASE_KINDS as KINDS } from '../schema/plan-schema';
+import type { Analysis } from './analysis-section';
+import type { GitOpsSettings } from './gitops-section';
 import type { IntOrPercent } from './int-or-percent';
 import type { Labels, WorkloadSelector } from './labels';
+import type { ReleaseService } from './release-service';
+import type { TrafficRouting } from './traffic-routing';
+
+export type { ReleaseService, ServicePort } from './release-service';
 
 /**
  * The release plan: the types a stack file's `stepwise:plan` is parsed into. Pure data, no
@@ -7,10 +14,10 @@ import type { Labels, WorkloadSelector } from './labels';
  */
 
 /** Which of the three release practices a plan follows; picks the construct that renders it. */
-export type ReleaseKind = 'CanaryService' | 'BatchedRollout' | 'SelectorCutover';
+export type ReleaseKind = (typeof KINDS)[number];
 
 /** The release kinds, in the order they are documented. */
-export const RELEASE_KINDS: readonly ReleaseKind[] = ['CanaryService', 'BatchedRollout', 'SelectorCutover'];
+export const RELEASE_KINDS: readonly ReleaseKind[] = KINDS;
 
 /** How a Deployment replaces its pods when the pod template changes. */
 export type DeploymentStrategy =
@@ -143,32 +150,6 @@ export interface Workload {
   readonly disruptionBudget?: IntOrPercent;
 }
 
-/** A Service port. */
-export interface ServicePort {
-  /** Port name. */
-  readonly name?: string;
-  /** The Service's port. */
-  readonly port: number;
-  /** The pods' port. */
-  readonly targetPort: number;
-  /** Fixed node port for NodePort/LoadBalancer Services. */
-  readonly nodePort?: number;
-  /** TCP (default), UDP or SCTP. */
-  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
-}
-
-/** A Service in front of the workloads. Its selector may change from stage to stage. */
-export interface ReleaseService {
-  /** Service name. */
-  readonly name: string;
-  /** ClusterIP, NodePort or LoadBalancer. */
-  readonly type: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
-  /** The selector used by stages that do not set their own. */
-  readonly selector: Labels;
-  /** Ports. */
-  readonly ports: readonly ServicePort[];
-}
-
 /** What one workload looks like in one stage. */
 export interface WorkloadInStage {
   /** Desired replicas. */
@@ -193,8 +174,13 @@ export interface Stage {
   readonly workloads: Readonly<Record<string, WorkloadInStage>>;
   /** Each Service's selector in this stage. Every Service of the plan appears. */
   readonly serviceSelectors: Readonly<Record<string, Labels>>;
-  /** Extension sections of the stage (e.g. `traffic`), kept as plain data for their own parsers. */
-  readonly extensions: Readonly<Record<string, unknown>>;
+  /**
+   * With a weighted router (`traffic.router` other than `replicas`), the percent of requests each
+   * track gets in this stage: every track of the plan, adding up to 100. Undefined for a plan that
+   * routes by replicas. Kept on the stage so a stage judged on its own (from another version of
+   * the plan, as `diff` and `check` take them) carries its weights with it.
+   */
+  readonly traffic?: Readonly<Record<string, number>>;
 }
 
 /** Thresholds `stepwise check` applies to every transition. */
@@ -208,8 +194,11 @@ export interface CheckSettings {
   readonly capacityFloor?: IntOrPercent;
 }
 
-/** A whole release: workloads, Services and the ordered stages. */
-export interface Plan {
+/**
+ * A release's workloads, Services and ordered stages: what the plan's sections (`traffic`,
+ * `gitops`, `analysis`) are read against while a plan is parsed.
+ */
+export interface PlanCore {
   /** The practice this plan follows. */
   readonly kind: ReleaseKind;
   /** Namespace of every object. */
@@ -231,6 +220,14 @@ export interface Plan {
   readonly stages: readonly Stage[];
   /** `stepwise check` settings. */
   readonly checks: CheckSettings;
-  /** Extension sections (traffic routing, analysis, …) kept as plain data for their own parsers. */
-  readonly extensions: Readonly<Record<string, unknown>>;
+}
+
+/** A whole release, parsed once from a stack file: its core and every section, typed. */
+export interface Plan extends PlanCore {
+  /** How requests reach the workloads, and each track's share per stage (the `traffic` section and stage weights). */
+  readonly traffic: TrafficRouting;
+  /** How rendered stages behave under a GitOps controller (the `gitops` section). */
+  readonly gitops: GitOpsSettings;
+  /** The metric gate `stepwise gate` and `promote` run; undefined when the plan has none. */
+  readonly analysis?: Analysis;
 }

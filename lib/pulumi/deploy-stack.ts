@@ -6,7 +6,6 @@ import { renderStackStage, type RenderedStage } from '../synth/render-stack';
 import { applyOrder, transitionPhases } from './apply-order';
 import { createdPausedWorkloads } from './created-paused';
 import { awaitsRouteAccepted } from './route-accepted';
-import { parseTraffic } from '../routing/traffic-section';
 import { ReleaseComponent, type ReleaseRegistration } from './release-component';
 import { releaseOutputs } from './release-outputs';
 import { servicesAwaitingNoPods, servicesSelectingNoPods } from './service-endpoints';
@@ -60,7 +59,7 @@ export function deployStack(stack: Stack, options: DeployStackOptions = {}): Rel
     namespace: namespaceObject(stack.plan),
     outputs: releaseOutputs(stack),
     createdPaused: createdPausedWorkloads(move),
-    awaitRouteAccepted: awaitsRouteAccepted(parseTraffic(stack.plan)),
+    awaitRouteAccepted: awaitsRouteAccepted(stack.plan.traffic),
   };
   return new StackRelease(stack, registration, options.resourceOptions);
 }

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../model';
-import type { Router } from '../routing/traffic-section';
+import type { Router } from '../model';
 
 /** The pulumi-kubernetes annotation that makes an update wait for conditions on the object it applied. */
 export const WAIT_FOR_ANNOTATION = 'pulumi.com/waitFor';

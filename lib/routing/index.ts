@@ -4,10 +4,10 @@
  * Nothing here imports the rendering library or the constructs; the constructs that render these objects and put
  * the sync-wave annotations on them (`TrafficRouter`, `annotateSyncWaves`) are in lib/constructs.
  */
-export * from './gitops-section';
+export * from '../model/gitops-section';
 export * from './routed-traffic';
 export * from './routing-findings';
 export * from './routing-kinds';
 export * from './routing-objects';
 export * from './sync-waves';
-export * from './traffic-section';
+export * from '../model/traffic-routing';

@@ -5,7 +5,7 @@
  */
 import type { Plan } from '../model/plan';
 import { stageState, trafficByWorkload } from '../model/stage-state';
-import { isWeighted, parseTraffic, type Router, type Track, type TrafficRouting } from './traffic-section';
+import { isWeighted, type Router, type Track, type TrafficRouting } from '../model/traffic-routing';
 
 /** One track in one stage. */
 export interface TrackInStage {
@@ -36,13 +36,14 @@ export interface StageRouting {
 }
 
 /** How the plan's router splits requests in the stage at `stageIndex`. */
-export function stageRouting(plan: Plan, stageIndex: number, routing: TrafficRouting = parseTraffic(plan)): StageRouting {
+export function stageRouting(plan: Plan, stageIndex: number, routing: TrafficRouting = plan.traffic): StageRouting {
   const state = stageState(plan, stageIndex);
   const byReplicas = trafficByWorkload(state);
   if (!isWeighted(routing)) return { router: routing.router, stageIndex, tracks: [], byWorkload: byReplicas, unserved: 0 };
 
   const podsOf = new Map(state.workloads.map((w) => [w.workload.name, w.pods.count]));
-  const weights = routing.stageWeights[stageIndex];
+  // The stage's own weights, so a stage from another version of the plan is judged on its own.
+  const weights = plan.stages[stageIndex].traffic ?? {};
   const inTrack = new Set(routing.tracks.flatMap((t) => t.workloads));
   // Workloads the routed Service does not select keep the share their own Service gives them.
   const byWorkload: Record<string, number> = {};
@@ -51,7 +52,7 @@ export function stageRouting(plan: Plan, stageIndex: number, routing: TrafficRou
   }
   let unserved = 0;
   const tracks = routing.tracks.map((track): TrackInStage => {
-    const weight = weights[track.name];
+    const weight = weights[track.name] ?? 0;
     const present = track.workloads.filter((name) => podsOf.has(name));
     const readyPods = present.reduce((sum, name) => sum + (podsOf.get(name) ?? 0), 0);
     for (const name of present) byWorkload[name] = readyPods > 0 ? ((weight / 100) * (podsOf.get(name) ?? 0)) / readyPods : 0;
@@ -68,8 +69,8 @@ export function stageRouting(plan: Plan, stageIndex: number, routing: TrafficRou
  * it; the same shape as `trafficByWorkload`, which it equals for `replicas` plans.
  */
 export function routedTraffic(plan: Plan, stageIndex: number): Record<string, number> {
-  // Only this stage's weights are read, so a stage taken from another version of the plan (as
-  // `diff` and `check` build them) is judged on its own.
+  // Only this stage is read (its workloads and its own weights), so a stage taken from another
+  // version of the plan (as `diff` and `check` build them) is judged on its own.
   const single: Plan = { ...plan, stages: [plan.stages[stageIndex]] };
   return { ...stageRouting(single, 0).byWorkload };
 }

@@ -8,7 +8,7 @@ import { sortedLabels, type Labels } from '../model/labels';
 import type { Plan, ReleaseService } from '../model/plan';
 import { runningWorkloads, serviceInStage, type ServiceInStage } from '../model/stage-state';
 import type { TrafficRoutingKind } from './routing-kinds';
-import type { Track, WeightedRouting } from './traffic-section';
+import type { Track, WeightedRouting } from '../model/traffic-routing';
 
 /** ingress-nginx annotations of the canary Ingress (https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#canary). */
 export const NGINX_CANARY_ANNOTATIONS = {
@@ -121,7 +121,10 @@ type Metadata = (name: string) => RoutingObject['metadata'];
 function ingressObjects(routing: RouterSettings, weights: Readonly<Record<string, number>>, metadata: Metadata): RoutingObject[] {
   const settings = routing.ingressNginx;
   if (!settings)
-    throw missingSettings('ingress-nginx', 'parse the section with parseTraffic, which fills them in (ingressClassName, path, host)');
+    throw missingSettings(
+      'ingress-nginx',
+      'take the routing parsePlan reads (plan.traffic), which has them filled in (ingressClassName, path, host)',
+    );
   const [stable, canary] = routing.tracks;
   const spec = (track: RouterSettings['tracks'][number]) => ({
     ingressClassName: settings.ingressClassName,
@@ -159,7 +162,10 @@ function ingressObjects(routing: RouterSettings, weights: Readonly<Record<string
 function httpRoute(routing: RouterSettings, weights: Readonly<Record<string, number>>, metadata: Metadata): RoutingObject {
   const settings = routing.gatewayApi;
   if (!settings)
-    throw missingSettings('gateway-api', 'parse the section with parseTraffic, which fills them in (parentRefs, hostnames, path)');
+    throw missingSettings(
+      'gateway-api',
+      'take the routing parsePlan reads (plan.traffic), which has them filled in (parentRefs, hostnames, path)',
+    );
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
@@ -190,7 +196,7 @@ function trafficSplit(routing: RouterSettings, weights: Readonly<Record<string, 
 }
 
 /**
- * `WeightedRouting` built by hand without its router's settings: `parseTraffic` always sets them
+ * `WeightedRouting` built by hand without its router's settings: `parsePlan` always sets them
  * (or reports the section), so only a caller that skips it gets here.
  */
 function missingSettings(router: string, fix: string): StepwiseError {

@@ -1,14 +1,9 @@
 import { StepwiseError, StepwiseErrors, stepwiseErrorsOf } from '../model/errors';
 import { findStage, parsePlan, type Plan } from '../model';
 import { closest, isPlainObject } from '../model/plain-data';
-import { hasAnalysis, parseAnalysis } from '../gate/analysis';
-import { parseGitOps, parseTraffic } from '../routing';
+import { CONFIG_KEYS, CONFIG_NAMESPACE } from '../schema/stack-file-schema';
 
-/** The Pulumi project name, and so the namespace of every stepwise config key. */
-export const CONFIG_NAMESPACE = 'stepwise';
-
-/** The config keys stepwise reads, without the namespace. */
-export const CONFIG_KEYS = ['plan', 'stage', 'fromStage'] as const;
+export { CONFIG_KEYS, CONFIG_NAMESPACE };
 
 /** A stack: its plan, the stage it should be in, and where it came from. */
 export interface Stack {
@@ -16,7 +11,7 @@ export interface Stack {
   readonly name: string;
   /** The stack file, as given (for messages). */
   readonly file: string;
-  /** The parsed, validated plan. */
+  /** The parsed, validated plan, every section typed (`traffic`, `gitops`, `analysis`). */
   readonly plan: Plan;
   /** The stage the cluster should be in (`stepwise:stage`). */
   readonly stage: string;
@@ -51,13 +46,11 @@ export function stackFromConfig(name: string, file: string, config: Readonly<Rec
   if (planData === undefined) {
     errors.push(new StepwiseError({ file, keyPath: `config.${key('plan')}`, problem: 'is missing', fix: 'add the release plan (kind, namespace, workloads, services, stages); see stacks/Pulumi.fop-gate.yaml' }));
   } else {
-    const underPlan = (found: readonly StepwiseError[]) => found.map((e) => e.under(`config.${key('plan')}`).inFile(file));
     try {
       plan = parsePlan(planData);
     } catch (error) {
-      errors.push(...underPlan(stepwiseErrorsOrRethrow(error)));
+      errors.push(...stepwiseErrorsOrRethrow(error).map((e) => e.under(`config.${key('plan')}`).inFile(file)));
     }
-    if (plan) errors.push(...underPlan(sectionProblems(plan)));
   }
   const stage = readStageName(config[key('stage')], file, key('stage'), errors);
   const fromValue = config[key('fromStage')];
@@ -67,31 +60,6 @@ export function stackFromConfig(name: string, file: string, config: Readonly<Rec
   const stageIndex = locate(plan, stage, file, key('stage'));
   const fromStageIndex = from === undefined ? Math.max(0, stageIndex - 1) : locate(plan, from, file, key('fromStage'));
   return { name, file, plan, stage, stageIndex, fromStage: plan.stages[fromStageIndex].name, fromStageIndex };
-}
-
-/**
- * Problems of the plan sections other modules read: traffic and gitops at render time, analysis
- * only in `gate` and `promote`. Validated with the plan so that every command (and `pulumi up`)
- * reports them with the rest, under the stack file and config key; each is read on its own, so a
- * problem in one does not hide those in another.
- */
-function sectionProblems(plan: Plan): StepwiseError[] {
-  return [
-    ...problemsOf(() => parseTraffic(plan)),
-    ...problemsOf(() => parseGitOps(plan)),
-    // Left out (or null) is no gate at all, not an error.
-    ...(hasAnalysis(plan) ? problemsOf(() => parseAnalysis(plan.extensions.analysis, 'analysis')) : []),
-  ];
-}
-
-/** The StepwiseErrors `read` throws, none when it returns. */
-function problemsOf(read: () => unknown): StepwiseError[] {
-  try {
-    read();
-    return [];
-  } catch (error) {
-    return stepwiseErrorsOrRethrow(error);
-  }
 }
 
 /** The StepwiseErrors in `error`; any other error is a bug and propagates as it is. */

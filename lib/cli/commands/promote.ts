@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import { hasAnalysis } from '../../gate/analysis';
 import { formatGateReport } from '../../gate/report';
 import type { Finding } from '../../model/finding';
 import { checkPlan, checkStagePair } from '../../review/check';
@@ -229,7 +228,7 @@ async function runGateBeforePromote(stack: Stack, request: MoveRequest, context:
     return 0;
   }
   const prometheus = request.prometheus;
-  if (!hasAnalysis(stack.plan)) {
+  if (!stack.plan.analysis) {
     if (prometheus !== undefined)
       context.err(`stepwise: --prometheus is ignored: ${stack.name} has no analysis section, so there is no metric gate\n`);
     return 0;

@@ -1,4 +1,4 @@
-import { isWeighted, parseTraffic, routerObjects } from '../../routing';
+import { isWeighted, routerObjects } from '../../routing';
 import { isReadProblem, readCluster, type ClusterReadProblem } from '../../status/cluster-reader';
 import { kubeTarget } from '../../status/kube-context';
 import { liveRouterWeights } from '../../status/router-weights';
@@ -53,7 +53,7 @@ export const command: Command = {
       if (values.context === '') throw new UsageError(`--context needs a context name\n\n${USAGE}`);
       const stack = loadStackForCli(stacksDirOf(values), name);
       const { plan } = stack;
-      const routing = parseTraffic(plan);
+      const routing = plan.traffic;
 
       const target = await kubeTarget(values.context);
       if ('message' in target) {

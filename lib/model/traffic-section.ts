@@ -1,112 +1,26 @@
 /**
- * The `traffic` section of a plan and the `traffic` weights of its stages: which router sends
- * requests to the workloads, and how much of them each track gets in each stage. Pure data and
+ * Reading the `traffic` section of a plan and the `traffic` weights of its stages into the plan's
+ * {@link TrafficRouting}. Part of parsing a plan (`parsePlan` calls it once); pure data and
  * validation, no cdk8s.
  */
-import { StepwiseErrors, joinKeyPath } from '../model/errors';
-import { labelKeyProblem, labelsMatch, objectNameProblem, serviceNameProblem } from '../model/labels';
-import { PlainDataReader, describe, hasOwnKey } from '../model/plain-data';
-import type { Plan, ReleaseService, ServicePort } from '../model/plan';
-
-/** How requests reach the workloads. */
-export type Router = 'replicas' | 'ingress-nginx' | 'gateway-api' | 'smi';
-
-/** The routers, in the order they are documented. */
-export const ROUTERS: readonly Router[] = ['replicas', 'gateway-api', 'ingress-nginx', 'smi'];
-
-/** The routers that send each track an exact weight (every router but `replicas`). */
-export type WeightedRouter = Exclude<Router, 'replicas'>;
-
-/** Defaults for keys a `traffic` section leaves out; documented in docs/guides/routing.md. */
-export const TRAFFIC_DEFAULTS = {
-  router: 'replicas' as Router,
-  trackLabel: 'track',
-  stableTrack: 'stable',
-  path: '/',
-  ingressClassName: 'nginx',
-};
-
-/** One track: the workloads of the routed Service that carry the same track label value. */
-export interface Track {
-  /** The track label's value, e.g. `canary`. */
-  readonly name: string;
-  /** The workloads in the track, in plan order. */
-  readonly workloads: readonly string[];
-  /** The per-track Service stepwise renders for it: `<service>-<track>`, the same in every stage. */
-  readonly serviceName: string;
-}
-
-/** A Gateway API `parentRef`: the Gateway (or listener of it) the HTTPRoute attaches to. */
-export interface GatewayParentRef {
-  /** Gateway name. */
-  readonly name: string;
-  /** Gateway namespace; the plan's namespace when unset. */
-  readonly namespace?: string;
-  /** Listener name on the Gateway. */
-  readonly sectionName?: string;
-  /** Listener port on the Gateway. */
-  readonly port?: number;
-}
-
-/** Settings of the `ingress-nginx` router. */
-export interface IngressNginxSettings {
-  /** Host the Ingresses answer; any host when unset. */
-  readonly host?: string;
-  /** Path prefix routed. */
-  readonly path: string;
-  /** `spec.ingressClassName`. */
-  readonly ingressClassName: string;
-  /** Header that sends a request to the canary when its value is `always` (ingress-nginx `canary-by-header`). */
-  readonly canaryByHeader?: string;
-}
-
-/** Settings of the `gateway-api` router. */
-export interface GatewayApiSettings {
-  /** The Gateways the HTTPRoute attaches to. */
-  readonly parentRefs: readonly GatewayParentRef[];
-  /** Host names the HTTPRoute answers; every host of the Gateway when empty. */
-  readonly hostnames: readonly string[];
-  /** Path prefix routed. */
-  readonly path: string;
-  /**
-   * Whether `pulumi up` waits, after it changes the HTTPRoute and before anything scales down,
-   * until every Gateway of `parentRefs` reports the route `Accepted` at its current generation
-   * (`traffic.waitForAccepted`, default true; see lib/pulumi/route-accepted.ts). GitOps output
-   * is the same either way.
-   */
-  readonly waitForAccepted: boolean;
-}
-
-/** A plan routed by replicas: every Service spreads requests over its ready pods (no extra objects). */
-export interface ReplicaRouting {
-  /** Always `replicas`. */
-  readonly router: 'replicas';
-}
-
-/** A plan routed by an ingress, a Gateway or a mesh with an exact weight per track and stage. */
-export interface WeightedRouting {
-  /** Which router. */
-  readonly router: WeightedRouter;
-  /** The plan Service whose traffic is split (the SMI apex Service; its name and port for the others). */
-  readonly service: ReleaseService;
-  /** The Service port the router sends to. */
-  readonly port: ServicePort;
-  /** The pod label whose value names a workload's track. */
-  readonly trackLabel: string;
-  /** The track that gets every percent a stage does not send elsewhere. */
-  readonly stableTrack: string;
-  /** The tracks, the stable track first, then in plan order of their first workload. */
-  readonly tracks: readonly Track[];
-  /** Per stage (by index), the percent of requests each track gets; every track is listed and they add up to 100. */
-  readonly stageWeights: readonly Readonly<Record<string, number>>[];
-  /** `ingress-nginx` settings (only for that router). */
-  readonly ingressNginx?: IngressNginxSettings;
-  /** `gateway-api` settings (only for that router). */
-  readonly gatewayApi?: GatewayApiSettings;
-}
-
-/** A plan's parsed `traffic` section. */
-export type TrafficRouting = ReplicaRouting | WeightedRouting;
+import type { z } from 'zod';
+import { parentRefSchema, trafficSchema } from '../schema/traffic-schema';
+import { joinKeyPath } from './errors';
+import { labelKeyProblem, labelsMatch, objectNameProblem, serviceNameProblem } from './labels';
+import { PlainDataReader, describe, hasOwnKey } from './plain-data';
+import { parseWithSchema, problemWording, unwrapped } from './schema-problems';
+import type { PlanCore } from './plan';
+import type { ReleaseService, ServicePort } from './release-service';
+import {
+  TRAFFIC_DEFAULTS,
+  type GatewayApiSettings,
+  type GatewayParentRef,
+  type IngressNginxSettings,
+  type ReplicaRouting,
+  type Track,
+  type TrafficRouting,
+  type WeightedRouter,
+} from './traffic-routing';
 
 const COMMON_KEYS = ['router', 'service', 'port', 'trackLabel', 'stableTrack'];
 const ROUTER_KEYS: Record<WeightedRouter, readonly string[]> = {
@@ -114,8 +28,6 @@ const ROUTER_KEYS: Record<WeightedRouter, readonly string[]> = {
   'gateway-api': ['parentRefs', 'hostnames', 'path', 'waitForAccepted'],
   smi: [],
 };
-const ALL_ROUTER_KEYS = [...new Set(Object.values(ROUTER_KEYS).flat())];
-const KNOWN_KEYS = [...COMMON_KEYS, ...ALL_ROUTER_KEYS];
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** The Gateway API's limit on backendRefs in one HTTPRoute rule (HTTPRouteRule.backendRefs, maxItems). */
@@ -124,44 +36,47 @@ const HTTP_HEADER = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const SECTION_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
- * Parses and validates a plan's `traffic` section (`plan.extensions.traffic`) and every stage's
- * `traffic` weights. Throws `StepwiseErrors` listing every problem, with key paths relative to
- * the plan (`traffic.router`, `stages[1].traffic.canary`) and a fix.
+ * Reads a plan's `traffic` section (`data`) and its stages' `traffic` weights (`stageTraffic`, by
+ * stage index) against the rest of the plan. Every problem goes to `r`, with key paths relative
+ * to the plan (`traffic.router`, `stages[1].traffic.canary`) and a fix; undefined when any.
  */
-export function parseTraffic(plan: Plan): TrafficRouting {
-  const reader = new PlainDataReader();
-  const routing = readTraffic(reader, plan);
-  if (reader.errors.length > 0 || !routing) throw new StepwiseErrors(reader.errors);
-  return routing;
+export function readTrafficSection(
+  r: PlainDataReader,
+  plan: PlanCore,
+  data: unknown,
+  stageTraffic: readonly unknown[],
+): TrafficRouting | undefined {
+  const errorsBefore = r.errors.length;
+  const routing = readTraffic(r, plan, data, stageTraffic);
+  return r.errors.length > errorsBefore ? undefined : routing;
 }
 
-/** True when the plan routes by an exact weight per track (a `traffic.router` other than `replicas`). */
-export function isWeighted(routing: TrafficRouting): routing is WeightedRouting {
-  return routing.router !== 'replicas';
-}
+/** The section as written, its shape already checked. */
+type TrafficData = z.output<typeof trafficSchema>;
 
-function readTraffic(r: PlainDataReader, plan: Plan): TrafficRouting | undefined {
-  const data = plan.extensions.traffic;
-  const section = data === undefined ? {} : r.object(data, 'traffic', KNOWN_KEYS);
-  if (!section) return undefined;
-  const router = section.router === undefined ? TRAFFIC_DEFAULTS.router : r.oneOf(section.router, 'traffic.router', ROUTERS);
-  if (!router) return undefined;
-  if (router === 'replicas') return readReplicaRouting(r, plan, section);
+function readTraffic(r: PlainDataReader, plan: PlanCore, data: unknown, stageTraffic: readonly unknown[]): TrafficRouting | undefined {
+  const parsed = parseWithSchema(trafficSchema.optional(), data, 'traffic');
+  if ('problems' in parsed) {
+    r.reportAll(parsed.problems);
+    return undefined;
+  }
+  const section: TrafficData = parsed.value ?? {};
+  const router = section.router ?? TRAFFIC_DEFAULTS.router;
+  if (router === 'replicas') return readReplicaRouting(r, section, stageTraffic);
 
   for (const key of Object.keys(section)) {
     if (!COMMON_KEYS.includes(key) && !ROUTER_KEYS[router].includes(key)) {
+      // The schema let only known keys through, so some router owns this one.
       const owners = (Object.keys(ROUTER_KEYS) as WeightedRouter[]).filter((k) => ROUTER_KEYS[k].includes(key));
-      // A key no router knows was reported already ("is not a known key").
-      if (owners.length === 0) continue;
       r.report(`traffic.${key}`, `only applies to router ${owners.join(' or ')}, not ${router}`, `remove it, or set router: ${owners[0]}`);
     }
   }
   const service = readService(r, plan, section.service);
   const port = service && readPort(r, service, section.port);
   const trackLabel = readTrackLabel(r, section.trackLabel);
-  const stableTrack = r.optionalString(section.stableTrack, 'traffic.stableTrack') ?? TRAFFIC_DEFAULTS.stableTrack;
+  const stableTrack = section.stableTrack ?? TRAFFIC_DEFAULTS.stableTrack;
   const tracks = service && trackLabel ? readTracks(r, plan, router, service, trackLabel, stableTrack) : undefined;
-  const stageWeights = tracks ? readStageWeights(r, plan, tracks, stableTrack) : undefined;
+  const stageWeights = tracks ? readStageWeights(r, stageTraffic, tracks, stableTrack) : undefined;
   const ingressNginx = router === 'ingress-nginx' ? readIngressNginx(r, section) : undefined;
   const gatewayApi = router === 'gateway-api' ? readGatewayApi(r, section) : undefined;
   if (!service || !port || !trackLabel || !tracks || !stageWeights) return undefined;
@@ -181,10 +96,10 @@ function readTraffic(r: PlainDataReader, plan: Plan): TrafficRouting | undefined
 }
 
 /** `replicas` takes no settings, and no stage may carry a weight: nothing would apply it. */
-function readReplicaRouting(r: PlainDataReader, plan: Plan, section: Record<string, unknown>): ReplicaRouting {
+function readReplicaRouting(r: PlainDataReader, section: TrafficData, stageTraffic: readonly unknown[]): ReplicaRouting {
+  // The schema let only known keys through; every one but router belongs to a weighted router.
   for (const key of Object.keys(section)) {
-    // A key no router knows was reported already ("is not a known key").
-    if (key !== 'router' && KNOWN_KEYS.includes(key)) {
+    if (key !== 'router') {
       r.report(
         `traffic.${key}`,
         'only applies to a weighted router; router replicas takes no settings',
@@ -192,8 +107,8 @@ function readReplicaRouting(r: PlainDataReader, plan: Plan, section: Record<stri
       );
     }
   }
-  plan.stages.forEach((stage, i) => {
-    if (stage.extensions.traffic !== undefined) {
+  stageTraffic.forEach((weights, i) => {
+    if (weights !== undefined) {
       r.report(
         `stages[${i}].traffic`,
         'sets traffic weights, but the plan routes by replicas (each workload gets its share of ready pods)',
@@ -204,7 +119,7 @@ function readReplicaRouting(r: PlainDataReader, plan: Plan, section: Record<stri
   return { router: 'replicas' };
 }
 
-function readService(r: PlainDataReader, plan: Plan, value: unknown): ReleaseService | undefined {
+function readService(r: PlainDataReader, plan: PlanCore, value: string | undefined): ReleaseService | undefined {
   const names = plan.services.map((s) => s.name);
   if (value === undefined) {
     if (plan.services.length === 1) return plan.services[0];
@@ -219,7 +134,7 @@ function readService(r: PlainDataReader, plan: Plan, value: unknown): ReleaseSer
   return plan.services.find((s) => s.name === name);
 }
 
-function readPort(r: PlainDataReader, service: ReleaseService, value: unknown): ServicePort | undefined {
+function readPort(r: PlainDataReader, service: ReleaseService, value: string | number | undefined): ServicePort | undefined {
   if (value === undefined) return service.ports[0];
   const port = service.ports.find((p) => p.name === value || p.port === value);
   if (!port) {
@@ -229,8 +144,8 @@ function readPort(r: PlainDataReader, service: ReleaseService, value: unknown): 
   return port;
 }
 
-function readTrackLabel(r: PlainDataReader, value: unknown): string | undefined {
-  const label = value === undefined ? TRAFFIC_DEFAULTS.trackLabel : r.string(value, 'traffic.trackLabel', 'e.g. track');
+function readTrackLabel(r: PlainDataReader, value: string | undefined): string | undefined {
+  const label = value ?? TRAFFIC_DEFAULTS.trackLabel;
   const problem = label === undefined ? undefined : labelKeyProblem(label);
   if (problem) {
     r.report('traffic.trackLabel', problem, 'use the pod label that tells the tracks apart, e.g. track or version');
@@ -245,7 +160,7 @@ function readTrackLabel(r: PlainDataReader, value: unknown): string | undefined 
  */
 function readTracks(
   r: PlainDataReader,
-  plan: Plan,
+  plan: PlanCore,
   router: WeightedRouter,
   service: ReleaseService,
   trackLabel: string,
@@ -285,20 +200,20 @@ function readTracks(
     );
     return undefined;
   }
-  if (router === 'ingress-nginx' && names.length !== 2) {
-    r.report(
-      'traffic.router',
-      `ingress-nginx splits between two tracks (a main and a canary Ingress), got ${names.length}: ${names.join(', ')}`,
-      'use router gateway-api or smi for more than two tracks',
-    );
-    return undefined;
-  }
   // The HTTPRoute CRD holds at most 16 backendRefs in a rule, and stepwise renders one per track.
   if (router === 'gateway-api' && names.length > MAX_HTTP_ROUTE_BACKENDS) {
     r.report(
       'traffic.trackLabel',
       `the workloads of Service '${service.name}' form ${names.length} tracks, and an HTTPRoute rule holds at most ${MAX_HTTP_ROUTE_BACKENDS} backendRefs (one per track)`,
       `give at most ${MAX_HTTP_ROUTE_BACKENDS} distinct ${trackLabel} values to the workloads of Service '${service.name}' (workloads may share a track)`,
+    );
+    return undefined;
+  }
+  if (router === 'ingress-nginx' && names.length !== 2) {
+    r.report(
+      'traffic.router',
+      `ingress-nginx splits between two tracks (a main and a canary Ingress), got ${names.length}: ${names.join(', ')}`,
+      'use router gateway-api or smi for more than two tracks',
     );
     return undefined;
   }
@@ -329,16 +244,15 @@ function readTracks(
 
 function readStageWeights(
   r: PlainDataReader,
-  plan: Plan,
+  stageTraffic: readonly unknown[],
   tracks: readonly Track[],
   stableTrack: string,
 ): Record<string, number>[] | undefined {
   const trackNames = tracks.map((t) => t.name);
   const result: Record<string, number>[] = [];
   let ok = true;
-  plan.stages.forEach((stage, i) => {
+  stageTraffic.forEach((data, i) => {
     const at = `stages[${i}].traffic`;
-    const data = stage.extensions.traffic;
     const weights: Record<string, number> = Object.fromEntries(trackNames.map((t) => [t, 0]));
     if (data === undefined) {
       weights[stableTrack] = 100;
@@ -410,10 +324,8 @@ const HTTP_ROUTE_PATH_CHARACTERS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-
 const PATH_SEQUENCES_REFUSED = ['//', '/./', '/../', '%2f', '%2F'];
 const PATH_ENDINGS_REFUSED = ['/..', '/.'];
 
-function readPath(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {
-  if (value === undefined) return TRAFFIC_DEFAULTS.path;
-  const path = r.string(value, keyPath, 'e.g. /');
-  if (path === undefined) return undefined;
+function readPath(r: PlainDataReader, value: string | undefined, keyPath: string): string | undefined {
+  const path = value ?? TRAFFIC_DEFAULTS.path;
   if (!path.startsWith('/') || /\s/.test(path)) {
     r.report(keyPath, `must be an absolute URL path without spaces, got ${describe(path)}`, 'e.g. / or /api');
     return undefined;
@@ -431,8 +343,8 @@ function readPath(r: PlainDataReader, value: unknown, keyPath: string): string |
   return path;
 }
 
-function readHost(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {
-  const host = r.string(value, keyPath, 'e.g. shop.example.com');
+function readHost(r: PlainDataReader, value: string, keyPath: string): string | undefined {
+  const host: string | undefined = value;
   if (host !== undefined && (host.length > 253 || !HOSTNAME.test(host))) {
     r.report(keyPath, `must be a lowercase DNS name (a leading '*.' is allowed), got ${describe(host)}`, 'e.g. shop.example.com');
     return undefined;
@@ -451,13 +363,10 @@ function isIPv4Address(host: string): boolean {
   return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
 
-function readIngressNginx(r: PlainDataReader, section: Record<string, unknown>): IngressNginxSettings | undefined {
+function readIngressNginx(r: PlainDataReader, section: TrafficData): IngressNginxSettings | undefined {
   const host = section.host === undefined ? undefined : readHost(r, section.host, 'traffic.host');
   const path = readPath(r, section.path, 'traffic.path');
-  const ingressClassName =
-    section.ingressClassName === undefined
-      ? TRAFFIC_DEFAULTS.ingressClassName
-      : r.string(section.ingressClassName, 'traffic.ingressClassName', 'e.g. nginx');
+  const ingressClassName = section.ingressClassName ?? TRAFFIC_DEFAULTS.ingressClassName;
   if (ingressClassName !== undefined && (ingressClassName.length > 253 || !DNS_SUBDOMAIN.test(ingressClassName))) {
     r.report(
       'traffic.ingressClassName',
@@ -466,7 +375,7 @@ function readIngressNginx(r: PlainDataReader, section: Record<string, unknown>):
     );
     return undefined;
   }
-  const canaryByHeader = r.optionalString(section.canaryByHeader, 'traffic.canaryByHeader', 'e.g. X-Canary');
+  const canaryByHeader = section.canaryByHeader;
   if (canaryByHeader !== undefined && !HTTP_HEADER.test(canaryByHeader)) {
     r.report('traffic.canaryByHeader', `must be an HTTP header name, got ${describe(canaryByHeader)}`, 'e.g. X-Canary');
     return undefined;
@@ -475,7 +384,7 @@ function readIngressNginx(r: PlainDataReader, section: Record<string, unknown>):
   return { ...(host ? { host } : {}), path, ingressClassName, ...(canaryByHeader ? { canaryByHeader } : {}) };
 }
 
-function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): GatewayApiSettings | undefined {
+function readGatewayApi(r: PlainDataReader, section: TrafficData): GatewayApiSettings | undefined {
   if (section.parentRefs === undefined) {
     r.report(
       'traffic.parentRefs',
@@ -484,28 +393,22 @@ function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): G
     );
     return undefined;
   }
-  const items = r.list(section.parentRefs, 'traffic.parentRefs');
-  if (!items) return undefined;
-  if (items.length === 0 || items.length > 32) {
-    r.report('traffic.parentRefs', `must list 1 to 32 Gateways, got ${items.length}`, 'e.g. parentRefs: [{ name: public }]');
-    return undefined;
-  }
+  const items = section.parentRefs;
   const parentRefs: GatewayParentRef[] = [];
   items.forEach((item, i) => {
     const at = `traffic.parentRefs[${i}]`;
-    const ref = r.object(item, at, ['name', 'namespace', 'sectionName', 'port']);
-    if (!ref) return;
-    const name = r.string(ref.name, `${at}.name`, 'the Gateway name, e.g. public');
+    const ref = item;
+    const name = ref.name;
     if (name !== undefined && (name.length > 253 || !DNS_SUBDOMAIN.test(name))) {
       r.report(`${at}.name`, `must be a lowercase DNS name, got ${describe(name)}`, 'e.g. public');
       return;
     }
-    const namespace = r.optionalString(ref.namespace, `${at}.namespace`);
+    const namespace = ref.namespace;
     if (namespace !== undefined && objectNameProblem(namespace)) {
       r.report(`${at}.namespace`, objectNameProblem(namespace) as string, 'e.g. gateway-system');
       return;
     }
-    const sectionName = r.optionalString(ref.sectionName, `${at}.sectionName`);
+    const sectionName = ref.sectionName;
     if (sectionName !== undefined && (sectionName.length > 253 || !SECTION_NAME.test(sectionName))) {
       r.report(
         `${at}.sectionName`,
@@ -514,8 +417,7 @@ function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): G
       );
       return;
     }
-    const port = r.optionalWholeNumber(ref.port, `${at}.port`, 1, 65535);
-    if (name === undefined || (ref.port !== undefined && port === undefined)) return;
+    const port = ref.port;
     parentRefs.push({ name, ...(namespace ? { namespace } : {}), ...(sectionName ? { sectionName } : {}), ...(port ? { port } : {}) });
   });
   // The HTTPRoute CRD's validation rules (CEL): references to one Gateway all name a listener
@@ -542,7 +444,7 @@ function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): G
       );
     }
   });
-  const hostnameItems = section.hostnames === undefined ? [] : r.list(section.hostnames, 'traffic.hostnames');
+  const hostnameItems = section.hostnames ?? [];
   if (hostnameItems && hostnameItems.length > 16) {
     r.report(
       'traffic.hostnames',
@@ -571,8 +473,25 @@ function readGatewayApi(r: PlainDataReader, section: Record<string, unknown>): G
     );
     return undefined;
   }
-  const waitForAccepted = r.optionalBoolean(section.waitForAccepted, 'traffic.waitForAccepted');
   if (parentRefs.length !== items.length || !hostnameItems || hostnames.length !== hostnameItems.length || !path) return undefined;
-  if (section.waitForAccepted !== undefined && waitForAccepted === undefined) return undefined;
-  return { parentRefs, hostnames, path, waitForAccepted: waitForAccepted ?? true };
+  return { parentRefs, hostnames, path, waitForAccepted: section.waitForAccepted ?? true };
 }
+
+// How the section's keys word a value of the wrong type: as every other stepwise problem, with the fix for this key.
+const nonEmptyString = (fix: string) => ({ problem: (value: unknown) => `must be a non-empty string, got ${describe(value)}`, fix });
+const trafficShape = trafficSchema.shape;
+problemWording.add(unwrapped(trafficShape.trackLabel), nonEmptyString('e.g. track'));
+problemWording.add(unwrapped(trafficShape.host), nonEmptyString('e.g. shop.example.com'));
+problemWording.add((unwrapped(trafficShape.hostnames) as z.ZodArray<z.ZodString>).element, nonEmptyString('e.g. shop.example.com'));
+problemWording.add(unwrapped(trafficShape.path), nonEmptyString('e.g. /'));
+problemWording.add(unwrapped(trafficShape.ingressClassName), nonEmptyString('e.g. nginx'));
+problemWording.add(unwrapped(trafficShape.canaryByHeader), nonEmptyString('e.g. X-Canary'));
+problemWording.add(unwrapped(parentRefSchema.shape.name), nonEmptyString('the Gateway name, e.g. public'));
+problemWording.add(unwrapped(trafficShape.port), {
+  problem: (value) => `must be the name or number of a port of the Service, got ${describe(value)}`,
+  fix: 'e.g. http or 80',
+});
+problemWording.add(unwrapped(trafficShape.parentRefs), {
+  problem: (value) => (Array.isArray(value) ? `must list 1 to 32 Gateways, got ${value.length}` : `must be a list, got ${describe(value)}`),
+  fix: (value) => (Array.isArray(value) ? 'e.g. parentRefs: [{ name: public }]' : 'write it as `- item` lines'),
+});

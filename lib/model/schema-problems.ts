@@ -1,0 +1,163 @@
+/**
+ * Zod's issues as stepwise problems: the key path, what is wrong in the words the rest of
+ * stepwise uses (`must be true or false, got "yes"`), the fix, and "did you mean" for a misspelt
+ * key or choice. A section parsed with its schema from lib/schema reports exactly as one read by
+ * hand with {@link PlainDataReader}.
+ */
+import { z } from 'zod';
+import { StepwiseError, joinKeyPath } from './errors';
+import { INT32_MAX, closest, describe, isPlainObject } from './plain-data';
+
+/** How the problems of one schema are worded, where the generic wording is not enough. */
+export interface ProblemWording {
+  /** What is wrong with `value`, e.g. `must be a whole number >= 0 or a percentage from "0%" to "100%", got "150%"`. */
+  problem(value: unknown): string;
+  /** How to fix it (for `value`, where the fix depends on what was written). */
+  readonly fix: string | ((value: unknown) => string);
+}
+
+/**
+ * Wordings by schema: a schema registered here reports every issue of its own (a wrong type, a
+ * value out of range, a failed refinement) with its wording. Registered where the parse is.
+ */
+export const problemWording = z.registry<ProblemWording>();
+
+/** The key path of an issue path under `keyPath`: `['stages', 2, 'name']` → `stages[2].name`. */
+export function issueKeyPath(keyPath: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : joinKeyPath(at, String(key))), keyPath);
+}
+
+/**
+ * Parses `data` with `schema`. Returns the typed value, or the problems (key paths under
+ * `keyPath`, e.g. `gitops`), one for every issue and one for every unknown key.
+ */
+export function parseWithSchema<T extends z.ZodType>(
+  schema: T,
+  data: unknown,
+  keyPath: string,
+): { readonly value: z.output<T> } | { readonly problems: readonly StepwiseError[] } {
+  const result = schema.safeParse(data);
+  if (result.success) return { value: result.data };
+  // Several issues at one key path may read the same (a string failing its pattern and a
+  // refinement both, worded by their schema): each problem is reported once.
+  const problems = result.error.issues.flatMap((issue) => issueProblems(schema, data, keyPath, issue));
+  return { problems: problems.filter((p, i) => problems.findIndex((q) => q.message === p.message) === i) };
+}
+
+function issueProblems(root: z.ZodType, data: unknown, keyPath: string, issue: z.core.$ZodIssue): StepwiseError[] {
+  const at = issueKeyPath(keyPath, issue.path);
+  const value = valueAt(data, issue.path);
+  const problem = (text: string, fix: string) => [new StepwiseError({ keyPath: at, problem: text, fix })];
+  const worded = issue.code === 'unrecognized_keys' ? undefined : wordingAt(root, issue.path);
+  if (worded) return problem(worded.problem(value), typeof worded.fix === 'string' ? worded.fix : worded.fix(value));
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = objectKeysAt(root, issue.path);
+      return issue.keys.map((key) => {
+        const suggestion = closest(key, allowed);
+        return new StepwiseError({
+          keyPath: joinKeyPath(at, key),
+          problem: 'is not a known key',
+          fix: suggestion ? `did you mean '${suggestion}'?` : `use one of: ${allowed.join(', ')}`,
+        });
+      });
+    }
+    case 'invalid_value': {
+      const choices = issue.values.map(String);
+      const suggestion = typeof value === 'string' ? closest(value, choices) : undefined;
+      return problem(
+        `must be one of ${choices.join(', ')}, got ${describe(value)}`,
+        suggestion ? `did you mean '${suggestion}'?` : `use one of: ${choices.join(', ')}`,
+      );
+    }
+    case 'invalid_type':
+    case 'too_small':
+    case 'too_big':
+      return typeProblem(schemaAt(root, issue.path), value, problem) ?? problem(issue.message, 'see docs/stack-file.md');
+    default:
+      return problem(issue.message, 'see docs/stack-file.md');
+  }
+}
+
+/** The problem for a value of the wrong type or out of range, worded by what `schema` expects. */
+function typeProblem(
+  schema: z.ZodType | undefined,
+  value: unknown,
+  problem: (text: string, fix: string) => StepwiseError[],
+): StepwiseError[] | undefined {
+  switch (schema?._zod.def.type) {
+    case 'object':
+    case 'record':
+      return problem(`must be a mapping, got ${describe(value)}`, 'write it as `key: value` lines');
+    case 'array':
+      return problem(`must be a list, got ${describe(value)}`, 'write it as `- item` lines');
+    case 'boolean':
+      return problem(`must be true or false, got ${describe(value)}`, 'write true or false');
+    case 'string':
+      return problem(`must be a non-empty string, got ${describe(value)}`, 'give a non-empty string');
+    case 'number': {
+      const { minValue, maxValue } = schema as z.ZodNumber;
+      const min = minValue ?? 0;
+      // As PlainDataReader's `count`: the int32 bound is named only to a number beyond it.
+      const bounded =
+        maxValue !== null &&
+        maxValue < Number.MAX_SAFE_INTEGER &&
+        (maxValue !== INT32_MAX || (typeof value === 'number' && value > INT32_MAX));
+      const range = bounded ? `from ${min} to ${maxValue}` : `>= ${min}`;
+      return problem(`must be a whole number ${range}, got ${describe(value)}`, `use a whole number ${range}`);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The wording registered for the schema at `path`, if any. */
+function wordingAt(root: z.ZodType, path: readonly PropertyKey[]): ProblemWording | undefined {
+  const at = schemaAt(root, path);
+  return at && problemWording.get(at);
+}
+
+/** The part of `schema` that checks the value at `path` (through optional, nullable, lists and maps). */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  let current: z.ZodType | undefined = unwrapped(schema);
+  for (const key of path) {
+    if (!current) return undefined;
+    const def = current._zod.def as unknown as Record<string, unknown>;
+    const next =
+      def.type === 'object'
+        ? (def.shape as Record<string, z.ZodType>)[String(key)]
+        : def.type === 'array'
+          ? (def.element as z.ZodType)
+          : def.type === 'record'
+            ? (def.valueType as z.ZodType)
+            : undefined;
+    current = next && unwrapped(next);
+  }
+  return current;
+}
+
+/** `schema` without its optional, nullable and default wrappers. */
+export function unwrapped(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  for (let def = current._zod.def; def.type === 'optional' || def.type === 'nullable' || def.type === 'default'; def = current._zod.def) {
+    current = (def as unknown as { innerType: z.ZodType }).innerType;
+  }
+  return current;
+}
+
+/** The keys the object schema at `path` declares, in declared order (none when it is not an object). */
+function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const at = schemaAt(schema, path);
+  return at?._zod.def.type === 'object' ? Object.keys((at as z.ZodObject).shape) : [];
+}
+
+/** The value at `path` in plain data, or undefined. */
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let current = data;
+  for (const key of path) {
+    if (Array.isArray(current) && typeof key === 'number') current = current[key];
+    else if (isPlainObject(current)) current = current[String(key)];
+    else return undefined;
+  }
+  return current;
+}

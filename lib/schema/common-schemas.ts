@@ -1,0 +1,37 @@
+/**
+ * Small value shapes the sections of a stack file share: names, labels, ports, counts and
+ * Kubernetes IntOrString values. Structure only; the parser adds the rules a schema cannot say.
+ */
+import { z } from 'zod';
+
+/** The largest value of a Kubernetes `int32` field (replicas, minReadySeconds, probe thresholds...). */
+export const INT32_MAX = 2147483647;
+
+/** A lowercase Kubernetes object name (RFC 1123 label). */
+export const objectName = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+
+/** Labels (or annotations, or env): string keys to string values; numbers must be quoted. */
+export const stringMap = z.record(z.string(), z.string());
+
+/** A whole number from `min` to {@link INT32_MAX}, as Kubernetes stores counts and seconds. */
+export function count(min = 0): z.ZodNumber {
+  return z.number().int().min(min).max(INT32_MAX);
+}
+
+/** A TCP/UDP port number. */
+export const portNumber = z.number().int().min(1).max(65535);
+
+/** TCP (default), UDP or SCTP. */
+export const protocol = z.enum(['TCP', 'UDP', 'SCTP']);
+
+/** Kubernetes' IntOrString for a count or a percentage: `1` or `"25%"`. */
+export const intOrPercent = z.union([count(), z.string().regex(/^\d{1,10}%$/)]);
+
+/** A count, or a percentage of at most `maxPercent` (`"80%"`): a new schema each call, so each use can be worded on its own. */
+export function intOrPercentUpTo(maxPercent: number): z.ZodUnion<[z.ZodNumber, z.ZodString]> {
+  return z.union([count(), z.string().regex(/^\d{1,10}%$/).refine((text) => Number(text.slice(0, -1)) <= maxPercent)]);
+}

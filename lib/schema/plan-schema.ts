@@ -1,0 +1,107 @@
+/**
+ * The shape of a release plan (a stack file's `stepwise:plan`): workloads, Services, stages and
+ * the optional `checks`, `traffic`, `gitops` and `analysis` sections.
+ */
+import { z } from 'zod';
+import { analysisSchema } from './analysis-schema';
+import { intOrPercentUpTo, objectName, portNumber, protocol, stringMap } from './common-schemas';
+import { documented } from './documented';
+import { stageTrafficSchema, trafficSchema } from './traffic-schema';
+import { workloadSchema } from './workload-schema';
+
+/** Which of the three release practices a plan follows, in the order they are documented. */
+export const RELEASE_KINDS = ['CanaryService', 'BatchedRollout', 'SelectorCutover'] as const;
+
+const servicePort = z.strictObject({
+  name: documented(z.string().min(1).optional(), 'Port name; required when the Service has several ports.'),
+  port: documented(portNumber, "The Service's port."),
+  targetPort: documented(portNumber.optional(), "The pods' port; `port` when left out."),
+  nodePort: documented(z.number().int().min(30000).max(32767).optional(), 'Fixed node port (NodePort and LoadBalancer Services only).'),
+  protocol: documented(protocol.optional(), 'TCP, UDP or SCTP.', 'TCP'),
+});
+
+const service = z.strictObject({
+  type: documented(z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).optional(), 'The Service type.', 'ClusterIP'),
+  selector: documented(stringMap, 'The pod labels selected by stages that do not set their own; not empty.'),
+  ports: documented(z.array(servicePort).min(1), 'The Service ports.'),
+});
+
+const workloadInStage = z.strictObject({
+  replicas: documented(z.number().int().min(0).max(2147483647), 'Desired replicas.'),
+  image: documented(z.string().min(1).regex(/^\S+$/), 'Container image, with a tag or digest.'),
+  paused: documented(z.boolean().optional(), 'A paused Deployment does not roll out template changes.', false),
+});
+
+const stage = z.strictObject({
+  name: documented(objectName, 'Stage name, unique in the plan (lowercase letters, digits and -).'),
+  description: documented(z.string().min(1).optional(), 'What the step is for, in words.'),
+  workloads: documented(
+    z.record(z.string(), workloadInStage),
+    'The workloads that exist in this stage, by name; a workload left out is deleted (or not yet created).',
+  ),
+  services: documented(
+    z.record(z.string(), z.strictObject({ selector: documented(stringMap, "The Service's selector in this stage.") })).optional(),
+    "Service selectors that differ from the Service's own in this stage (a cutover).",
+  ),
+  traffic: documented(
+    stageTrafficSchema.optional(),
+    'With a weighted router: the percent of requests each track gets; the stable track gets the rest.',
+  ),
+});
+
+/** A plan's `checks` section: thresholds `stepwise check` applies to every transition. */
+export const checksSchema = z.strictObject({
+  capacityFloor: documented(
+    intOrPercentUpTo(100).optional(),
+    "The fewest ready endpoints a Service may have during any transition, as a count or a percent of the first stage's; each baseline workload's replicas minus what its maxUnavailable allows when left out.",
+  ),
+});
+
+/** A plan's `gitops` section: how rendered stages behave when Argo CD applies them. */
+export const gitOpsSchema = z.strictObject({
+  syncWaves: documented(
+    z.boolean().optional(),
+    "Annotate every object with an Argo CD sync wave, so a sync keeps the stage's make-before-break order.",
+    false,
+  ),
+});
+
+/** A release plan as a stack file writes it under `stepwise:plan`. */
+export const planSchema = z.strictObject({
+  kind: documented(z.enum(RELEASE_KINDS), 'The release practice the plan follows; picks the construct that renders it.'),
+  namespace: documented(objectName, 'Namespace of every object.'),
+  createNamespace: documented(
+    z.boolean().optional(),
+    "Whether `pulumi up` creates the namespace (and never deletes it). False where the namespace is someone else's.",
+    true,
+  ),
+  labels: documented(stringMap.optional(), 'Labels on every object (team, type, ...), besides its own.'),
+  defaults: documented(
+    workloadSchema.optional(),
+    'Workload keys every workload inherits; its own keys win, labels/env/podAnnotations merge key by key.',
+  ),
+  workloads: documented(
+    z.record(z.string(), workloadSchema.nullable()),
+    'The Deployments of the release by name, in declaration order (at least one).',
+  ),
+  services: documented(z.record(z.string(), service), 'The Services in front of the workloads, by name (at least one).'),
+  stages: documented(z.array(stage).min(1), 'The steps of the release, in order; the first is the baseline the release starts from.'),
+  checks: documented(checksSchema.optional(), '`stepwise check` settings.'),
+  traffic: documented(trafficSchema.optional(), 'Which router sends requests to the workloads.', { router: 'replicas' }),
+  analysis: documented(analysisSchema.nullable().optional(), 'The metric gate `stepwise gate` and `promote` run; no gate when left out.'),
+  gitops: documented(gitOpsSchema.optional(), 'How rendered stages behave under a GitOps controller (Argo CD).'),
+});
+
+/** A release plan as a stack file writes it (the input type of {@link planSchema}). */
+export type PlanData = z.input<typeof planSchema>;
+
+/** The keys of a plan. */
+export const PLAN_KEYS: readonly string[] = Object.keys(planSchema.shape);
+/** The keys of a Service. */
+export const SERVICE_KEYS: readonly string[] = Object.keys(service.shape);
+/** The keys of a Service port. */
+export const SERVICE_PORT_KEYS: readonly string[] = Object.keys(servicePort.shape);
+/** The keys of a stage. */
+export const STAGE_KEYS: readonly string[] = Object.keys(stage.shape);
+/** The keys of a workload in a stage. */
+export const STAGE_WORKLOAD_KEYS: readonly string[] = Object.keys(workloadInStage.shape);

@@ -1,0 +1,231 @@
+/**
+ * The shape of one workload in a stack file (`workloads.<name>`, and `defaults`, whose keys every
+ * workload inherits): its pod labels, selector, container and Deployment settings.
+ */
+import { z } from 'zod';
+import { count, intOrPercent, objectName, portNumber, protocol, stringMap } from './common-schemas';
+import { documented } from './documented';
+
+/** The Kubernetes HostPathType values (`""` skips the check, as when `type` is left out). */
+export const HOST_PATH_TYPES = [
+  '',
+  'DirectoryOrCreate',
+  'Directory',
+  'FileOrCreate',
+  'File',
+  'Socket',
+  'CharDevice',
+  'BlockDevice',
+] as const;
+
+/** CPU as millicores (`500m`) or cores with up to three decimals (`1.5`). */
+export const CPU_QUANTITY = /^(\d+m|\d+(\.\d{1,3})?)$/;
+
+/** Memory in binary units stepwise renders exactly (`256Mi`, `8Gi`). */
+export const MEMORY_QUANTITY = /^\d+(Mi|Gi|Ti)$/;
+
+/** Values a stack file's workload gets for the keys it and `defaults` leave out. */
+export const WORKLOAD_DEFAULTS = {
+  containerName: 'main',
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '128Mi' } },
+  terminationGracePeriodSeconds: 30,
+  minReadySeconds: 0,
+  progressDeadlineSeconds: 600,
+  revisionHistoryLimit: 10,
+  strategy: { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: 0 },
+  imagePullPolicy: 'IfNotPresent',
+  disruptionBudget: 1,
+} as const;
+
+const labelRequirement = z.strictObject({
+  key: documented(z.string().min(1), 'The pod label key.'),
+  operator: documented(z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']), 'How the label is compared.'),
+  values: documented(z.array(z.string()).optional(), 'Values for In and NotIn; empty for Exists and DoesNotExist.'),
+});
+
+/** A Deployment selector: a plain label map, or Kubernetes' `matchLabels` / `matchExpressions`. */
+export const workloadSelectorSchema = z.union([
+  stringMap,
+  z.strictObject({
+    matchLabels: documented(stringMap.optional(), 'Labels the pods must carry.'),
+    matchExpressions: documented(z.array(labelRequirement).optional(), 'Set-based requirements on pod labels.'),
+  }),
+]);
+
+const containerPort = z.union([
+  portNumber,
+  z.strictObject({
+    name: documented(z.string().min(1).max(15).optional(), 'Port name (referenced by Services and probes), at most 15 characters.'),
+    containerPort: documented(portNumber, 'The port the process listens on.'),
+    protocol: documented(protocol.optional(), 'TCP, UDP or SCTP.', 'TCP'),
+  }),
+]);
+
+const httpGet = z.strictObject({
+  path: documented(z.string().min(1), 'The HTTP path, e.g. /healthz.'),
+  port: documented(portNumber, 'The container port.'),
+});
+const execCommand = z.strictObject({
+  command: documented(z.array(z.string().min(1)).min(1), 'The command and its arguments; exit 0 is healthy.'),
+});
+
+const probe = z
+  .strictObject({
+    httpGet: documented(httpGet.optional(), 'HTTP GET of `path` on `port` (exactly one of httpGet, tcpSocket, exec).'),
+    tcpSocket: documented(z.strictObject({ port: portNumber }).optional(), 'TCP connect to `port`.'),
+    exec: documented(execCommand.optional(), 'Run a command in the container.'),
+    initialDelaySeconds: documented(count().optional(), 'Seconds after start before the first probe.'),
+    periodSeconds: documented(count(1).optional(), 'Seconds between probes.'),
+    timeoutSeconds: documented(count(1).optional(), 'Seconds before a probe times out.'),
+    failureThreshold: documented(count(1).optional(), 'Consecutive failures before the probe counts as failed.'),
+    successThreshold: documented(
+      count(1).optional(),
+      'Consecutive successes before it counts as passed again (1 for liveness and startup probes).',
+    ),
+  })
+  .meta({ id: 'Probe', description: 'How a probe checks the container: exactly one of httpGet, tcpSocket, exec, and its timing.' });
+
+const cpu = z.union([z.string().regex(CPU_QUANTITY), z.number().positive()]);
+const memory = z.string().regex(MEMORY_QUANTITY);
+const resourceAmounts = z.strictObject({
+  cpu: documented(cpu.optional(), 'CPU as millicores (500m) or cores with up to three decimals (1.5).'),
+  memory: documented(memory.optional(), 'Memory in Mi, Gi or Ti (256Mi, 8Gi).'),
+});
+
+const volume = z.strictObject({
+  name: documented(objectName, 'Volume name, unique in the workload.'),
+  mountPath: documented(z.string().startsWith('/'), 'Where the volume appears in the container (an absolute path).'),
+  readOnly: documented(z.boolean().optional(), 'Mount read-only.', false),
+  emptyDir: documented(
+    z
+      .strictObject({
+        medium: documented(z.literal('Memory').optional(), 'Memory for a tmpfs; the node disk when left out.'),
+        sizeLimit: documented(memory.optional(), 'The most the volume may hold, in Mi, Gi or Ti.'),
+      })
+      .nullable()
+      .optional(),
+    'A scratch directory that lives as long as the pod (exactly one of emptyDir, hostPath, configMap).',
+  ),
+  hostPath: documented(
+    z
+      .strictObject({
+        path: documented(z.string().min(1), 'The node directory or file.'),
+        type: documented(z.enum(HOST_PATH_TYPES).optional(), 'The Kubernetes HostPathType checked before mounting.'),
+      })
+      .optional(),
+    'A node path; needs `securityOverrides.hostPath`.',
+  ),
+  configMap: documented(z.strictObject({ name: objectName }).optional(), 'A ConfigMap, its keys as files.'),
+});
+
+const securityOverrides = z.strictObject({
+  reason: documented(z.string().min(1), 'Why the workload needs the overrides (shown by `stepwise check`).'),
+  runAsRoot: documented(z.boolean().optional(), 'Run as root (the restricted standard requires runAsNonRoot).', false),
+  runAsUser: documented(count().optional(), "The UID to run as; the image's own user when left out."),
+  writableRootFilesystem: documented(z.boolean().optional(), 'Allow writes to the root filesystem.', false),
+  addCapabilities: documented(z.array(z.string().min(1)).optional(), 'Capabilities to add back after dropping ALL.', []),
+  hostPath: documented(z.boolean().optional(), 'Allow hostPath volumes.', false),
+});
+
+const strategy = z.strictObject({
+  type: documented(z.enum(['RollingUpdate', 'Recreate']).optional(), 'How pods are replaced.', 'RollingUpdate'),
+  maxSurge: documented(
+    intOrPercent.optional(),
+    'Pods above the desired count during a RollingUpdate.',
+    WORKLOAD_DEFAULTS.strategy.maxSurge,
+  ),
+  maxUnavailable: documented(
+    intOrPercent.optional(),
+    'Pods below the desired count during a RollingUpdate (at most 100%).',
+    WORKLOAD_DEFAULTS.strategy.maxUnavailable,
+  ),
+});
+
+/**
+ * One workload (a Deployment) as a stack file writes it, under `workloads.<name>` or as
+ * `defaults`. Every key is optional here because `defaults` may supply it; `labels` must end up
+ * set by one of the two.
+ */
+export const workloadSchema = z
+  .strictObject({
+    labels: documented(
+      stringMap.optional(),
+      'Pod labels: the shared Service label (`app`) and the per-track label (`track`/`version`). Required, here or in `defaults`; merged key by key with `defaults.labels`.',
+    ),
+    selector: documented(
+      workloadSelectorSchema.optional(),
+      "The Deployment's `spec.selector`, immutable in Kubernetes. A label map or matchLabels/matchExpressions; the workload's own labels when left out.",
+    ),
+    podAnnotations: documented(stringMap.optional(), 'Annotations on the pod template; merged key by key with `defaults`.'),
+    container: documented(objectName.optional(), 'Container name.', WORKLOAD_DEFAULTS.containerName),
+    ports: documented(z.array(containerPort).optional(), 'Container ports: a number, or `{ name, containerPort, protocol }`.'),
+    command: documented(z.array(z.string().min(1)).optional(), "Entrypoint override; the image's when left out."),
+    args: documented(z.array(z.string().min(1)).optional(), "Arguments; the image's when left out."),
+    env: documented(stringMap.optional(), 'Environment variables (values quoted); merged key by key with `defaults`.'),
+    resources: documented(
+      z.strictObject({
+        requests: documented(resourceAmounts.optional(), 'What the scheduler reserves; cpu or memory is required.'),
+        limits: documented(resourceAmounts.optional(), 'What the container may use at most.'),
+      }),
+      'Requests and limits.',
+      WORKLOAD_DEFAULTS.resources,
+    ).optional(),
+    readinessProbe: documented(probe.optional(), 'Gates endpoints and rollout progress.'),
+    livenessProbe: documented(probe.optional(), 'Restarts a stuck container.'),
+    startupProbe: documented(probe.optional(), 'Holds liveness back while the app starts.'),
+    preStop: documented(
+      z
+        .strictObject({
+          exec: documented(execCommand.optional(), 'Run a command (exactly one of exec, httpGet).'),
+          httpGet: documented(httpGet.optional(), 'Call an HTTP endpoint.'),
+        })
+        .optional(),
+      'Hook run before SIGTERM, for a graceful offline.',
+    ),
+    terminationGracePeriodSeconds: documented(
+      z.number().int().min(0).optional(),
+      'Seconds between SIGTERM and SIGKILL.',
+      WORKLOAD_DEFAULTS.terminationGracePeriodSeconds,
+    ),
+    minReadySeconds: documented(
+      count().optional(),
+      'Seconds a new pod must be ready before it counts as available.',
+      WORKLOAD_DEFAULTS.minReadySeconds,
+    ),
+    progressDeadlineSeconds: documented(
+      count(1).optional(),
+      'Seconds without progress before the rollout is reported failed; more than minReadySeconds.',
+      WORKLOAD_DEFAULTS.progressDeadlineSeconds,
+    ),
+    revisionHistoryLimit: documented(
+      count().optional(),
+      'Old ReplicaSets kept for `kubectl rollout undo`.',
+      WORKLOAD_DEFAULTS.revisionHistoryLimit,
+    ),
+    strategy: documented(strategy.optional(), 'RollingUpdate (with maxSurge / maxUnavailable) or Recreate.'),
+    volumes: documented(z.array(volume).optional(), 'Volumes and where they are mounted.'),
+    imagePullPolicy: documented(
+      z.enum(['Always', 'IfNotPresent', 'Never']).optional(),
+      'Image pull policy.',
+      WORKLOAD_DEFAULTS.imagePullPolicy,
+    ),
+    securityOverrides: documented(
+      securityOverrides.optional(),
+      'Explicit departures from the restricted Pod Security Standard; each is rendered and listed by `stepwise check`.',
+    ),
+    disruptionBudget: documented(
+      z.union([z.literal(false), z.strictObject({ maxUnavailable: intOrPercent })]).optional(),
+      "The workload's PodDisruptionBudget (`{ maxUnavailable }`), or false for none.",
+      { maxUnavailable: WORKLOAD_DEFAULTS.disruptionBudget },
+    ),
+  })
+  .meta({ id: 'Workload', description: 'A workload (Deployment) as a stack file writes it, under `workloads.<name>` or as `defaults`.' });
+
+/** A workload as a stack file writes it (the input type of {@link workloadSchema}). */
+export type WorkloadData = z.input<typeof workloadSchema>;
+
+/** The keys a workload (or `defaults`) may have, in documented order. */
+export const WORKLOAD_KEYS: readonly string[] = Object.keys(workloadSchema.shape);
+
+/** The keys of a probe. */
+export const PROBE_KEYS: readonly string[] = Object.keys(probe.shape);
