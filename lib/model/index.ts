@@ -11,3 +11,4 @@ export * from './kind-rules';
 export * from './api-server-rules';
 export * from './finding';
 export * from './canary-pair';
+export * from './stage-policy';

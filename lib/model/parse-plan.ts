@@ -15,6 +15,7 @@ import {
   type Labels,
   type WorkloadSelector,
 } from './labels';
+import { STAGE_POLICY_KEYS } from './stage-policy';
 import { cpuMillicores, memoryMebibytes, MAX_CPU_MILLICORES, MAX_MEMORY_MEBIBYTES } from './quantities';
 import { INT32_MAX, PlainDataReader, closest, controlCharacterProblems, describe, hasOwnKey, isPlainObject } from './plain-data';
 import {
@@ -85,8 +86,8 @@ const PROBE_KEYS = [
   'successThreshold',
 ];
 const SERVICE_KEYS = ['type', 'selector', 'ports'];
-/** Stage sections other modules parse (e.g. a router's traffic weight). */
-export const STAGE_EXTENSION_KEYS = ['traffic'] as const;
+/** Stage sections other modules parse (a router's traffic weight; the release policy, stage-policy.ts). */
+export const STAGE_EXTENSION_KEYS = ['traffic', ...STAGE_POLICY_KEYS] as const;
 const STAGE_KEYS = ['name', 'description', 'workloads', 'services', ...STAGE_EXTENSION_KEYS];
 const STAGE_WORKLOAD_KEYS = ['replicas', 'image', 'paused'];
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;

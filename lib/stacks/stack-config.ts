@@ -1,6 +1,7 @@
 import { StepwiseError, StepwiseErrors, stepwiseErrorsOf } from '../model/errors';
 import { findStage, parsePlan, type Plan } from '../model';
 import { closest, isPlainObject } from '../model/plain-data';
+import { stagePolicies } from '../model/stage-policy';
 import { hasAnalysis, parseAnalysis } from '../gate/analysis';
 import { parseGitOps, parseTraffic } from '../routing';
 
@@ -71,7 +72,7 @@ export function stackFromConfig(name: string, file: string, config: Readonly<Rec
 
 /**
  * Problems of the plan sections other modules read: traffic and gitops at render time, analysis
- * only in `gate` and `promote`. Validated with the plan so that every command (and `pulumi up`)
+ * only in `gate` and `promote`, the stages' release policy in `release`. Validated with the plan so that every command (and `pulumi up`)
  * reports them with the rest, under the stack file and config key; each is read on its own, so a
  * problem in one does not hide those in another.
  */
@@ -79,6 +80,7 @@ function sectionProblems(plan: Plan): StepwiseError[] {
   return [
     ...problemsOf(() => parseTraffic(plan)),
     ...problemsOf(() => parseGitOps(plan)),
+    ...problemsOf(() => stagePolicies(plan)),
     // Left out (or null) is no gate at all, not an error.
     ...(hasAnalysis(plan) ? problemsOf(() => parseAnalysis(plan.extensions.analysis, 'analysis')) : []),
   ];

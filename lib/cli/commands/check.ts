@@ -21,6 +21,8 @@ finding names the stage (or transition), the object, the problem and the fix. Er
   invalid-traffic-section         a stage's traffic weights do not fit the plan's traffic section
 Warnings:
   pod-security-override           each securityOverrides departure from the restricted standard
+  canary-widened-unwatched        a stage sends the new version more requests with no soak and no
+                                  analysis section (stepwise release would move on unwatched)
 
 The capacity floor of a Service is its ready endpoints in the first stage minus what each
 workload's maxUnavailable allows, unless the plan sets checks.capacityFloor.
