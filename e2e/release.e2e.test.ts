@@ -75,6 +75,22 @@ async function deployment(namespace: string, name: string): Promise<{ replicas: 
   return { replicas: d.spec.replicas, image: d.spec.template.spec.containers[0].image };
 }
 
+/**
+ * What `kubectl rollout history deployment/<name>` lists: each revision (a ReplicaSet of the
+ * Deployment) and its CHANGE-CAUSE, which the Deployment controller copies from the Deployment
+ * to the ReplicaSet of the current revision.
+ */
+async function rolloutHistory(namespace: string, name: string): Promise<[number, string | undefined][]> {
+  const list = (await suite.cluster.api.get(`/apis/apps/v1/namespaces/${namespace}/replicasets`)) as any;
+  return list.items
+    .filter((rs: any) => rs.metadata.ownerReferences?.some((o: any) => o.kind === 'Deployment' && o.name === name))
+    .map((rs: any): [number, string | undefined] => [
+      Number(rs.metadata.annotations['deployment.kubernetes.io/revision']),
+      rs.metadata.annotations['kubernetes.io/change-cause'],
+    ])
+    .sort((a: [number, unknown], b: [number, unknown]) => a[0] - b[0]);
+}
+
 test('a healthy canary is released from the first stage to the last, each stage soaked and gated, ready endpoints never below the floor', async () => {
   canaryTraffic.errorShare = 0;
   const project = await ReleaseProject.create(suite.engine, 'fop-gate', releasable({ prometheus: prometheusUrl() }));
@@ -114,6 +130,11 @@ test('a healthy canary is released from the first stage to the last, each stage 
     assert.equal(project.read().stage, 'stable');
     assert.equal(await recordedStage(project), 'stable');
     assert.deepEqual(await deployment(plan.namespace, 'fop-gate'), { replicas: 9, image: 'registry.example.com/dora/fop-gate:1.5.0' });
+    // kubectl rollout history deployment/fop-gate: each revision names the last stage applied with it.
+    assert.deepEqual(await rolloutHistory(plan.namespace, 'fop-gate'), [
+      [1, 'stepwise: stage canary-widened'],
+      [2, 'stepwise: stage stable'],
+    ]);
 
     const baselineReady = eventsOf(events, 'passed').find((e) => e.stage === 'baseline')!.seenAt;
     const min = observer.minReadyEndpoints('fop-gate', baselineReady, 10);

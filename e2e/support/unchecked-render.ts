@@ -24,6 +24,7 @@ export function renderWithoutChecks(plan: Plan, stage: string): KubeObject[] {
     const rendered = new WorkloadDeployment(chart, `workload-${workload.name}`, {
       plan,
       running: { ...running, workload: { ...workload, ports: [] } },
+      stage,
     });
     if (workload.ports.length > 0) {
       const ports = workload.ports.map((p) => ({

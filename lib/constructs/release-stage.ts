@@ -62,7 +62,10 @@ export abstract class ReleaseStage extends Construct {
     const workloads = new Map<string, WorkloadDeployment>();
     for (const running of this.state.workloads) {
       const workloadId = `workload-${running.workload.name}`;
-      workloads.set(running.workload.name, new WorkloadDeployment(this, workloadId, { plan: props.plan, running }));
+      workloads.set(
+        running.workload.name,
+        new WorkloadDeployment(this, workloadId, { plan: props.plan, running, stage: this.state.stage.name }),
+      );
     }
     const services = new Map<string, ReleaseServiceObject>();
     for (const service of this.state.services) {

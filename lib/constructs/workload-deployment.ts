@@ -11,6 +11,23 @@ export interface WorkloadDeploymentProps {
   readonly plan: Plan;
   /** The workload and its replicas, image and paused flag in the stage being rendered. */
   readonly running: RunningWorkload;
+  /**
+   * The name of the stage being rendered, recorded in the Deployment's `kubernetes.io/change-cause`
+   * annotation so that `kubectl rollout history` names the stage of each revision.
+   */
+  readonly stage: string;
+}
+
+/** The annotation `kubectl rollout history` shows as a revision's CHANGE-CAUSE. */
+export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
+
+/**
+ * The change-cause of a Deployment in `stage`: the Deployment controller copies it to the
+ * ReplicaSet of the current revision. Only the stage's name, so a stage renders the same every
+ * time (a second `pulumi up` changes nothing, synth output is deterministic).
+ */
+export function changeCause(stage: string): string {
+  return `stepwise: stage ${stage}`;
 }
 
 /** Label cdk8s-plus puts on every pod; stepwise selects pods by the plan's labels only. */
@@ -36,7 +53,13 @@ export class WorkloadDeployment extends Construct {
     const objectLabels = { ...plan.commonLabels, ...workload.labels, ...MANAGED_BY };
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata: { name: workload.name, namespace: plan.namespace, labels: objectLabels },
+      // On the Deployment, not its pod template: a new stage name alone must not roll pods.
+      metadata: {
+        name: workload.name,
+        namespace: plan.namespace,
+        labels: objectLabels,
+        annotations: { [CHANGE_CAUSE_ANNOTATION]: changeCause(props.stage) },
+      },
       replicas: state.replicas,
       select: false,
       podMetadata: { labels: { ...workload.labels }, annotations: { ...workload.podAnnotations } },
