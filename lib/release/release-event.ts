@@ -172,7 +172,7 @@ export function eventText(event: ReleaseEvent): string {
 const PHASE_WORDS: Readonly<Record<StagePhase, string>> = {
   check: 'checking every move the release may make, forward and back',
   approve: 'checking the approval',
-  apply: 'applying (pulumi up)',
+  apply: 'applying (pulumi up, or with --gitops the render and its commit)',
   settle: 'waiting for the cluster to reach the stage',
   soak: 'soaking',
   gate: 'asking the metric gate',

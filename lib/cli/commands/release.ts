@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { readApprovals, APPROVE_ENV } from '../../release/approvals';
 import { clusterSettle, SETTLE_DEFAULTS } from '../../release/cluster-settle';
 import { eventJson, eventText, type ReleaseEvent } from '../../release/release-event';
-import { pulumiUpdates } from '../../release/pulumi-update';
+import { gitopsUpdates, type GitOpsUpdates } from '../../release/gitops-update';
+import { pulumiUpdates, type PulumiUpdates } from '../../release/pulumi-update';
 import { runRelease } from '../../release/release-run';
 import { soakClock } from '../../release/soak-clock';
 import { kubeTarget } from '../../status/kube-context';
@@ -16,6 +17,7 @@ import { errorLines, UsageError } from '../run-main';
 
 const USAGE = `usage: stepwise release <stack> [--to STAGE] [--approve STAGE]... [--approvals FILE] [--dry-run]
                         [--json] [--prometheus URL] [--context NAME] [--settle-timeout S] [--stacks DIR]
+                        [--gitops [--out DIR] [--commit [--push]]]
 
 Progressive delivery from a pipeline, with no controller in the cluster. From the stage the stack
 is in, stage by stage up to the last (or --to): writes the stage into stacks/Pulumi.<stack>.yaml,
@@ -33,6 +35,11 @@ with the stage Pulumi recorded, applies the file's stage again if that update di
 watches the stage it starts from before going on. Run it in the project directory (Pulumi.yaml);
 commit the stack file afterwards. See docs/release.md.
 
+With --gitops the release never changes the cluster: each stage is rendered into the output
+folder as \`npm run synth\` renders it, committed with the stack file (--commit; --push pushes
+it) or printed as the commands to run, and the release waits for Argo CD or Flux to bring the
+cluster to it; where the cluster is at the start is read from the cluster.
+
 options:
   --to STAGE          stop after this stage (default: the last stage)
   --approve STAGE     approve a stage with approval: required (repeatable)
@@ -43,6 +50,10 @@ options:
   --context NAME      the kubeconfig context to read the cluster with (default: the current one)
   --settle-timeout S  how long a stage may take to settle, in seconds (default ${SETTLE_DEFAULTS.timeoutSeconds})
   --stacks DIR        the stacks directory (default: stacks)
+  --gitops            render and commit each stage for a GitOps controller instead of pulumi up
+  --out DIR           with --gitops: the output folder (default: $CDK8S_OUTDIR, else dist)
+  --commit            with --gitops: git commit the stack file and the stack's folder per stage
+  --push              with --commit: git push each commit
   -h, --help          show this help
 
 exit codes: 0 released (or a dry run), 1 a stage failed (rolled back, paused or a failed update),
@@ -59,6 +70,10 @@ const OPTIONS = {
   prometheus: { type: 'string' },
   context: { type: 'string' },
   'settle-timeout': { type: 'string' },
+  gitops: { type: 'boolean' },
+  out: { type: 'string' },
+  commit: { type: 'boolean' },
+  push: { type: 'boolean' },
 } as const;
 
 /** `stepwise release <stack>`. */
@@ -70,6 +85,10 @@ export const command: Command = {
     const prometheus = prometheusOption(values.prometheus);
     const settleTimeout = secondsOption(values['settle-timeout'], '--settle-timeout') ?? SETTLE_DEFAULTS.timeoutSeconds;
     if (values.context === '') throw new UsageError(`--context needs a context name\n\n${USAGE}`);
+    for (const flag of ['out', 'commit', 'push'] as const) {
+      if (values[flag] !== undefined && !values.gitops) throw new UsageError(`--${flag} needs --gitops\n\n${USAGE}`);
+    }
+    if (values.push && !values.commit) throw new UsageError(`--push needs --commit\n\n${USAGE}`);
     const stack = loadStackForCli(stacksDirOf(values), name);
     const toIndex = values.to === undefined ? stack.plan.stages.length - 1 : stageForCli(stack, values.to, '--to').index;
     if (toIndex < stack.stageIndex) {
@@ -94,9 +113,27 @@ export const command: Command = {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     try {
-      const pulumi = await pulumiUpdates({ dir: context.cwd, stackName: stack.name, stackFile }, (line) =>
-        context.err(`pulumi: ${line}\n`),
-      );
+      const updates = values.gitops
+        ? gitopsPieces(
+            gitopsUpdates(
+              {
+                dir: context.cwd,
+                stacksDir: stacksDirOf(values),
+                stackName: stack.name,
+                outDir: values.out ?? process.env.CDK8S_OUTDIR ?? 'dist',
+                commit: values.commit ?? false,
+                push: values.push ?? false,
+              },
+              target,
+              (line) => context.err(`gitops: ${line}\n`),
+            ),
+          )
+        : pulumiPieces(
+            await pulumiUpdates({ dir: context.cwd, stackName: stack.name, stackFile }, (line) => context.err(`pulumi: ${line}\n`)),
+            controller.signal,
+          );
+      // The stack file a release writes for `stage` names the stage before it as fromStage.
+      const previous = (stage: string) => stack.plan.stages[Math.max(0, stageForCli(stack, stage).index - 1)].name;
       const result = await runRelease(
         {
           stack: stack.name,
@@ -109,10 +146,8 @@ export const command: Command = {
           signal: controller.signal,
         },
         {
-          recordedStage: () => pulumi.recordedStage(),
-          apply: (_stage, { refresh }) => pulumi.up({ refresh, signal: controller.signal }),
-          // The stack file a release writes for `stage` names the stage before it as fromStage.
-          preview: (stage) => pulumi.preview(stage, stack.plan.stages[Math.max(0, stageForCli(stack, stage).index - 1)].name),
+          ...updates,
+          preview: (stage) => updates.preview(stage, previous(stage)),
           settle: clusterSettle(stack, target, { ...SETTLE_DEFAULTS, timeoutSeconds: settleTimeout }, controller.signal),
           soak: soakClock(controller.signal),
           gate: stackGate(stack, prometheus),
@@ -131,6 +166,24 @@ export const command: Command = {
     }
   },
 };
+
+/** The update pieces of a release through Pulumi. */
+function pulumiPieces(pulumi: PulumiUpdates, signal: AbortSignal) {
+  return {
+    recordedStage: () => pulumi.recordedStage(),
+    apply: (_stage: string, { refresh }: { readonly refresh: boolean }) => pulumi.up({ refresh, signal }),
+    preview: (stage: string, fromStage: string) => pulumi.preview(stage, fromStage),
+  };
+}
+
+/** The update pieces of a release through a GitOps controller: the cluster says where it is. */
+function gitopsPieces(gitops: GitOpsUpdates) {
+  return {
+    recordedStage: () => gitops.clusterStage(),
+    apply: () => gitops.publish(),
+    preview: async (stage: string, fromStage: string) => gitops.preview(stage, fromStage),
+  };
+}
 
 /** The run's approvals; a stage name the plan lacks is a usage error (exit 2). */
 function approvalsFor(...args: Parameters<typeof readApprovals>) {
