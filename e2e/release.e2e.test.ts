@@ -5,11 +5,18 @@
  * watches the namespace the whole time and holds the release to what the plan promises.
  */
 import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseDocument } from 'yaml';
 import { stageState, transition, type Plan } from '../lib/model';
-import { loadStack } from '../lib/stacks';
+import { namespaceObject } from '../lib/constructs/release-namespace';
+import { loadStack, stackFromText } from '../lib/stacks';
+import { GitOpsSync } from './support/gitops-sync';
+import type { KubeObject } from './support/kube-api';
 import { prometheusScraping, type TrafficProfile } from '../test/support/prometheus';
 import { ReleaseProject } from './support/pulumi-engine';
 import { lastEvent, startRelease, type SeenEvent } from './support/release-run';
@@ -269,5 +276,85 @@ test('a stage that needs an approval is not applied without one (exit 3), and is
     assert.deepEqual(await deployment(plan.namespace, 'fop-gate'), { replicas: 9, image: 'registry.example.com/dora/fop-gate:1.5.0' });
   } finally {
     await project.destroy();
+  }
+});
+
+test('--gitops: each stage rendered and committed, synced by the GitOps controller, waited for, soaked and gated; never below the floor', async () => {
+  canaryTraffic.errorShare = 0;
+  // A GitOps repository: the stack file (sync waves on, as a GitOps plan has them) and the rendered folder.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-e2e-release-gitops-'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+  git('init', '--quiet', '--initial-branch=main');
+  git('config', 'user.name', 'stepwise e2e');
+  git('config', 'user.email', 'e2e@example.com');
+  fs.mkdirSync(path.join(dir, 'stacks'));
+  const file = path.join(dir, 'stacks', 'Pulumi.fop-gate.yaml');
+  const source = fs.readFileSync(path.resolve(__dirname, '..', 'stacks', 'Pulumi.fop-gate.yaml'), 'utf8');
+  const document = parseDocument(releasable({ prometheus: prometheusUrl() })(source));
+  document.setIn(['config', 'stepwise:plan', 'gitops', 'syncWaves'], true);
+  fs.writeFileSync(file, document.toString());
+  git('add', '.');
+  git('commit', '--quiet', '-m', 'fop-gate');
+  const { plan } = stackFromText('fop-gate', file, fs.readFileSync(file, 'utf8'));
+  await suite.cluster.api.apply('/api/v1/namespaces', namespaceObject(plan) as KubeObject);
+  const observer = await TransitionObserver.start(suite.cluster.api, plan.namespace);
+
+  // The GitOps controller: syncs every new commit in waves (Argo CD polls; this polls every 0.5 s).
+  // Asynchronous git while the observer watches: a blocked event loop stamps its events late.
+  const gitAsync = async (...args: string[]) => (await promisify(execFile)('git', args, { cwd: dir, encoding: 'utf8' })).stdout.trim();
+  const controller = new GitOpsSync(suite, dir, 'fop-gate', plan.namespace);
+  let synced = git('rev-parse', 'HEAD');
+  const syncedCommits: string[] = [];
+  let stopped = false;
+  const controllerLoop = (async () => {
+    while (!stopped) {
+      const head = await gitAsync('rev-parse', 'HEAD');
+      if (head !== synced) {
+        await controller.syncRendered();
+        synced = head;
+        syncedCommits.push(await gitAsync('log', '-1', '--format=%s', head));
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  try {
+    const release = startRelease({ dir, stackName: 'fop-gate', env: suite.engine.env }, undefined, [
+      '--gitops',
+      '--commit',
+      '--settle-timeout',
+      '180',
+    ]);
+    const { code, stderr } = await release.exited;
+    const { events } = release;
+    assert.equal(code, 0, `the release failed:\n${stderr}\n${JSON.stringify(events, null, 1)}`);
+    const done = lastEvent(events);
+    assert.ok(done?.event === 'done' && done.stage === 'stable');
+    assert.deepEqual(
+      syncedCommits,
+      ['baseline', 'canary', 'canary-widened', 'stable'].map((s) => `stepwise release fop-gate: stage ${s}`),
+    );
+    assert.deepEqual(
+      eventsOf(events, 'gate').map((e) => [e.stage, e.verdict]),
+      [
+        ['baseline', 'none'],
+        ['canary', 'pass'],
+        ['canary-widened', 'pass'],
+        ['stable', 'pass'],
+      ],
+    );
+    assert.equal(git('status', '--porcelain'), '', 'the stack file and the render are committed');
+    assert.deepEqual(await deployment(plan.namespace, 'fop-gate'), { replicas: 9, image: 'registry.example.com/dora/fop-gate:1.5.0' });
+    const baselineReady = eventsOf(events, 'passed').find((e) => e.stage === 'baseline')!.seenAt;
+    const min = observer.minReadyEndpoints('fop-gate', baselineReady, 10);
+    assert.ok(
+      min >= capacityFloor(plan),
+      `the Service fell to ${min} ready endpoints\n${await describeNamespace(suite.cluster.api, plan.namespace)}`,
+    );
+  } finally {
+    stopped = true;
+    await controllerLoop;
+    observer.stop();
+    await suite.cluster.api.delete(`/api/v1/namespaces/${plan.namespace}`);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -8,7 +8,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { ReleaseEvent } from '../../lib/release/release-event';
-import type { ReleaseProject } from './pulumi-engine';
 
 const repo = path.resolve(__dirname, '..', '..');
 
@@ -26,7 +25,7 @@ export interface RunningRelease {
 
 /** Starts `stepwise release <stack> --json <args>` in the project; `onEvent` sees each event as it arrives. */
 export function startRelease(
-  project: ReleaseProject,
+  project: { readonly dir: string; readonly stackName: string; readonly env: Readonly<Record<string, string>> },
   binDir: string | undefined,
   args: readonly string[],
   options: { env?: Readonly<Record<string, string>>; onEvent?: (event: SeenEvent, child: ChildProcess) => void } = {},
