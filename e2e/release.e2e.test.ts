@@ -252,6 +252,41 @@ test('a release killed during a soak leaves the stack file and the cluster at th
   }
 });
 
+test('Ctrl-C during an update cancels it and exits 130; the re-run applies the interrupted stage again (with a refresh), then goes on', async () => {
+  // Rollouts of about 8 s, so the update of canary-widened is still waiting for its pods when Ctrl-C comes.
+  const project = await ReleaseProject.create(suite.engine, 'fop-gate', (yaml) => withMinReadySeconds(8)(releasable()(yaml)));
+  try {
+    const interrupted = startRelease(project, suite.engine.binDir, [], {
+      onEvent: (event, child) => {
+        if (event.event === 'phase' && event.stage === 'canary-widened' && event.phase === 'apply')
+          setTimeout(() => child.kill('SIGINT'), 3000);
+      },
+    });
+    const first = await interrupted.exited;
+    assert.equal(first.code, 130, first.stderr);
+    const done = lastEvent(interrupted.events);
+    assert.ok(done?.event === 'done' && done.outcome === 'interrupted' && done.stage === 'canary-widened');
+    // The file names the stage whose update was cut short. Pulumi's stage output says
+    // canary-widened too (a cancelled update keeps the outputs its program registered), but the
+    // update is recorded as failed, so the release does not trust it.
+    assert.equal(project.read().stage, 'canary-widened');
+    const [last] = await project.stack.history(1);
+    assert.equal(last.result, 'failed');
+
+    const resumed = startRelease(project, suite.engine.binDir, []);
+    const second = await resumed.exited;
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual(
+      eventsOf(resumed.events, 'reconcile').map((e) => [e.stage, e.recorded]),
+      [['canary-widened', null]],
+    );
+    assert.equal(project.read().stage, 'stable');
+    assert.equal(await recordedStage(project), 'stable');
+  } finally {
+    await project.destroy();
+  }
+});
+
 test('a stage that needs an approval is not applied without one (exit 3), and is with STEPWISE_APPROVE', async () => {
   const project = await ReleaseProject.create(suite.engine, 'fop-gate', releasable({ approval: ['stable'] }));
   const { plan } = project.read();

@@ -6,6 +6,7 @@
  * Asynchronous on purpose: the suite's watches keep reading while the release runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ReleaseEvent } from '../../lib/release/release-event';
 
@@ -58,7 +59,7 @@ export function startRelease(
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<{ code: number; stderr: string }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code: code ?? 128 + (signal === 'SIGKILL' ? 9 : 15), stderr }));
+    child.on('exit', (code, signal) => resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), stderr }));
   });
   return { child, events, exited };
 }

@@ -24,7 +24,10 @@ export interface PulumiProject {
 
 /** The Pulumi side of a release: the recorded stage, an update, a preview. */
 export interface PulumiUpdates {
-  /** The `stage` output of the last completed update, or undefined. */
+  /**
+   * The `stage` output of the last update when that update succeeded; undefined before the first
+   * update, and after one that failed or was cancelled.
+   */
   recordedStage(): Promise<string | undefined>;
   /** `pulumi up` (with `--refresh` when asked); throws an Error with Pulumi's error lines when it fails. */
   up(options: { readonly refresh: boolean; readonly signal?: AbortSignal }): Promise<void>;
@@ -50,6 +53,11 @@ export async function pulumiUpdates(project: PulumiProject, log: (line: string) 
   };
   return {
     async recordedStage() {
+      // A cancelled update keeps the stage output its program registered at once, before any
+      // object changed (seen on the real engine): only a succeeded update's record is what the
+      // cluster has.
+      const last = (await stack.history(10)).find((update) => update.kind === 'update');
+      if (last && last.result !== 'succeeded') return undefined;
       const outputs = await stack.outputs();
       const value = outputs.stage?.value;
       return typeof value === 'string' && value !== '' ? value : undefined;

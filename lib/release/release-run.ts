@@ -32,7 +32,11 @@ export type SettleResult = { readonly settled: true } | { readonly settled: fals
 
 /** The effects a release needs, each a small adapter (lib/release/*-piece.ts hold the real ones). */
 export interface ReleasePieces {
-  /** The stage the last completed update recorded (what the cluster has), or undefined before the first. */
+  /**
+   * The stage the cluster has, as the last update recorded it when that update succeeded (with
+   * --gitops, as the cluster reads); undefined when nothing says (before the first update, after
+   * one that failed or was cancelled).
+   */
   recordedStage(): Promise<string | undefined>;
   /**
    * Applies the stage the stack file names (`pulumi up`), ordered make-before-break from the

@@ -109,9 +109,21 @@ export const command: Command = {
     }
     const stackFile = path.resolve(context.cwd, stack.file);
     const controller = new AbortController();
-    const stop = () => controller.abort();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    // The first Ctrl-C (or SIGTERM from a cancelled job) stops the release cleanly: the running
+    // update is cancelled as Pulumi's own Ctrl-C cancels it. A second one quits at once. The
+    // listeners stay registered until the end (not \`once\`): a library's exit hook re-raises a
+    // signal nobody else listens to, which would kill the release before it could stop cleanly.
+    const stop = (signal: NodeJS.Signals) => {
+      if (!controller.signal.aborted) return controller.abort();
+      removeSignalListeners();
+      process.kill(process.pid, signal);
+    };
+    const removeSignalListeners = () => {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     try {
       const updates = values.gitops
         ? gitopsPieces(
@@ -161,8 +173,7 @@ export const command: Command = {
       for (const line of errorLines(error)) context.err(`stepwise: ${line}\n`);
       return 1;
     } finally {
-      process.removeListener('SIGINT', stop);
-      process.removeListener('SIGTERM', stop);
+      removeSignalListeners();
     }
   },
 };
