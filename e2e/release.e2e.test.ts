@@ -137,10 +137,14 @@ test('a healthy canary is released from the first stage to the last, each stage 
     assert.equal(project.read().stage, 'stable');
     assert.equal(await recordedStage(project), 'stable');
     assert.deepEqual(await deployment(plan.namespace, 'fop-gate'), { replicas: 9, image: 'registry.example.com/dora/fop-gate:1.5.0' });
-    // kubectl rollout history deployment/fop-gate: each revision names the last stage applied with it.
+    // kubectl rollout history deployment/fop-gate: each revision names the stage that made it.
     assert.deepEqual(await rolloutHistory(plan.namespace, 'fop-gate'), [
-      [1, 'stepwise: stage canary-widened'],
+      [1, 'stepwise: stage baseline'],
       [2, 'stepwise: stage stable'],
+    ]);
+    assert.deepEqual(await rolloutHistory(plan.namespace, 'fop-gate-canary'), [
+      [1, 'stepwise: stage baseline'],
+      [2, 'stepwise: stage canary'],
     ]);
 
     const baselineReady = eventsOf(events, 'passed').find((e) => e.stage === 'baseline')!.seenAt;

@@ -7,7 +7,7 @@
 import { App, Chart, JsonPatch, ApiObject } from 'cdk8s';
 import type { KubeObject } from '../../lib/constructs/release-chart';
 import { ReleaseServiceObject } from '../../lib/constructs/release-service';
-import { WorkloadDeployment } from '../../lib/constructs/workload-deployment';
+import { templateStage, WorkloadDeployment } from '../../lib/constructs/workload-deployment';
 import { findStage, stageState, type Plan } from '../../lib/model';
 
 /**
@@ -24,7 +24,7 @@ export function renderWithoutChecks(plan: Plan, stage: string): KubeObject[] {
     const rendered = new WorkloadDeployment(chart, `workload-${workload.name}`, {
       plan,
       running: { ...running, workload: { ...workload, ports: [] } },
-      stage,
+      stage: templateStage(plan, workload.name, state.index),
     });
     if (workload.ports.length > 0) {
       const ports = workload.ports.map((p) => ({

@@ -14,7 +14,7 @@ import { isWeighted, parseTraffic } from '../routing/traffic-section';
 import { ReleaseServiceObject } from './release-service';
 import { annotateSyncWaves } from './sync-wave-annotations';
 import { TrafficRouter } from './traffic-router';
-import { WorkloadDeployment } from './workload-deployment';
+import { templateStage, WorkloadDeployment } from './workload-deployment';
 
 /** Props shared by the release constructs. */
 export interface ReleaseStageProps {
@@ -64,7 +64,11 @@ export abstract class ReleaseStage extends Construct {
       const workloadId = `workload-${running.workload.name}`;
       workloads.set(
         running.workload.name,
-        new WorkloadDeployment(this, workloadId, { plan: props.plan, running, stage: this.state.stage.name }),
+        new WorkloadDeployment(this, workloadId, {
+          plan: props.plan,
+          running,
+          stage: templateStage(props.plan, running.workload.name, index),
+        }),
       );
     }
     const services = new Map<string, ReleaseServiceObject>();

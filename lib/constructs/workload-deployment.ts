@@ -12,8 +12,9 @@ export interface WorkloadDeploymentProps {
   /** The workload and its replicas, image and paused flag in the stage being rendered. */
   readonly running: RunningWorkload;
   /**
-   * The name of the stage being rendered, recorded in the Deployment's `kubernetes.io/change-cause`
-   * annotation so that `kubectl rollout history` names the stage of each revision.
+   * The stage that brought in the pod template this stage runs (see {@link templateStage}),
+   * recorded in the Deployment's `kubernetes.io/change-cause` annotation so that
+   * `kubectl rollout history` names the stage that made each revision.
    */
   readonly stage: string;
 }
@@ -22,12 +23,25 @@ export interface WorkloadDeploymentProps {
 export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
 
 /**
- * The change-cause of a Deployment in `stage`: the Deployment controller copies it to the
- * ReplicaSet of the current revision. Only the stage's name, so a stage renders the same every
- * time (a second `pulumi up` changes nothing, synth output is deterministic).
+ * The change-cause of a Deployment whose pod template `stage` brought in: the Deployment
+ * controller copies it to the ReplicaSet of the current revision. Only a stage's name, so a stage
+ * renders the same every time (a second `pulumi up` changes nothing, synth output is deterministic).
  */
 export function changeCause(stage: string): string {
   return `stepwise: stage ${stage}`;
+}
+
+/**
+ * The stage that brought in the pod template `workload` runs at `stageIndex`: the first of the
+ * stages up to it in which the workload exists with the same image without a break. A stage that
+ * leaves a workload's image alone leaves its Deployment unchanged, annotation included, and a
+ * revision keeps the name of the stage that made it.
+ */
+export function templateStage(plan: Plan, workload: string, stageIndex: number): string {
+  const image = plan.stages[stageIndex].workloads[workload]?.image;
+  let first = stageIndex;
+  while (first > 0 && plan.stages[first - 1].workloads[workload]?.image === image) first--;
+  return plan.stages[first].name;
 }
 
 /** Label cdk8s-plus puts on every pod; stepwise selects pods by the plan's labels only. */
