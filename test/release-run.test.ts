@@ -321,3 +321,20 @@ describe('release: --dry-run', () => {
     assert.match(preview?.event === 'preview' ? preview.then : '', /soak 5m, ask the gate; on failure roll back/);
   });
 });
+
+describe('release: a rollback that fails', () => {
+  test('stops with the stack file naming the stage it was going back to, and says a re-run applies it', async () => {
+    const plan = fopGate();
+    const world = new FakeWorld(plan, 'canary');
+    world.gates['canary-widened'] = 'fail';
+    world.failingUpdates.add('canary');
+    const { result, events } = await release({ plan, world });
+    assert.deepEqual(result, { outcome: 'failed', stage: 'canary', exitCode: 1 });
+    assert.equal(world.fileStage, 'canary');
+    const done = events.at(-1);
+    assert.match(
+      done?.event === 'done' ? done.reason : '',
+      /canary-widened failed \(the metric gate is fail\), and the rollback to canary failed too .*run the release again/,
+    );
+  });
+});

@@ -193,7 +193,7 @@ export async function runRelease(
         emit({ event: 'failed', stack, stage: stages[i].name, phase: 'apply', reason: applyFailure.reason });
         return done(
           'failed',
-          `${name} failed (${failure.reason}), and the rollback to ${stages[i].name} failed too (${applyFailure.reason}); ${request.file} names ${stages[i].name}: run pulumi up --refresh --stack ${stack}`,
+          `${name} failed (${failure.reason}), and the rollback to ${stages[i].name} failed too (${applyFailure.reason}); ${request.file} names ${stages[i].name}: run the release again, which applies that stage first (with a refresh)`,
         );
       }
       refresh = false;
