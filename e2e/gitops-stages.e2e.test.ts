@@ -12,12 +12,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { parse, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import { namespaceObject } from '../lib/constructs/release-namespace';
 import { listStacks, stackFromText } from '../lib/stacks';
 import type { KubeObject } from './support/kube-api';
-import { SYNC_WAVE_ANNOTATION } from '../lib/routing/sync-waves';
-import { kubectl } from './support/binaries';
+import { GitOpsSync } from './support/gitops-sync';
 import { assertMoveKeptPromises, deploymentUids, startMove } from './support/move-promises';
 import { exampleRoute, useSuite, withMinReadySeconds } from './support/suite';
 import { describeNamespace, TransitionObserver } from './support/transition-observer';
@@ -34,98 +33,6 @@ function gitopsCopy(yaml: string): string {
   return document.toString();
 }
 
-/** A rendered object: its file and what identifies it. */
-interface Manifest {
-  readonly file: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly wave: number;
-}
-
-/** What a GitOps controller does with one commit of a stack: sync its manifests in waves, then prune. */
-class GitOpsSync {
-  private applied = new Map<string, Manifest>();
-
-  constructor(
-    private readonly dir: string,
-    private readonly stackName: string,
-    private readonly namespace: string,
-  ) {}
-
-  // Asynchronous, never execFileSync: the observer's watches must be read while kubectl runs, or
-  // their events are stamped when the event loop is free again, seconds late and out of order.
-  private async kubectl(...args: string[]): Promise<string> {
-    return (await run(kubectl(suite.binaries), ['--kubeconfig', suite.cluster.kubeconfig, ...args], { encoding: 'utf8' })).stdout;
-  }
-
-  /** `npm run synth` of the stack's current stage, then the sync. */
-  async sync(): Promise<void> {
-    const out = path.join(this.dir, 'dist');
-    await run(
-      process.execPath,
-      [
-        path.join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-        path.join(repo, 'lib', 'synth', 'main.ts'),
-        this.stackName,
-        '--stacks',
-        path.join(this.dir, 'stacks'),
-        '--out',
-        out,
-      ],
-      {
-        cwd: this.dir,
-      },
-    );
-    const folder = path.join(out, this.stackName);
-    const manifests = fs.readdirSync(folder).map((name): Manifest => {
-      const object = parse(fs.readFileSync(path.join(folder, name), 'utf8'));
-      return {
-        file: path.join(folder, name),
-        kind: object.kind,
-        name: object.metadata.name,
-        wave: Number(object.metadata.annotations?.[SYNC_WAVE_ANNOTATION] ?? 0),
-      };
-    });
-    const waves = [...new Set(manifests.map((m) => m.wave))].sort((a, b) => a - b);
-    for (const wave of waves) {
-      const inWave = manifests.filter((m) => m.wave === wave);
-      await this.kubectl(
-        'apply',
-        '--server-side',
-        '--field-manager=stepwise-gitops',
-        '--force-conflicts',
-        ...inWave.flatMap((m) => ['-f', m.file]),
-      );
-      for (const m of inWave.filter((m) => m.kind === 'Deployment')) {
-        await this.kubectl('rollout', 'status', `deployment/${m.name}`, '-n', this.namespace, '--timeout=180s');
-      }
-    }
-    const now = new Map(manifests.map((m) => [`${m.kind}/${m.name}`, m]));
-    for (const [key, m] of this.applied) {
-      if (!now.has(key))
-        await this.kubectl('delete', m.kind.toLowerCase(), m.name, '-n', this.namespace, '--cascade=foreground', '--wait=true');
-    }
-    this.applied = now;
-  }
-
-  /** `kubectl diff` of the current render: the cluster already matches it. */
-  async unchanged(): Promise<boolean> {
-    try {
-      await this.kubectl(
-        'diff',
-        '--server-side',
-        '--field-manager=stepwise-gitops',
-        '--force-conflicts',
-        '-f',
-        path.join(this.dir, 'dist', this.stackName),
-      );
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
-
 for (const stackName of STACKS) {
   describe(`${stackName}: every stage through npm run synth and a sync in waves`, () => {
     test('forward to the last stage and back: never below the plan, switch after ready, break after switch, nothing replaced', async () => {
@@ -139,7 +46,7 @@ for (const stackName of STACKS) {
       // team, does this on the GitOps path): restricted Pod Security enforced unless the plan relaxes it.
       await suite.cluster.api.apply('/api/v1/namespaces', namespaceObject(plan) as KubeObject);
       const observer = await TransitionObserver.start(suite.cluster.api, plan.namespace);
-      const gitops = new GitOpsSync(dir, stackName, plan.namespace);
+      const gitops = new GitOpsSync(suite, dir, stackName, plan.namespace);
       const stepwise = (...args: string[]) =>
         run(process.execPath, [path.join(repo, 'dist-js', 'bin', 'stepwise.js'), ...args], { cwd: dir });
       try {

@@ -31,8 +31,12 @@ const LAYERS: readonly { readonly name: string; readonly paths: readonly string[
   { name: 'features', paths: ['lib/review', 'lib/gate', 'lib/export', 'lib/status'] },
   // What the two command lines (`stepwise`, `npm run synth`) share: exit codes, stack names.
   { name: 'command line', paths: ['lib/command-line'] },
-  // Adapters: the CLI, `npm run synth`, the Pulumi program, the package's entry point.
-  { name: 'adapters', paths: ['lib/cli', 'lib/synth/main.ts', 'lib/pulumi', 'lib/index.ts'] },
+  // The Pulumi program and its components: what `pulumi up` runs.
+  { name: 'pulumi program', paths: ['lib/pulumi'] },
+  // The release loop (`stepwise release`): it drives the Pulumi program through the Automation API.
+  { name: 'release', paths: ['lib/release'] },
+  // Adapters: the CLI, `npm run synth`, the package's entry point.
+  { name: 'adapters', paths: ['lib/cli', 'lib/synth/main.ts', 'lib/index.ts'] },
 ];
 
 /** Files under `dir`, relative to the repository root, with `/` separators. */

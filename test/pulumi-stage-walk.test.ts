@@ -82,7 +82,8 @@ const IMMUTABLE_BY_DEFAULT = ['metadata.name', 'metadata.namespace'];
  * Routers carry the stage's weights; any object may carry the GitOps sync wave of the step.
  */
 const STAGED: Record<string, RegExp> = {
-  Deployment: /^spec\.(replicas|paused|template\.spec\.containers\[\d+\]\.image)$/,
+  // The change-cause names the stage that brought in the image, so it changes with the image.
+  Deployment: /^(spec\.(replicas|paused|template\.spec\.containers\[\d+\]\.image)|metadata\.annotations\.kubernetes\.io\/change-cause)$/,
   Service: /^spec\.selector\.[^.]+$/,
   PodDisruptionBudget: /(?!)/, // matches nothing: a budget never changes with the stage
   HTTPRoute: /^spec\.rules\[\d+\]\.backendRefs\[\d+\]\.weight$/,

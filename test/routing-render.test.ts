@@ -194,7 +194,8 @@ describe('schema validation of router objects', () => {
 /**
  * sha256 of every stage of the three stacks that existed before traffic routing, rendered by the
  * code before it (commit c339239, `renderStackStage` of each stage, `toYamlStream` of its objects).
- * Plans without `traffic` and `gitops` must render byte for byte as they did.
+ * Plans without `traffic` and `gitops` must render byte for byte as they did, apart from the
+ * Deployments' `kubernetes.io/change-cause` annotation (issue #11), which is taken out first.
  */
 const BEFORE_ROUTING: Record<string, Record<string, string>> = {
   'fop-gate': {
@@ -220,12 +221,20 @@ const BEFORE_ROUTING: Record<string, Record<string, string>> = {
   },
 };
 
+/** `object` without the change-cause annotation stepwise added after these hashes were taken. */
+function withoutChangeCause(object: KubeObject): KubeObject {
+  const annotations = { ...object.metadata.annotations };
+  delete annotations['kubernetes.io/change-cause'];
+  const { annotations: _, ...metadata } = object.metadata;
+  return { ...object, metadata: Object.keys(annotations).length > 0 ? { ...metadata, annotations } : metadata };
+}
+
 describe('plans without traffic or gitops', () => {
   test('render every stage byte for byte as before traffic routing existed', () => {
     for (const [stack, stages] of Object.entries(BEFORE_ROUTING)) {
       assert.deepEqual(stagesOf(stack), Object.keys(stages));
       for (const [stage, hash] of Object.entries(stages)) {
-        const yaml = toYamlStream(objectsOf(stack, stage));
+        const yaml = toYamlStream(objectsOf(stack, stage).map(withoutChangeCause));
         assert.equal(createHash('sha256').update(yaml).digest('hex'), hash, `${stack} ${stage}`);
       }
     }

@@ -24,6 +24,8 @@ const repo = path.resolve(__dirname, '..', '..');
 export interface PulumiEngine {
   readonly command: PulumiCommand;
   readonly env: Readonly<Record<string, string>>;
+  /** The directory holding the `pulumi` CLI the suite built, for a child process's PATH; undefined when `pulumi` comes from PATH. */
+  readonly binDir?: string;
   /** Removes the engine's temporary files. */
   dispose(): void;
 }
@@ -61,7 +63,12 @@ export async function startPulumiEngine(binaries: E2eBinaries | undefined, kubec
     );
   }
   const command = await PulumiCommand.get({ root, skipVersionCheck: true });
-  return { command, env, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    command,
+    env,
+    ...(root ? { binDir: path.join(root, 'bin') } : {}),
+    dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** One example stack, copied to a temporary project, deployed stage by stage. */

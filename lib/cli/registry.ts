@@ -29,6 +29,10 @@ export const COMMANDS: Readonly<Record<string, { readonly summary: string; reado
     summary: 'move the stack back to its previous stage (checks, then edits the stack file)',
     load: () => import('./commands/rollback.js').then((m) => m.command),
   },
+  release: {
+    summary: 'progressive delivery from a pipeline: apply, settle, soak and gate each stage; roll back on failure',
+    load: () => import('./commands/release.js').then((m) => m.command),
+  },
   gate: {
     summary: "check the canary's metrics in Prometheus: exit 0 pass, 1 fail, 2 cannot decide",
     load: () => import('./commands/gate.js').then((m) => m.command),

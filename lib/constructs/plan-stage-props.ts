@@ -3,9 +3,10 @@
  * constructs would write for it. The plan is checked as a whole first (problems name the plan's
  * keys, `workloads.api.ports[1]`), so a valid plan always yields valid props.
  */
-import { StepwiseErrors, apiServerProblems, findStage, isWeighted, kindRuleProblems, stageState, type Plan } from '../model';
+import { StepwiseErrors, apiServerProblems, findStage, isWeighted, kindRuleProblems, stageState, templateStage, type Plan } from '../model';
 import { workloadSyncWaves, SYNC_WAVES } from '../routing/sync-waves';
 import type { ReleaseStageProps } from './release-stage';
+import { changeCause } from './workload-deployment';
 import { workloadProps } from './workload-props';
 
 /**
@@ -30,7 +31,9 @@ export function planStageProps(plan: Plan, stage: string, fromStage?: string): R
   return {
     namespace: plan.namespace,
     commonLabels: plan.commonLabels,
-    workloads: state.workloads.map((running) => workloadProps(running.workload, running.state)),
+    workloads: state.workloads.map((running) =>
+      workloadProps(running.workload, running.state, changeCause(templateStage(plan, running.workload.name, index))),
+    ),
     services: state.services.map((s) => ({ ...s.service, selector: s.selector })),
     trafficRouter: isWeighted(routing) ? { routing, weights: routing.stageWeights[index] } : undefined,
     syncWaves,

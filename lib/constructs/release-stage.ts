@@ -73,8 +73,14 @@ export abstract class ReleaseStage extends Construct {
     // a Service's `service-<name>`) or with an Object.prototype name ('constructor'), which the
     // constructs library keeps its children under.
     const deployments = new Map<string, WorkloadDeployment>();
-    for (const { workload, state } of workloads) {
-      const deployment = new WorkloadDeployment(this, `workload-${workload.name}`, { namespace, commonLabels, workload, state });
+    for (const { workload, state, changeCause } of workloads) {
+      const deployment = new WorkloadDeployment(this, `workload-${workload.name}`, {
+        namespace,
+        commonLabels,
+        workload,
+        state,
+        changeCause,
+      });
       deployments.set(workload.name, deployment);
     }
     const serviceObjects = new Map<string, ReleaseServiceObject>();

@@ -21,6 +21,13 @@ export interface WorkloadDeploymentProps {
   readonly workload: Workload;
   /** Its replicas, image and paused flag in the stage being rendered. */
   readonly state: WorkloadInStage;
+  /**
+   * The Deployment's `kubernetes.io/change-cause` annotation, which the Deployment controller
+   * copies to the ReplicaSet of the current revision, so `kubectl rollout history` shows it.
+   * On the Deployment, not its pod template: changing it alone rolls no pods.
+   * @default - none
+   */
+  readonly changeCause?: string;
 }
 
 /** Label cdk8s-plus puts on every pod; stepwise selects pods by the plan's labels only. */
@@ -28,6 +35,18 @@ const CDK8S_ADDRESS_LABEL_PATH = '/spec/template/metadata/labels/cdk8s.io~1metad
 
 /** Labels stepwise puts on the objects it renders (not on pods, so adopting stepwise rolls nothing). */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'stepwise' } as const;
+
+/** The annotation `kubectl rollout history` shows as a revision's CHANGE-CAUSE. */
+export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
+
+/**
+ * The change-cause stepwise records for a pod template that stage `stage` brought in. Only a
+ * stage's name, so a stage renders the same every time (a second `pulumi up` changes nothing,
+ * synth output is deterministic).
+ */
+export function changeCause(stage: string): string {
+  return `stepwise: stage ${stage}`;
+}
 
 /**
  * One workload in one stage: a Deployment whose name and selector never change across
@@ -45,7 +64,13 @@ export class WorkloadDeployment extends Construct {
     const objectLabels = { ...props.commonLabels, ...workload.labels, ...MANAGED_BY };
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata: { name: workload.name, namespace, labels: objectLabels },
+      // On the Deployment, not its pod template: a new change-cause alone must not roll pods.
+      metadata: {
+        name: workload.name,
+        namespace,
+        labels: objectLabels,
+        ...(props.changeCause === undefined ? {} : { annotations: { [CHANGE_CAUSE_ANNOTATION]: props.changeCause } }),
+      },
       replicas: state.replicas,
       select: false,
       podMetadata: { labels: { ...workload.labels }, annotations: { ...workload.podAnnotations } },

@@ -103,6 +103,13 @@ export interface WorkloadProps {
    */
   readonly paused?: boolean;
   /**
+   * The Deployment's `kubernetes.io/change-cause` annotation (on the Deployment, not the pod
+   * template): `kubectl rollout history` shows it for the revision it was set with. A stack file's
+   * stages set it to `stepwise: stage <the stage that brought in this image>`.
+   * @default - none
+   */
+  readonly changeCause?: string;
+  /**
    * The Deployment's `spec.selector`; it must select `labels`, and Kubernetes never changes it in place.
    * @default - every label of `labels`
    */
@@ -218,6 +225,8 @@ export interface ResolvedWorkload {
   readonly workload: Workload;
   /** Replicas, image and paused in the stage. */
   readonly state: WorkloadInStage;
+  /** The Deployment's `kubernetes.io/change-cause`, if any. */
+  readonly changeCause?: string;
 }
 
 /** `props` with every default resolved (once, here). */
@@ -260,12 +269,21 @@ export function resolveWorkload(props: WorkloadProps): ResolvedWorkload {
     },
     disruptionBudget: disruptionBudget === false ? undefined : disruptionBudget,
   };
-  return { workload, state: { replicas: props.replicas, image: props.image, paused: props.paused ?? false } };
+  return {
+    workload,
+    state: { replicas: props.replicas, image: props.image, paused: props.paused ?? false },
+    changeCause: props.changeCause,
+  };
 }
 
 /** The props that render `workload` as it is in a stage (the inverse of {@link resolveWorkload}). */
-export function workloadProps(workload: Workload, state: WorkloadInStage): WorkloadProps {
-  return { ...workload, ...state, disruptionBudget: workload.disruptionBudget ?? false };
+export function workloadProps(workload: Workload, state: WorkloadInStage, changeCause?: string): WorkloadProps {
+  return {
+    ...workload,
+    ...state,
+    disruptionBudget: workload.disruptionBudget ?? false,
+    ...(changeCause === undefined ? {} : { changeCause }),
+  };
 }
 
 /**

@@ -82,6 +82,13 @@ export const CHECK_RULES = {
     details:
       'One warning per departure, with the stated `reason`. `runAsUser` with a non-root UID and adding `NET_BIND_SERVICE` are not warned: the restricted Pod Security Standard allows both.',
   },
+  'canary-widened-unwatched': {
+    severity: 'warning',
+    scope: 'transition',
+    summary: 'a stage sends the new version more requests with no soak and no analysis section (stepwise release would move on unwatched)',
+    details:
+      'Give the stage a `soak` (e.g. `soak: 5m`), or the plan an `analysis` section, so `stepwise release` watches the wider canary before it goes on.',
+  },
   'node-port-in-another-stack': {
     severity: 'warning',
     scope: 'stack files',

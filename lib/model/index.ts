@@ -19,3 +19,5 @@ export * from './gitops-section';
 export * from './analysis-section';
 export * from './metric-threshold';
 export * from './query-template';
+export * from './stage-policy';
+export * from './template-stage';

@@ -27,6 +27,7 @@ import {
   type Labels,
   type WorkloadSelector,
 } from './labels';
+import { readStagePolicy } from './stage-policy';
 import { cpuMillicores, memoryMebibytes, MAX_CPU_MILLICORES, MAX_MEMORY_MEBIBYTES } from './quantities';
 import { INT32_MAX, PlainDataReader, closest, controlCharacterProblems, describe, hasOwnKey, isPlainObject } from './plain-data';
 import {
@@ -827,7 +828,8 @@ function readStages(
     const stageWorkloads = readStageWorkloads(r, s.workloads, `${at}.workloads`, workloadNames);
     const serviceSelectors = readStageServices(r, s.services, `${at}.services`, services, serviceNames);
     stageTraffic[i] = s.traffic;
-    if (name && stageWorkloads && serviceSelectors) stages.push({ name, description, workloads: stageWorkloads, serviceSelectors });
+    const policy = readStagePolicy(r, name ?? `stages[${i}]`, s, at);
+    if (name && stageWorkloads && serviceSelectors) stages.push({ name, description, workloads: stageWorkloads, serviceSelectors, policy });
   });
   return stages.length === items.length ? stages : undefined;
 }

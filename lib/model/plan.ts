@@ -4,6 +4,7 @@ import type { GitOpsSettings } from './gitops-section';
 import type { IntOrPercent } from './int-or-percent';
 import type { Labels, WorkloadSelector } from './labels';
 import type { ReleaseService } from './release-service';
+import type { StagePolicy } from './stage-policy';
 import type { TrafficRouting } from './traffic-routing';
 
 export type { ReleaseService, ServicePort } from './release-service';
@@ -181,6 +182,12 @@ export interface Stage {
    * the plan, as `diff` and `check` take them) carries its weights with it.
    */
   readonly traffic?: Readonly<Record<string, number>>;
+  /**
+   * What `stepwise release` does around the stage (`soak`, `approval`, `onFailure`), defaults
+   * resolved. `parsePlan` always sets it; a stage built in code may leave it out (`stagePolicies`
+   * then gives the defaults).
+   */
+  readonly policy?: StagePolicy;
 }
 
 /** Thresholds `stepwise check` applies to every transition. */

@@ -7,6 +7,7 @@ import { consecutiveTransitions, transition } from '../model/transition';
 import { capacityBelowFloor, cutoverBelowFloor, firstStageBelowFloor } from './check-capacity';
 import { serviceWithoutEndpoints } from './check-endpoints';
 import { podSecurityOverrides } from './check-pod-security';
+import { canaryWidenedUnwatched } from './check-release-policy';
 import { stageMoveLabel, type MoveDirection, type PlanRule, type PlanVersionRule, type StageRule, type TransitionRule } from './check-rule';
 import { deploymentRenamed, deploymentSelectorChanged, overlappingSelectors, rollingUpdateCannotProgress } from './check-workloads';
 import { weightWithoutReadyPods } from '../routing/routing-findings';
@@ -29,7 +30,12 @@ export interface CheckOptions {
 }
 
 /** The rules about the plan as a whole. */
-export const PLAN_RULES: readonly PlanRule[] = [overlappingSelectors, rollingUpdateCannotProgress, podSecurityOverrides];
+export const PLAN_RULES: readonly PlanRule[] = [
+  overlappingSelectors,
+  rollingUpdateCannotProgress,
+  podSecurityOverrides,
+  canaryWidenedUnwatched,
+];
 
 /** The rules applied to every stage. */
 export const STAGE_RULES: readonly StageRule[] = [serviceWithoutEndpoints, firstStageBelowFloor, weightWithoutReadyPods];

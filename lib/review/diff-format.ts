@@ -6,6 +6,7 @@
 import type { Labels } from '../model';
 import type { Finding } from '../model/finding';
 import { patchText, type ManifestPatch } from './diff-manifests';
+import { releaseText } from './plan-table';
 import type { PlanChange } from './diff-plan-changes';
 import { formatShare } from './traffic-share-format';
 import type { Change, ServiceDiff, StageDiff, StageSide, WorkloadDiff } from './diff-stages';
@@ -147,6 +148,7 @@ export function summaryText(review: StageReview): string {
     const line = capacityLine(s);
     if (line) lines.push(`  ${line}`);
   }
+  if (diff.release) lines.push('', `Release policy of ${diff.to.stage}: ${releaseText(diff.release)}`);
   if (review.planChanges.length > 0) {
     lines.push('', 'Plan changes (REPLACE: Pulumi deletes and recreates the object; ROLL-OUT: every pod is replaced):');
     lines.push(...review.planChanges.map((c) => `  ${planChangeLine(c)}`));
@@ -197,6 +199,7 @@ function reviewMarkdown(review: StageReview): string {
       );
     }
     out.push('', `**Transition** (make → switch → break): ${podsLine(diff)}.`, '');
+    if (diff.release) out.push(`**Release policy** of ${code(diff.to.stage)}: ${releaseText(diff.release)}.`, '');
     if (review.planChanges.length > 0) {
       out.push('#### Plan changes', '');
       for (const c of review.planChanges)
@@ -250,6 +253,7 @@ export function reviewJson(review: StageReview): Record<string, unknown> {
     })),
     pods: diff.pods,
     belowFloor: belowFloor(diff),
+    release: diff.release,
     planChanges: review.planChanges,
     findings: review.findings,
     files: review.patches ? review.patches.map((p) => ({ name: p.name, status: p.status })) : null,

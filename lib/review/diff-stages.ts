@@ -15,7 +15,9 @@ import {
   type TransitionPhase,
   type WorkloadChange,
 } from '../model';
+import { stagePolicies } from '../model/stage-policy';
 import { routedTraffic } from '../routing/routed-traffic';
+import { stageReleaseView, type StageReleaseView } from './plan-json';
 
 /** One side of a diff: a plan (the working tree's, or the one at a git ref) and one of its stages. */
 export interface StageSide {
@@ -88,6 +90,8 @@ export interface StageDiff {
   readonly pods: { readonly before: number; readonly after: number; readonly peak: number; readonly minAvailable: number };
   /** True when nothing a cluster would see changes (same replicas, images, selectors and traffic shares). */
   readonly unchanged: boolean;
+  /** The release policy of the stage arrived at (soak, approval, onFailure), or null when it sets none. */
+  readonly release: StageReleaseView | null;
 }
 
 /**
@@ -169,6 +173,7 @@ export function stageDiff(from: StageSide, to: StageSide): StageDiff {
     services,
     pods: { before: podsIn('from'), after: podsIn('to'), peak: moved.peakPods, minAvailable: moved.minAvailablePods },
     unchanged,
+    release: stageReleaseView(stagePolicies(to.plan)[toIndex]) ?? null,
   };
 }
 

@@ -1,6 +1,7 @@
 import { sortedLabels, type Labels } from '../model/labels';
 import type { ReleaseKind } from '../model/plan';
 import { allStageStates } from '../model/stage-state';
+import { formatDuration, stagePolicies, type FailureAction, type StagePolicy } from '../model/stage-policy';
 import { consecutiveTransitions, type TransitionPhase, type WorkloadChange } from '../model/transition';
 import { routedTraffic } from '../routing/routed-traffic';
 import type { Stack } from '../stacks/stack-config';
@@ -48,6 +49,28 @@ export interface StageView {
    * stage's track weights (`traffic.router`), else its share of the first Service selecting it.
    */
   readonly traffic: Readonly<Record<string, number>>;
+  /** What `stepwise release` does around the stage, when the stack file sets any of soak, approval or onFailure. */
+  readonly release?: StageReleaseView;
+}
+
+/** A stage's release policy as plan and diff show it (lib/model/stage-policy.ts). */
+export interface StageReleaseView {
+  /** Soak after the stage settles, as a duration (`5m`), or null for none. */
+  readonly soak: string | null;
+  /** Whether the stage needs an approval before it is applied. */
+  readonly approval: 'required' | 'none';
+  /** What a failed gate does. */
+  readonly onFailure: FailureAction;
+}
+
+/** The view of a policy the stack file writes, or undefined when it sets none of its keys. */
+export function stageReleaseView(policy: StagePolicy): StageReleaseView | undefined {
+  if (!policy.written) return undefined;
+  return {
+    soak: policy.soakSeconds > 0 ? formatDuration(policy.soakSeconds) : null,
+    approval: policy.approvalRequired ? 'required' : 'none',
+    onFailure: policy.onFailure,
+  };
 }
 
 /** The move from one stage to the next. */
@@ -87,6 +110,7 @@ export interface TransitionView {
 export function planView(stack: Stack): PlanView {
   const { plan } = stack;
   const states = allStageStates(plan);
+  const policies = stagePolicies(plan);
   const stages = states.map((state): StageView => ({
     name: state.stage.name,
     ...(state.stage.description !== undefined ? { description: state.stage.description } : {}),
@@ -104,6 +128,7 @@ export function planView(stack: Stack): PlanView {
       readyEndpoints: s.readyEndpoints,
     })),
     traffic: routedTraffic(plan, state.index),
+    ...releaseOf(policies[state.index]),
   }));
   const transitions = consecutiveTransitions(plan, states).map((t): TransitionView => ({
     from: t.from.stage.name,
@@ -122,6 +147,11 @@ export function planView(stack: Stack): PlanView {
     })),
   }));
   return { stack: stack.name, kind: plan.kind, namespace: plan.namespace, stage: stack.stage, stages, transitions };
+}
+
+function releaseOf(policy: StagePolicy): { release?: StageReleaseView } {
+  const release = stageReleaseView(policy);
+  return release ? { release } : {};
 }
 
 /** `stepwise plan --json`: the view as indented JSON with a final newline. */

@@ -1,12 +1,13 @@
 import { formatLabels } from '../model/labels';
-import type { PlanView, StageView, TransitionView } from './plan-json';
+import type { PlanView, StageReleaseView, StageView, TransitionView } from './plan-json';
 import { formatShare } from './traffic-share-format';
 
 /**
  * `stepwise plan` as text: one table, stage by stage. Each stage lists its workloads (replicas,
  * image, traffic share) and its Services (selector → endpoints); between two stages a `↓` line
  * gives the transition's peak pods, fewest available pods and, per Service, the fewest ready
- * endpoints against the capacity floor. The current stage is marked `*`.
+ * endpoints against the capacity floor. The current stage is marked `*`; a stage with a release
+ * policy (soak, approval, onFailure) gets a `release:` line.
  */
 export function planTable(view: PlanView): string {
   const rows = view.stages.flatMap((stage) => stage.workloads.map((w) => ({ stage, w })));
@@ -52,6 +53,7 @@ function stageLines(stage: StageView, line: Line, indent: string): string[] {
     const endpoints = s.endpoints.length > 0 ? `${s.endpoints.join(', ')} (${s.readyEndpoints} ready)` : 'no endpoints';
     lines.push(`${indent}Service ${s.name}: ${formatLabels(s.selector)} → ${endpoints}`);
   }
+  if (stage.release) lines.push(`${indent}release: ${releaseText(stage.release)}`);
   return lines;
 }
 
@@ -65,6 +67,15 @@ function transitionLines(t: TransitionView): string[] {
   // One Service (the usual case) fits on the transition's line; several get a line each.
   if (services.length === 1) return [`${head}; ${services[0]}`];
   return [head, ...services.map((s) => `      ${s}`)];
+}
+
+/** `soak 5m, approval required, on failure pause`. */
+export function releaseText(release: StageReleaseView): string {
+  return [
+    release.soak === null ? 'no soak' : `soak ${release.soak}`,
+    release.approval === 'required' ? 'approval required' : 'no approval',
+    `on failure ${release.onFailure}`,
+  ].join(', ');
 }
 
 function imageCell(w: { image: string; paused: boolean }): string {

@@ -47,6 +47,21 @@ const stage = z.strictObject({
     stageTrafficSchema.optional(),
     'With a weighted router: the percent of requests each track gets; the stable track gets the rest.',
   ),
+  soak: documented(
+    z.string().regex(/^(?:\d+h)?(?:\d+m)?(?:\d+s)?$/).min(2).optional(),
+    '`stepwise release`: how long to wait after the stage is applied and settled before the metric gate is asked (`30s`, `5m`, `1h30m`; at most `24h`).',
+    '0s',
+  ),
+  approval: documented(
+    z.enum(['required', 'none']).optional(),
+    '`stepwise release`: `required` makes a person approve the stage before it is applied (`--approve`, `STEPWISE_APPROVE` or an approvals file).',
+    'none',
+  ),
+  onFailure: documented(
+    z.enum(['rollback', 'pause']).optional(),
+    '`stepwise release`: what a failed gate does: roll back stage by stage to the last good one, or stay and stop.',
+    'rollback',
+  ),
 });
 
 /** A plan's `checks` section: thresholds `stepwise check` applies to every transition. */

@@ -1,10 +1,8 @@
-import { isWeighted, routerObjects } from '../../routing';
-import { isReadProblem, readCluster, type ClusterReadProblem } from '../../status/cluster-reader';
+import { isReadProblem, type ClusterReadProblem } from '../../status/cluster-reader';
 import { kubeTarget } from '../../status/kube-context';
-import { liveRouterWeights } from '../../status/router-weights';
-import { matchStage } from '../../status/stage-match';
+import { readStackStatus } from '../../status/stack-status';
 import { formatStatus } from '../../status/status-format';
-import { statusJson, statusReport } from '../../status/status-report';
+import { statusJson } from '../../status/status-report';
 import { parseCommandArgs, requireStackName, stacksDirOf, STACK_OPTIONS } from '../args';
 import type { Command } from '../command';
 import { loadStackForCli } from '../../command-line/load-stack';
@@ -52,41 +50,19 @@ export const command: Command = {
       const timeoutSeconds = timeoutOption(values.timeout);
       if (values.context === '') throw new UsageError(`--context needs a context name\n\n${USAGE}`);
       const stack = loadStackForCli(stacksDirOf(values), name);
-      const { plan } = stack;
-      const routing = plan.traffic;
-
       const target = await kubeTarget(values.context);
       if ('message' in target) {
         context.err(`stepwise: status ${stack.name}: ${target.message}\n`);
         return target.kind === 'unknown-context' ? 2 : 3;
       }
-      // Router objects keep their names in every stage: the stack's stage says which to read.
-      const routerRefs = isWeighted(routing)
-        ? routerObjects(plan, routing, stack.stageIndex, {}).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name }))
-        : [];
-      const live = await readCluster(target, plan.namespace, routerRefs, timeoutSeconds);
-      if (isReadProblem(live)) {
+      const report = await readStackStatus(stack, target, timeoutSeconds);
+      if (isReadProblem(report)) {
         context.err(
-          `stepwise: status ${stack.name}: cannot read the cluster at ${target.server} (context ${target.context}): ${live.message}\n`,
+          `stepwise: status ${stack.name}: cannot read the cluster at ${target.server} (context ${target.context}): ${report.message}\n`,
         );
-        context.err(`stepwise: fix: ${readFix(live, target.context, plan.namespace)}\n`);
+        context.err(`stepwise: fix: ${readFix(report, target.context, stack.plan.namespace)}\n`);
         return 3;
       }
-
-      const weights = isWeighted(routing) ? liveRouterWeights(plan, routing, live.routerObjects) : undefined;
-      const match = matchStage(plan, routing, live, weights, stack.stage, stack.fromStage);
-      // Loaded only now: a cluster that cannot be reached is reported without loading cdk8s.
-      const { renderStackStage } = await import('../../synth/render-stack.js');
-      const rendered = renderStackStage(stack, match.stage ?? stack.stage).files.map((f) => f.object);
-      const report = statusReport({
-        stack,
-        routing,
-        cluster: { context: target.context, server: target.server },
-        live,
-        weights,
-        match,
-        rendered,
-      });
       context.out(values.json ? statusJson(report) : formatStatus(report));
       return report.exitCode;
     } catch (error) {
@@ -106,7 +82,8 @@ function timeoutOption(value: string | undefined): number {
   return seconds;
 }
 
-function readFix(problem: ClusterReadProblem, kubeContext: string, namespace: string): string {
+/** What to do about a cluster that could not be read (shared with `stepwise release`). */
+export function readFix(problem: ClusterReadProblem, kubeContext: string, namespace: string): string {
   switch (problem.kind) {
     case 'unreachable':
       return `check that the cluster is up and that context ${kubeContext} points at it (kubectl --context ${kubeContext} cluster-info), or pass --context NAME`;

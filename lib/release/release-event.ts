@@ -1,0 +1,186 @@
+/**
+ * What `stepwise release` reports while it runs: one event per step, printed as a line of text
+ * for a terminal or as one JSON object per line (`--json`) for a CI system. The events are the
+ * release's only output, so the two never disagree. No timestamps: CI systems stamp lines
+ * themselves, and the same release prints the same events. docs/release.md documents the format.
+ */
+import type { GateReportJson } from '../gate/report';
+import { formatDuration } from '../model/stage-policy';
+
+/** How a release ended, and its exit code. */
+export type ReleaseOutcome =
+  /** Every stage up to the target was applied and passed: exit 0. */
+  | 'released'
+  /** A stage failed and the release went back to the last good stage: exit 1. */
+  | 'rolled-back'
+  /** A stage failed and its policy is `onFailure: pause`: the stack stays there, exit 1. */
+  | 'paused'
+  /** Applying, settling or a rollback failed in a way the release cannot handle: exit 1. */
+  | 'failed'
+  /** The next stage needs an approval that was not given: nothing applied, exit 3. */
+  | 'awaiting-approval'
+  /** `--dry-run`: every step was shown, nothing changed: exit 0. */
+  | 'dry-run'
+  /** Stopped by a signal (Ctrl-C, a cancelled job): exit 130. */
+  | 'interrupted';
+
+/** The exit code of each outcome. */
+export const OUTCOME_EXIT_CODES: Readonly<Record<ReleaseOutcome, number>> = {
+  released: 0,
+  'dry-run': 0,
+  'rolled-back': 1,
+  paused: 1,
+  failed: 1,
+  'awaiting-approval': 3,
+  interrupted: 130,
+};
+
+/** The phases of a stage, in the order they run. */
+export type StagePhase = 'check' | 'approve' | 'apply' | 'settle' | 'soak' | 'gate';
+
+/** One step of a release. `event` names the kind; every event names its stack. */
+export type ReleaseEvent =
+  | {
+      readonly event: 'start';
+      readonly stack: string;
+      /** The stage the stack file names. */
+      readonly stage: string;
+      /** The stage Pulumi recorded at the last update (what the cluster has), or null before the first. */
+      readonly recorded: string | null;
+      /** The last stage this run goes to. */
+      readonly to: string;
+    }
+  | {
+      /** The stack file and the recorded stage differ (an interrupted update): the file's stage is applied again. */
+      readonly event: 'reconcile';
+      readonly stack: string;
+      readonly stage: string;
+      readonly recorded: string | null;
+    }
+  | { readonly event: 'phase'; readonly stack: string; readonly stage: string; readonly phase: StagePhase }
+  | {
+      /** The stack file now names `stage` (and `fromStage`), written before the update. */
+      readonly event: 'stack-file';
+      readonly stack: string;
+      readonly stage: string;
+      readonly fromStage: string;
+      readonly file: string;
+    }
+  | {
+      readonly event: 'soak';
+      readonly stack: string;
+      readonly stage: string;
+      /** Seconds of soak left. */
+      readonly secondsLeft: number;
+      /** The whole soak in seconds. */
+      readonly seconds: number;
+    }
+  | {
+      readonly event: 'gate';
+      readonly stack: string;
+      readonly stage: string;
+      /** `pass`, `fail`, `inconclusive`, or `none` when nothing is measured (no analysis section, or no canary yet). */
+      readonly verdict: 'pass' | 'fail' | 'inconclusive' | 'none';
+      /** Why there is no verdict, for `none`. */
+      readonly reason?: string;
+      /** The gate's report (`stepwise gate --json`), when it measured. */
+      readonly report?: GateReportJson;
+    }
+  | { readonly event: 'passed'; readonly stack: string; readonly stage: string }
+  | {
+      readonly event: 'failed';
+      readonly stack: string;
+      readonly stage: string;
+      readonly phase: StagePhase;
+      readonly reason: string;
+    }
+  | {
+      readonly event: 'rollback';
+      readonly stack: string;
+      /** The stage that failed. */
+      readonly from: string;
+      /** The last good stage it goes back to. */
+      readonly to: string;
+    }
+  | {
+      /** The stage needs an approval that was not given. */
+      readonly event: 'approval-needed';
+      readonly stack: string;
+      readonly stage: string;
+      readonly how: string;
+    }
+  | {
+      /** `--dry-run`: what the update to `stage` would change (a Pulumi preview). */
+      readonly event: 'preview';
+      readonly stack: string;
+      readonly stage: string;
+      /** Resources per operation (`same`, `update`, `create`, …), as Pulumi counts them. */
+      readonly changes: Readonly<Record<string, number>>;
+      /** What the release would do after applying it. */
+      readonly then: string;
+    }
+  | {
+      readonly event: 'done';
+      readonly stack: string;
+      readonly outcome: ReleaseOutcome;
+      /** The stage the stack file names at the end, and the cluster is in. */
+      readonly stage: string;
+      readonly exitCode: number;
+      /** Why it stopped, in words. */
+      readonly reason: string;
+    };
+
+/** The event as one line of JSON (the `--json` format), keys in a fixed order. */
+export function eventJson(event: ReleaseEvent): string {
+  return JSON.stringify(event);
+}
+
+/** The event as a line of text for a terminal. */
+export function eventText(event: ReleaseEvent): string {
+  switch (event.event) {
+    case 'start':
+      return `${event.stack}: releasing from ${event.stage} to ${event.to} (Pulumi recorded ${event.recorded ?? 'no stage yet'})`;
+    case 'reconcile':
+      return `${event.stack}: the stack file names ${event.stage} but the last update recorded ${event.recorded ?? 'no stage'}: applying ${event.stage} again (pulumi up --refresh)`;
+    case 'phase':
+      return `${event.stack}: ${event.stage}: ${PHASE_WORDS[event.phase]}`;
+    case 'stack-file':
+      return `${event.stack}: ${event.file}: stepwise:stage ${event.stage} (stepwise:fromStage ${event.fromStage})`;
+    case 'soak':
+      return `${event.stack}: ${event.stage}: soaking, ${formatDuration(event.secondsLeft)} of ${formatDuration(event.seconds)} left`;
+    case 'gate':
+      return `${event.stack}: ${event.stage}: gate ${event.verdict}${gateDetail(event)}`;
+    case 'passed':
+      return `${event.stack}: ${event.stage}: passed`;
+    case 'failed':
+      return `${event.stack}: ${event.stage}: FAILED during ${event.phase}: ${event.reason}`;
+    case 'rollback':
+      return `${event.stack}: rolling back from ${event.from} to ${event.to}`;
+    case 'approval-needed':
+      return `${event.stack}: ${event.stage} needs an approval: ${event.how}`;
+    case 'preview': {
+      const changes = Object.entries(event.changes)
+        .map(([op, n]) => `${n} ${op}`)
+        .join(', ');
+      return `${event.stack}: ${event.stage}: would apply (${changes || 'no changes'}), then ${event.then}`;
+    }
+    case 'done':
+      return `${event.stack}: ${event.outcome} at ${event.stage}: ${event.reason}`;
+  }
+}
+
+const PHASE_WORDS: Readonly<Record<StagePhase, string>> = {
+  check: 'checking every move the release may make, forward and back',
+  approve: 'checking the approval',
+  apply: 'applying (pulumi up, or with --gitops the render and its commit)',
+  settle: 'waiting for the cluster to reach the stage',
+  soak: 'soaking',
+  gate: 'asking the metric gate',
+};
+
+function gateDetail(event: Extract<ReleaseEvent, { event: 'gate' }>): string {
+  if (event.reason) return ` (${event.reason})`;
+  if (!event.report) return '';
+  const metrics = event.report.metrics.map((m) => `${m.name} ${m.value ?? 'no value'} ${m.result}`).join(', ');
+  return ` (${metrics})`;
+}
