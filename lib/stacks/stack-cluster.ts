@@ -26,14 +26,18 @@ export interface StackInCluster {
 
 /**
  * Every other stack of `stacksDir` that deploys to the same cluster as `stack` (by
- * {@link stackClusterOf}), sorted by name. Stack files that cannot be read or are invalid are left
- * out: `stepwise check` of those stacks reports them.
+ * {@link stackClusterOf}) and may set a nodePort, sorted by name. Stack files that cannot be read
+ * or are invalid are left out: `stepwise check` of those stacks reports them. A file whose text
+ * never says `nodePort` sets none and is not parsed (a directory of big stacks would otherwise be
+ * parsed whole on every `check`).
  */
 export function otherStacksInCluster(stacksDir: string, stack: string): Stack[] {
   const all = listStacks(stacksDir).flatMap((name): StackInCluster[] => {
     const file = stackFilePath(stacksDir, name);
     try {
-      const config = configBlock(parseStackYaml(fs.readFileSync(file, 'utf8'), file), file);
+      const text = fs.readFileSync(file, 'utf8');
+      if (name !== stack && !text.includes('nodePort')) return [];
+      const config = configBlock(parseStackYaml(text, file), file);
       return [{ stack: stackFromConfig(name, file, config), cluster: stackClusterOf(config) }];
     } catch {
       return [];

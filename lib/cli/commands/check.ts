@@ -1,5 +1,6 @@
 import { CHECK_RULES, type CheckRuleInfo } from '../../model/check-rules';
 import { isIntOrPercent, type IntOrPercent } from '../../model/int-or-percent';
+import type { Plan } from '../../model/plan';
 import { checkPlan, countFindings } from '../../review/check';
 import { nodePortInAnotherStack } from '../../review/check-node-ports';
 import { checkJson, checkReport } from '../../review/check-report';
@@ -39,12 +40,18 @@ export const command: Command = {
     const stack = loadStackForCli(stacksDir, requireStackName(positionals, USAGE));
     const findings = [
       ...checkPlan(stack.plan, { capacityFloor }),
-      ...nodePortInAnotherStack(stack, otherStacksInCluster(stacksDir, stack.name)),
+      // Only a stack with a nodePort can clash with another; the others are read only then.
+      ...(hasNodePort(stack.plan) ? nodePortInAnotherStack(stack, otherStacksInCluster(stacksDir, stack.name)) : []),
     ];
     context.out(values.json ? checkJson(stack.name, findings) : checkReport(stack.name, findings));
     return countFindings(findings).errors > 0 ? 1 : 0;
   },
 };
+
+/** Whether any Service of `plan` sets a nodePort. */
+function hasNodePort(plan: Plan): boolean {
+  return plan.services.some((service) => service.ports.some((port) => port.nodePort !== undefined));
+}
 
 function parseFloorFlag(value: string): IntOrPercent {
   const parsed: unknown = /^\d+$/.test(value) ? Number(value) : value;
