@@ -68,6 +68,16 @@ function capacityFloor(plan: Plan): number {
   return transition(plan, stageState(plan, 0), 1).services[0].capacityFloor;
 }
 
+/** Since the release saw its baseline pass, the Service never fell below the plan's capacity floor. */
+async function assertFloorHeldSinceBaseline(observer: TransitionObserver, events: readonly SeenEvent[], plan: Plan): Promise<void> {
+  const baselineReady = eventsOf(events, 'passed').find((e) => e.stage === 'baseline')!.seenAt;
+  const min = observer.minReadyEndpoints('fop-gate', baselineReady, 10);
+  assert.ok(
+    min >= capacityFloor(plan),
+    `the Service fell to ${min} ready endpoints\n${await describeNamespace(suite.cluster.api, plan.namespace)}`,
+  );
+}
+
 /** The stage the last completed update recorded. */
 async function recordedStage(project: ReleaseProject): Promise<unknown> {
   return (await project.stack.outputs()).stage?.value;
@@ -147,12 +157,7 @@ test('a healthy canary is released from the first stage to the last, each stage 
       [2, 'stepwise: stage canary'],
     ]);
 
-    const baselineReady = eventsOf(events, 'passed').find((e) => e.stage === 'baseline')!.seenAt;
-    const min = observer.minReadyEndpoints('fop-gate', baselineReady, 10);
-    assert.ok(
-      min >= capacityFloor(plan),
-      `the Service fell to ${min} ready endpoints\n${await describeNamespace(suite.cluster.api, plan.namespace)}`,
-    );
+    await assertFloorHeldSinceBaseline(observer, events, plan);
   } finally {
     observer.stop();
     await project.destroy();
@@ -202,12 +207,7 @@ test('a canary that fails the gate is rolled back to the last good stage automat
     });
     assert.equal(await observer.settledReadyEndpoints('fop-gate', 10), 10);
 
-    const baselineReady = eventsOf(events, 'passed').find((e) => e.stage === 'baseline')!.seenAt;
-    const min = observer.minReadyEndpoints('fop-gate', baselineReady, 10);
-    assert.ok(
-      min >= capacityFloor(plan),
-      `the Service fell to ${min} ready endpoints\n${await describeNamespace(suite.cluster.api, plan.namespace)}`,
-    );
+    await assertFloorHeldSinceBaseline(observer, events, plan);
   } finally {
     canaryTraffic.errorShare = 0;
     observer.stop();
@@ -383,12 +383,7 @@ test('--gitops: each stage rendered and committed, synced by the GitOps controll
     );
     assert.equal(git('status', '--porcelain'), '', 'the stack file and the render are committed');
     assert.deepEqual(await deployment(plan.namespace, 'fop-gate'), { replicas: 9, image: 'registry.example.com/dora/fop-gate:1.5.0' });
-    const baselineReady = eventsOf(events, 'passed').find((e) => e.stage === 'baseline')!.seenAt;
-    const min = observer.minReadyEndpoints('fop-gate', baselineReady, 10);
-    assert.ok(
-      min >= capacityFloor(plan),
-      `the Service fell to ${min} ready endpoints\n${await describeNamespace(suite.cluster.api, plan.namespace)}`,
-    );
+    await assertFloorHeldSinceBaseline(observer, events, plan);
   } finally {
     stopped = true;
     await controllerLoop;

@@ -16,14 +16,6 @@ export function stackClusterOf(config: Readonly<Record<string, unknown>>): strin
   return JSON.stringify([typeof kubeconfig === 'string' ? kubeconfig : '', typeof context === 'string' ? context : '']);
 }
 
-/** A stack and the cluster it deploys to ({@link stackClusterOf}). */
-export interface StackInCluster {
-  /** The stack. */
-  readonly stack: Stack;
-  /** Its cluster, comparable with `===`. */
-  readonly cluster: string;
-}
-
 /**
  * Every other stack of `stacksDir` that deploys to the same cluster as `stack` (by
  * {@link stackClusterOf}) and may set a nodePort, sorted by name. Stack files that cannot be read
@@ -32,18 +24,28 @@ export interface StackInCluster {
  * parsed whole on every `check`).
  */
 export function otherStacksInCluster(stacksDir: string, stack: string): Stack[] {
-  const all = listStacks(stacksDir).flatMap((name): StackInCluster[] => {
+  const configOf = (name: string): { file: string; config: Record<string, unknown> } | undefined => {
     const file = stackFilePath(stacksDir, name);
     try {
       const text = fs.readFileSync(file, 'utf8');
-      if (name !== stack && !text.includes('nodePort')) return [];
-      const config = configBlock(parseStackYaml(text, file), file);
-      return [{ stack: stackFromConfig(name, file, config), cluster: stackClusterOf(config) }];
+      if (name !== stack && !text.includes('nodePort')) return undefined;
+      return { file, config: configBlock(parseStackYaml(text, file), file) };
+    } catch {
+      return undefined;
+    }
+  };
+  // The stack itself is only read for its cluster: `check` has validated it already.
+  const own = configOf(stack);
+  if (!own) return [];
+  const cluster = stackClusterOf(own.config);
+  return listStacks(stacksDir).flatMap((name): Stack[] => {
+    if (name === stack) return [];
+    const other = configOf(name);
+    if (!other || stackClusterOf(other.config) !== cluster) return [];
+    try {
+      return [stackFromConfig(name, other.file, other.config)];
     } catch {
       return [];
     }
   });
-  const own = all.find((s) => s.stack.name === stack);
-  if (!own) return [];
-  return all.filter((s) => s.stack.name !== stack && s.cluster === own.cluster).map((s) => s.stack);
 }
