@@ -1,3 +1,4 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { Labels, ReleaseService } from '../model';
@@ -35,11 +36,15 @@ export class ReleaseServiceObject extends Construct {
       ports: service.ports.map((p) => ({
         name: p.name,
         port: p.port,
-        targetPort: p.targetPort,
+        // cdk8s-plus takes a number only: a named targetPort is patched in below.
+        targetPort: typeof p.targetPort === 'number' ? p.targetPort : p.port,
         nodePort: p.nodePort,
         protocol: p.protocol as kplus.Protocol,
       })),
     });
     for (const key of Object.keys(selector).sort()) this.service.selectLabel(key, selector[key]);
+    service.ports.forEach((p, i) => {
+      if (typeof p.targetPort === 'string') ApiObject.of(this.service).addJsonPatch(JsonPatch.replace(`/spec/ports/${i}/targetPort`, p.targetPort));
+    });
   }
 }
