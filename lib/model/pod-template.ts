@@ -56,10 +56,10 @@ export function podTemplateKey(workload: Workload, state: WorkloadInStage): stri
  * What differs between two definitions' pod templates, one line per changed value with its key
  * path and both values, in template order: `env.FEATURE_X off → on`,
  * `resources.limits.memory 256Mi → 512Mi`, `pod.tolerations (none) → [...]`. Empty when the
- * templates are the same.
+ * templates are the same, or when either is undefined (a workload created or deleted).
  */
-export function templateChanges(before: Workload, after: Workload): string[] {
-  if (before === after || templateText(before) === templateText(after)) return [];
+export function templateChanges(before: Workload | undefined, after: Workload | undefined): string[] {
+  if (!before || !after || before === after || templateText(before) === templateText(after)) return [];
   const changes: string[] = [];
   for (const key of POD_TEMPLATE_KEYS) {
     const from = flatten(before[key] as PlainValue | undefined, key);
