@@ -44,7 +44,9 @@ export class ReleaseServiceObject extends Construct {
     });
     for (const key of Object.keys(selector).sort()) this.service.selectLabel(key, selector[key]);
     // After cdk8s-plus's typed pass, which reads an IntOrString as an object and would drop the name.
-    const named = service.ports.flatMap((p, i) => (typeof p.targetPort === 'string' ? [JsonPatch.add(`/spec/ports/${i}/targetPort`, p.targetPort)] : []));
+    const named = service.ports.flatMap((p, i) =>
+      typeof p.targetPort === 'string' ? [JsonPatch.add(`/spec/ports/${i}/targetPort`, p.targetPort)] : [],
+    );
     if (named.length > 0) {
       const object = ApiObject.of(this.service);
       const typed = object.toJson.bind(object);

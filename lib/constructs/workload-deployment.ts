@@ -133,7 +133,9 @@ export class WorkloadDeployment extends Construct {
       readiness: probe(workload.readinessProbe, 'readinessProbe'),
       liveness: probe(workload.livenessProbe, 'livenessProbe'),
       startup: probe(workload.startupProbe, 'startupProbe'),
-      lifecycle: workload.preStop ? { preStop: preStopHandler(workload.preStop, (json) => patches.push(JsonPatch.replace(`${main}/lifecycle/preStop`, json))) } : undefined,
+      lifecycle: workload.preStop
+        ? { preStop: preStopHandler(workload.preStop, (json) => patches.push(JsonPatch.replace(`${main}/lifecycle/preStop`, json))) }
+        : undefined,
       securityContext: containerSecurityContext(workload),
     });
     if (envNames.some((k) => typeof workload.env[k] !== 'string')) {
@@ -294,7 +296,10 @@ function preStopHandler(hook: PreStopHook, patch: (json: Record<string, unknown>
 function passthroughPatches(workload: Workload): JsonPatch[] {
   const patches: JsonPatch[] = [];
   const secured = (containers: unknown) =>
-    (Array.isArray(containers) ? containers : []).map((c) => ({ ...(c as KubeFields), securityContext: containerSecurityContextJson(workload) }));
+    (Array.isArray(containers) ? containers : []).map((c) => ({
+      ...(c as KubeFields),
+      securityContext: containerSecurityContextJson(workload),
+    }));
   for (const [key, value] of Object.entries(workload.pod ?? {})) {
     if (key === 'containers') {
       for (const sidecar of secured(value)) patches.push(JsonPatch.add('/spec/template/spec/containers/-', sidecar));
@@ -304,6 +309,8 @@ function passthroughPatches(workload: Workload): JsonPatch[] {
       patches.push(JsonPatch.add(`/spec/template/spec/${key}`, value));
     }
   }
+  if (workload.envFrom && workload.envFrom.length > 0)
+    patches.push(JsonPatch.add('/spec/template/spec/containers/0/envFrom', workload.envFrom));
   for (const [key, value] of Object.entries(workload.containerSpec ?? {})) {
     patches.push(JsonPatch.add(`/spec/template/spec/containers/0/${key}`, value));
   }

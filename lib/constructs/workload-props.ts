@@ -342,7 +342,11 @@ export function workloadProblems(resolved: ResolvedWorkload, keyPath: string): S
       report(`resources.${kind}.cpu`, `'${cpu}' is not a CPU quantity stepwise renders`, "write millicores ('500m') or cores ('1.5')");
     }
     if (memory !== undefined && !MEMORY_REQUEST_QUANTITY.test(memory)) {
-      report(`resources.${kind}.memory`, `'${memory}' is not a memory quantity stepwise renders`, "write Mi, Gi or Ti ('512Mi', '2Gi'), or e.g. '512M'");
+      report(
+        `resources.${kind}.memory`,
+        `'${memory}' is not a memory quantity stepwise renders`,
+        "write Mi, Gi or Ti ('512Mi', '2Gi'), or e.g. '512M'",
+      );
     }
   }
   workload.volumes.forEach((volume, i) => {
@@ -361,14 +365,19 @@ export function workloadProblems(resolved: ResolvedWorkload, keyPath: string): S
   const context = {
     mainContainer: workload.containerName,
     structuredKeys: new Set(
-      (['command', 'args', 'env', 'envFrom', 'ports', 'readinessProbe', 'livenessProbe', 'startupProbe', 'preStop', 'volumes'] as const).filter((key) => {
+      (
+        ['command', 'args', 'env', 'envFrom', 'ports', 'readinessProbe', 'livenessProbe', 'startupProbe', 'preStop', 'volumes'] as const
+      ).filter((key) => {
         const value = workload[key];
-        return Array.isArray(value) ? value.length > 0 : value !== undefined && (typeof value !== 'object' || Object.keys(value).length > 0);
+        return Array.isArray(value)
+          ? value.length > 0
+          : value !== undefined && (typeof value !== 'object' || Object.keys(value).length > 0);
       }),
     ),
     allowsHostPath: workload.securityOverrides?.hostPath ?? false,
   };
   if (workload.pod) problems.push(...podPassthroughProblems(workload.pod, joinKeyPath(keyPath, 'pod'), context));
-  if (workload.containerSpec) problems.push(...containerPassthroughProblems(workload.containerSpec, joinKeyPath(keyPath, 'containerSpec'), context));
+  if (workload.containerSpec)
+    problems.push(...containerPassthroughProblems(workload.containerSpec, joinKeyPath(keyPath, 'containerSpec'), context));
   return [...problems, ...podTemplateProblems(workload, keyPath)];
 }

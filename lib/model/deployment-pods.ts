@@ -64,7 +64,11 @@ export function podsAfter(workload: Workload, before: DeploymentPods | undefined
   const newest = existing.reduce<ReplicaSetRecord | undefined>((a, rs) => (a === undefined || rs.created > a.created ? rs : a), undefined);
   const holder = before !== undefined && before.count > 0 ? before : (current ?? newest);
   if (holder?.image === undefined || holder.template === undefined) return { count: 0, replicaSets: [] };
-  return withHistoryLimit(workload, { count: spec.replicas, image: holder.image, template: holder.template, replicaSets: synced }, template);
+  return withHistoryLimit(
+    workload,
+    { count: spec.replicas, image: holder.image, template: holder.template, replicaSets: synced },
+    template,
+  );
 }
 
 /**

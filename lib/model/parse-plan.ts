@@ -163,7 +163,9 @@ function readPlan(r: PlainDataReader, data: unknown): { core: PlanCore; sections
   const checks = readChecks(r, root.checks);
   const stageTraffic: unknown[] = [];
   const stages =
-    workloads && services ? readStages(r, root.stages, workloads, services, stageTraffic, { written, commonLabels: commonLabels ?? {} }) : undefined;
+    workloads && services
+      ? readStages(r, root.stages, workloads, services, stageTraffic, { written, commonLabels: commonLabels ?? {} })
+      : undefined;
   if (workloads && services && stages) r.reportAll(namedTargetPortProblems(workloads, services, stages));
   if (workloads) checkSelectorsDoNotOverlap(r, workloads, (name) => writesSelector(root.workloads, defaults, name));
   if (!kind || !namespace || !commonLabels || !workloads || !services || !stages || !checks) return undefined;
@@ -420,7 +422,9 @@ function reportUnknownPortName(r: PlainDataReader, keyPath: string, port: string
   r.report(
     keyPath,
     `'${port}' is not the name of a port of the container${named.size > 0 ? ` (its ports are named ${[...named].join(', ')})` : ' (it has no named port)'}`,
-    suggestion ? `did you mean '${suggestion}'?` : 'name the port under ports, e.g. - { name: http, containerPort: 8080 }, or give the port number',
+    suggestion
+      ? `did you mean '${suggestion}'?`
+      : 'name the port under ports, e.g. - { name: http, containerPort: 8080 }, or give the port number',
   );
 }
 
@@ -438,7 +442,11 @@ function readEnv(r: PlainDataReader, value: unknown, keyPath: string, container:
       continue;
     }
     if (!isPlainObject(v) || Object.keys(v).length !== 1 || !isPlainObject(v.valueFrom)) {
-      r.report(at, `must be a string or { valueFrom: ... }, got ${describe(v)}`, 'quote the value, e.g. PORT: "8080", or write valueFrom: { secretKeyRef: { name, key } }');
+      r.report(
+        at,
+        `must be a string or { valueFrom: ... }, got ${describe(v)}`,
+        'quote the value, e.g. PORT: "8080", or write valueFrom: { secretKeyRef: { name, key } }',
+      );
       ok = false;
       continue;
     }
@@ -458,7 +466,11 @@ function readEnv(r: PlainDataReader, value: unknown, keyPath: string, container:
 function readEnvFrom(r: PlainDataReader, value: unknown, keyPath: string, container: string): KubeFields[] | undefined {
   const items = r.list(value, keyPath);
   if (!items) return undefined;
-  const problems = fragmentProblems(items, 'EnvFromSource[]', keyPath, { kind: 'Container', object: { name: container, envFrom: items }, prefix: '/envFrom' });
+  const problems = fragmentProblems(items, 'EnvFromSource[]', keyPath, {
+    kind: 'Container',
+    object: { name: container, envFrom: items },
+    prefix: '/envFrom',
+  });
   r.reportAll(problems);
   return problems.length === 0 ? (sortedPlain(items) as KubeFields[]) : undefined;
 }
@@ -569,7 +581,9 @@ function readResources(r: PlainDataReader, value: unknown, keyPath: string): Res
       if (o[key] === undefined) continue;
       const quantity = typeof o[key] === 'number' ? String(o[key]) : o[key];
       const pattern = key === 'cpu' ? CPU_QUANTITY : MEMORY_REQUEST_QUANTITY;
-      const zero = typeof quantity === 'string' && (key === 'cpu' ? /^0+(m)?$/.test(quantity) : pattern.test(quantity) && memoryMebibytes(quantity) === 0);
+      const zero =
+        typeof quantity === 'string' &&
+        (key === 'cpu' ? /^0+(m)?$/.test(quantity) : pattern.test(quantity) && memoryMebibytes(quantity) === 0);
       if (typeof quantity !== 'string' || !pattern.test(quantity) || zero) {
         r.report(
           `${at}.${key}`,
@@ -625,11 +639,20 @@ function readProbe(r: PlainDataReader, value: unknown, keyPath: string, kind: 'r
   } else if (obj.grpc !== undefined) {
     const g = r.object(obj.grpc, `${keyPath}.grpc`, ['port', 'service']);
     if (g && typeof g.port === 'string') {
-      r.report(`${keyPath}.grpc.port`, `must be a port number, got ${describe(g.port)}`, 'give the number: Kubernetes does not resolve port names for gRPC probes');
+      r.report(
+        `${keyPath}.grpc.port`,
+        `must be a port number, got ${describe(g.port)}`,
+        'give the number: Kubernetes does not resolve port names for gRPC probes',
+      );
       return undefined;
     }
     const port = g && readPort(r, g.port, `${keyPath}.grpc.port`);
-    const service = g && g.service !== undefined ? (typeof g.service === 'string' ? g.service : r.string(g.service, `${keyPath}.grpc.service`)) : undefined;
+    const service =
+      g && g.service !== undefined
+        ? typeof g.service === 'string'
+          ? g.service
+          : r.string(g.service, `${keyPath}.grpc.service`)
+        : undefined;
     if (port === undefined || (g?.service !== undefined && service === undefined)) return undefined;
     probe = { grpc: { port, ...(service !== undefined ? { service } : {}) } };
   } else {
@@ -756,7 +779,11 @@ function readVolumes(r: PlainDataReader, value: unknown, keyPath: string): Volum
     let source: VolumeMount['source'] | undefined;
     const passedOn = PASSED_ON_VOLUME_SOURCES.find((k) => v[k] !== undefined);
     if (passedOn !== undefined) {
-      const type = { secret: 'SecretVolumeSource', persistentVolumeClaim: 'PersistentVolumeClaimVolumeSource', projected: 'ProjectedVolumeSource' }[passedOn];
+      const type = {
+        secret: 'SecretVolumeSource',
+        persistentVolumeClaim: 'PersistentVolumeClaimVolumeSource',
+        projected: 'ProjectedVolumeSource',
+      }[passedOn];
       const problems = isPlainObject(v[passedOn])
         ? fragmentProblems(v[passedOn], type, `${at}.${passedOn}`, {
             kind: 'PodSpec',
@@ -764,7 +791,12 @@ function readVolumes(r: PlainDataReader, value: unknown, keyPath: string): Volum
             prefix: `/volumes/0/${passedOn}`,
           })
         : [];
-      if (!isPlainObject(v[passedOn])) r.report(`${at}.${passedOn}`, `must be a mapping, got ${describe(v[passedOn])}`, `write the Kubernetes ${type} as \`key: value\` lines`);
+      if (!isPlainObject(v[passedOn]))
+        r.report(
+          `${at}.${passedOn}`,
+          `must be a mapping, got ${describe(v[passedOn])}`,
+          `write the Kubernetes ${type} as \`key: value\` lines`,
+        );
       r.reportAll(problems);
       if (isPlainObject(v[passedOn]) && problems.length === 0) source = { [passedOn]: sortedPlain(v[passedOn]) } as VolumeMount['source'];
     } else if (v.emptyDir !== undefined) {
@@ -1046,7 +1078,11 @@ function readStageWorkloads(
     const written = map[name];
     for (const key of isPlainObject(written) ? Object.keys(written) : []) {
       if (NOT_PER_STAGE[key]) {
-        r.report(`${at}.${key}`, `cannot change per stage: ${NOT_PER_STAGE[key]}`, `set it on the workload (workloads.${name}.${key}) instead`);
+        r.report(
+          `${at}.${key}`,
+          `cannot change per stage: ${NOT_PER_STAGE[key]}`,
+          `set it on the workload (workloads.${name}.${key}) instead`,
+        );
       }
     }
     const w = r.object(
@@ -1063,7 +1099,13 @@ function readStageWorkloads(
     if (Object.keys(template).length > 0) {
       const merged = mergeWorkloadKeys(definitions.written.get(name) ?? {}, template);
       const errorsBefore = r.errors.length;
-      definition = readWorkload(r, name, (key) => `${hasOwnKey(template, key) ? at : `workloads.${name}`}.${key}`, merged, definitions.commonLabels);
+      definition = readWorkload(
+        r,
+        name,
+        (key) => `${hasOwnKey(template, key) ? at : `workloads.${name}`}.${key}`,
+        merged,
+        definitions.commonLabels,
+      );
       if (definition) r.reportAll(podTemplateProblems(definition, at));
       if (!definition || r.errors.length > errorsBefore) {
         ok = false;
@@ -1118,7 +1160,11 @@ function readStageServices(
  * selects, in every stage (with the stage's pod template): the endpoints of a workload without it
  * would be dropped, and the Service would send it nothing.
  */
-function namedTargetPortProblems(workloads: readonly Workload[], services: readonly ReleaseService[], stages: readonly Stage[]): StepwiseError[] {
+function namedTargetPortProblems(
+  workloads: readonly Workload[],
+  services: readonly ReleaseService[],
+  stages: readonly Stage[],
+): StepwiseError[] {
   const problems: StepwiseError[] = [];
   const reported = new Set<string>();
   for (const service of services) {

@@ -23,7 +23,7 @@ export const OWNED_POD_FIELDS: Readonly<Record<string, string>> = {
 /** Container fields of the main container stepwise owns, each with the key that sets it instead. */
 export const OWNED_CONTAINER_FIELDS: Readonly<Record<string, string>> = {
   name: 'use the workload key container',
-  image: "set the image per stage (stages[i].workloads.<name>.image): it is what the release moves",
+  image: 'set the image per stage (stages[i].workloads.<name>.image): it is what the release moves',
   securityContext:
     'use the workload key securityOverrides: stepwise renders the restricted Pod Security Standard and relaxes it only there, with a reason',
   resources: 'use the workload key resources (stepwise compares requests with limits)',
@@ -72,7 +72,7 @@ export function unknownFieldProblems(value: unknown, type: string, keyPath: stri
     for (const [key, child] of Object.entries(next.value)) {
       const fieldType = Object.prototype.hasOwnProperty.call(fields, key) ? fields[key] : undefined;
       if (fieldType === undefined) {
-        const suggestion = closest(key, Object.keys(fields));
+        const suggestion = suggestedField(key, Object.keys(fields));
         problems.push(
           new StepwiseError({
             keyPath: joinKeyPath(next.at, key),
@@ -86,6 +86,12 @@ export function unknownFieldProblems(value: unknown, type: string, keyPath: stri
     }
   }
   return problems.sort((a, b) => (a.keyPath ?? '').localeCompare(b.keyPath ?? ''));
+}
+
+/** The field `key` probably meant: the closest spelling, else one that `key` begins (`claim` → `claimName`). */
+function suggestedField(key: string, fields: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  return closest(key, fields) ?? (lower.length >= 3 ? fields.find((f) => f.toLowerCase().startsWith(lower)) : undefined);
 }
 
 /**
@@ -143,20 +149,27 @@ export interface PassthroughContext {
  */
 export function podPassthroughProblems(pod: unknown, keyPath: string, context: PassthroughContext): StepwiseError[] {
   if (!isPlainObject(pod)) {
-    return [new StepwiseError({ keyPath, problem: `must be a mapping, got ${describe(pod)}`, fix: 'write PodSpec fields as `key: value` lines' })];
+    return [
+      new StepwiseError({ keyPath, problem: `must be a mapping, got ${describe(pod)}`, fix: 'write PodSpec fields as `key: value` lines' }),
+    ];
   }
   const problems: StepwiseError[] = [];
-  const report = (at: string, problem: string, fix: string) => problems.push(new StepwiseError({ keyPath: joinKeyPath(keyPath, at), problem, fix }));
+  const report = (at: string, problem: string, fix: string) =>
+    problems.push(new StepwiseError({ keyPath: joinKeyPath(keyPath, at), problem, fix }));
   for (const key of Object.keys(pod)) {
     if (OWNED_POD_FIELDS[key]) report(key, 'is set by stepwise, not passed through', OWNED_POD_FIELDS[key]);
     const structured = STRUCTURED_POD_FIELDS[key];
     if (structured && context.structuredKeys.has(structured)) {
-      report(key, `is also set by the workload key ${structured}`, `set the volumes one way: under ${structured}, or all under pod.${key} (with their mounts under containerSpec.volumeMounts)`);
+      report(
+        key,
+        `is also set by the workload key ${structured}`,
+        `set the volumes one way: under ${structured}, or all under pod.${key} (with their mounts under containerSpec.volumeMounts)`,
+      );
     }
   }
   for (const key of HOST_NAMESPACE_FIELDS) {
     if (pod[key] === true) {
-      report(key, 'is forbidden by the restricted Pod Security Standard (the pod would share the node\'s namespace)', `remove ${key}`);
+      report(key, "is forbidden by the restricted Pod Security Standard (the pod would share the node's namespace)", `remove ${key}`);
     }
   }
   if (Array.isArray(pod.volumes) && !context.allowsHostPath) {
@@ -190,7 +203,11 @@ export function podPassthroughProblems(pod: unknown, keyPath: string, context: P
       if (typeof container.name !== 'string') return;
       const earlier = names.get(container.name);
       if (earlier === 'the main container' && list === 'containers') {
-        report(`${at}.name`, `'${container.name}' is the main container's name`, 'set the main container\'s fields under containerSpec; give sidecars their own names');
+        report(
+          `${at}.name`,
+          `'${container.name}' is the main container's name`,
+          "set the main container's fields under containerSpec; give sidecars their own names",
+        );
       } else if (earlier !== undefined) {
         report(`${at}.name`, `'${container.name}' is also the name of ${earlier}`, 'give every container of the pod its own name');
       } else {
@@ -202,7 +219,11 @@ export function podPassthroughProblems(pod: unknown, keyPath: string, context: P
     const key = problem.keyPath?.slice(keyPath.length + 1) ?? '';
     // A Container field at the pod's top level is a common slip: say where it goes.
     return KUBERNETES_POD_FIELDS.Container[key] !== undefined
-      ? new StepwiseError({ keyPath: problem.keyPath, problem: problem.problem, fix: `${key} is a Container field: put it under containerSpec` })
+      ? new StepwiseError({
+          keyPath: problem.keyPath,
+          problem: problem.problem,
+          fix: `${key} is a Container field: put it under containerSpec`,
+        })
       : problem;
   });
   problems.push(...unknown);
@@ -219,12 +240,21 @@ export function podPassthroughProblems(pod: unknown, keyPath: string, context: P
  */
 export function containerPassthroughProblems(spec: unknown, keyPath: string, context: PassthroughContext): StepwiseError[] {
   if (!isPlainObject(spec)) {
-    return [new StepwiseError({ keyPath, problem: `must be a mapping, got ${describe(spec)}`, fix: 'write Container fields as `key: value` lines' })];
+    return [
+      new StepwiseError({
+        keyPath,
+        problem: `must be a mapping, got ${describe(spec)}`,
+        fix: 'write Container fields as `key: value` lines',
+      }),
+    ];
   }
   const problems: StepwiseError[] = [];
   for (const key of Object.keys(spec)) {
     const owned = OWNED_CONTAINER_FIELDS[key];
-    if (owned) problems.push(new StepwiseError({ keyPath: joinKeyPath(keyPath, key), problem: 'is set by stepwise, not passed through', fix: owned }));
+    if (owned)
+      problems.push(
+        new StepwiseError({ keyPath: joinKeyPath(keyPath, key), problem: 'is set by stepwise, not passed through', fix: owned }),
+      );
     const structured = STRUCTURED_CONTAINER_FIELDS[key];
     if (structured && context.structuredKeys.has(structured)) {
       problems.push(
@@ -238,7 +268,8 @@ export function containerPassthroughProblems(spec: unknown, keyPath: string, con
   }
   const unknown = unknownFieldProblems(spec, 'Container', keyPath);
   problems.push(...unknown);
-  if (unknown.length === 0) problems.push(...kubeSchemaProblems('Container', { ...spec, name: context.mainContainer }, keyPath, keyPathOfInstancePath));
+  if (unknown.length === 0)
+    problems.push(...kubeSchemaProblems('Container', { ...spec, name: context.mainContainer }, keyPath, keyPathOfInstancePath));
   return problems;
 }
 

@@ -69,7 +69,8 @@ export function workloadLine(w: WorkloadDiff): string {
   }
   const parts: string[] = [];
   if (w.image.from !== w.image.to) parts.push(`image ${w.image.from} → ${w.image.to}${w.rollsOut ? '' : ' (paused: not rolled out yet)'}`);
-  if (w.template.length > 0) parts.push(`pod template ${w.template.join(', ')}${w.rollsOut ? ' (rolls out)' : ' (paused: not rolled out yet)'}`);
+  if (w.template.length > 0)
+    parts.push(`pod template ${w.template.join(', ')}${w.rollsOut ? ' (rolls out)' : ' (paused: not rolled out yet)'}`);
   if (w.replicas.from !== w.replicas.to) parts.push(`replicas ${w.replicas.from} → ${w.replicas.to}`);
   if (w.paused.from !== w.paused.to) parts.push(w.paused.to ? 'paused' : 'resumed');
   const trafficBefore = formatShare(w.traffic.from ?? 0);

@@ -139,7 +139,13 @@ export function planView(stack: Stack): PlanView {
     peakPods: t.peakPods,
     minAvailablePods: t.minAvailablePods,
     workloads: t.workloads.map((w) => {
-      const template = w.from && w.to ? templateChanges(t.from.workloads.find((r) => r.workload.name === w.name)?.workload, t.to.workloads.find((r) => r.workload.name === w.name)?.workload) : [];
+      const template =
+        w.from && w.to
+          ? templateChanges(
+              t.from.workloads.find((r) => r.workload.name === w.name)?.workload,
+              t.to.workloads.find((r) => r.workload.name === w.name)?.workload,
+            )
+          : [];
       return { name: w.name, change: w.change, rollsOut: w.rollsOut, phase: w.phase, ...(template.length > 0 ? { template } : {}) };
     }),
     services: t.services.map((s) => ({

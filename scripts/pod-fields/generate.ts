@@ -50,7 +50,14 @@ fieldOf(checker.getDeclaredTypeOfSymbol(podSpec));
 const sorted = Object.fromEntries(
   [...types.keys()].sort().map((name) => {
     const fields = types.get(name) as Record<string, string>;
-    return [name, Object.fromEntries(Object.keys(fields).sort().map((f) => [f, fields[f]]))];
+    return [
+      name,
+      Object.fromEntries(
+        Object.keys(fields)
+          .sort()
+          .map((f) => [f, fields[f]]),
+      ),
+    ];
   }),
 );
 const text = `/**
