@@ -1012,7 +1012,6 @@ function readStages(
     r.report('stages', 'must list at least one stage', 'add the stage the cluster is in now, e.g. - name: baseline');
     return undefined;
   }
-  const workloadNames = workloads.map((w) => w.name);
   const serviceNames = services.map((s) => s.name);
   const stages: Stage[] = [];
   const seen = new Set<string>();
