@@ -1,7 +1,7 @@
 /**
  * The pod template passthrough: any PodSpec field under a workload's `pod`, any Container field
  * under `containerSpec`, checked against the official Kubernetes schema (kubernetes-models) and
- * against the field names of {@link KUBERNETES_POD_FIELDS} (the compiled schemas let unknown
+ * against the field names of `KUBERNETES_POD_FIELDS` (the compiled schemas let unknown
  * fields through; `kubectl apply --validate=strict` would not). stepwise owns a few fields — the
  * container's name and image, the security context, and what a structured key renders — and a
  * passthrough that sets one is refused with the key to use instead.
@@ -54,9 +54,9 @@ const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
 type SchemaModel = new (data: never) => { validate(): void };
 
 /**
- * Where `value` breaks the Kubernetes object type `type` (a name of {@link KUBERNETES_POD_FIELDS},
+ * Where `value` breaks the Kubernetes object type `type` (a name of `KUBERNETES_POD_FIELDS`,
  * e.g. `PodSpec`, `Toleration[]`): every field that type does not have, with "did you mean", at
- * its key path under `keyPath`. Types of values are the schema's to check ({@link kubeSchemaProblems}).
+ * its key path under `keyPath`. Types of values are the schema's to check (see `kubeSchemaProblems`).
  */
 export function unknownFieldProblems(value: unknown, type: string, keyPath: string): StepwiseError[] {
   const problems: StepwiseError[] = [];
@@ -95,9 +95,9 @@ function suggestedField(key: string, fields: readonly string[]): string | undefi
 }
 
 /**
- * What the official schema of `kind` says is wrong in `data` (the first violation ajv reports),
- * at its key path under `keyPath`; `wrap` builds the whole object around the fragment and `at`
- * turns an instance path of that object back into the fragment's.
+ * What the official schema of `kind` says is wrong in `object` (the first violation ajv reports),
+ * at its key path under `keyPath`; `pathOf` turns an instance path of `object` into the key path
+ * of the fragment the stack file wrote.
  */
 function kubeSchemaProblems(
   kind: 'PodSpec' | 'Container',
@@ -276,8 +276,8 @@ export function containerPassthroughProblems(spec: unknown, keyPath: string, con
 /**
  * Every problem of a fragment of a Container (`envFrom`, an env var's `valueFrom`) or of a
  * volume source, checked the same way: `type` is its Kubernetes type (`EnvFromSource[]`,
- * `EnvVarSource`, `SecretVolumeSource`...), `wrap` puts it where it belongs in a Container or a
- * PodSpec for the schema check, and `prefix` is its instance path there.
+ * `EnvVarSource`, `SecretVolumeSource`...); `schema.object` is a whole Container or PodSpec with
+ * the fragment where it belongs, for the schema check, and `schema.prefix` its instance path there.
  */
 export function fragmentProblems(
   value: unknown,
