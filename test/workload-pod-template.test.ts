@@ -312,6 +312,22 @@ describe('a stage that changes the pod template', () => {
     assert.equal(transitionOf(paused, 'canary-memory', 'orders-api-canary').workload.rollsOut, true);
   });
 
+  test('check warns when a stage changes the pod template of a workload it keeps paused', () => {
+    const data = ordersApi();
+    data.stages[1].workloads['orders-api-canary'].paused = true;
+    const findings = checkPlan(parsePlan(data)).filter((f) => f.rule === 'template-change-not-rolled-out');
+    assert.deepEqual(
+      findings.map((f) => [f.stage, f.object, f.problem]),
+      [
+        [
+          'baseline → canary-flag',
+          'Deployment/orders-api-canary',
+          'changes the pod template (env.FEATURE_FAST_CHECKOUT off → on) while paused: its pods keep the old template until it is resumed',
+        ],
+      ],
+    );
+  });
+
   test('a template change counts against the Service floor like an image change', () => {
     const data = ordersApi();
     data.defaults.strategy = { type: 'RollingUpdate', maxSurge: 0, maxUnavailable: 1 };
