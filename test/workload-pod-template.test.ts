@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { allStageStates, consecutiveTransitions, parsePlan, templateStage, type KubeObject, type Plan } from '../lib/model';
+import { toArgoRollout } from '../lib/export';
 import { checkPlan } from '../lib/review/check';
 import { workloadLine } from '../lib/review/diff-format';
 import { stageDiff } from '../lib/review/diff-stages';
@@ -354,6 +355,13 @@ describe('a stage that changes the pod template', () => {
     assertReports(
       data,
       /^stages\[1\]\.workloads\.orders-api-canary\.env\.FEATURE_FAST_CHECKOUT: must be a string or \{ valueFrom: \.\.\. \}, got true/,
+    );
+  });
+
+  test('export refuses a release whose stages change the pod template, naming the stage', () => {
+    assert.throws(
+      () => toArgoRollout(plan),
+      /stages\[1\]\.workloads\.orders-api-canary: changes the pod template of 'orders-api-canary' in stage 'canary-flag'/,
     );
   });
 });
