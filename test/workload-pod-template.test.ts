@@ -251,6 +251,22 @@ describe('wider workload keys', () => {
     );
   });
 
+  test('volumes under pod, mounted under containerSpec, are rendered when the workload has no volumes key', () => {
+    const plan = ordersApi();
+    delete plan.defaults.volumes;
+    plan.defaults.pod.volumes = [{ name: 'cache', emptyDir: { medium: 'Memory' } }];
+    plan.defaults.containerSpec.volumeMounts = [{ name: 'cache', mountPath: '/cache' }];
+    const spec = renderedDeployment('baseline', 'orders-api', plan).spec.template.spec;
+    assert.deepEqual(spec.volumes, [{ emptyDir: { medium: 'Memory' }, name: 'cache' }]);
+    assert.deepEqual(spec.containers[0].volumeMounts, [{ mountPath: '/cache', name: 'cache' }]);
+  });
+
+  test('volumes under pod beside the volumes key are refused, naming both', () => {
+    const plan = ordersApi();
+    plan.defaults.pod.volumes = [{ name: 'cache', emptyDir: {} }];
+    assertReports(plan, /^workloads\.orders-api\.pod\.volumes: is also set by the workload key volumes/);
+  });
+
   test('a volume source field the Kubernetes schema does not have is reported at its key path', () => {
     const plan = ordersApi();
     plan.defaults.volumes[2].persistentVolumeClaim = { claim: 'orders-receipts' };

@@ -18,6 +18,7 @@ export const OWNED_POD_FIELDS: Readonly<Record<string, string>> = {
     'use the workload key securityOverrides: stepwise renders the restricted Pod Security Standard and relaxes it only there, with a reason',
   terminationGracePeriodSeconds: 'use the workload key terminationGracePeriodSeconds',
   restartPolicy: "remove it: a Deployment's pods always restart (Always)",
+  ephemeralContainers: 'remove it: Kubernetes adds ephemeral containers to running pods (kubectl debug), never through a Deployment',
 };
 
 /** Container fields of the main container stepwise owns, each with the key that sets it instead. */
