@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { allStageStates, consecutiveTransitions, parsePlan, templateStage, type KubeObject, type Plan } from '../lib/model';
 import { toArgoRollout } from '../lib/export';
@@ -166,6 +168,17 @@ describe('the pod and containerSpec passthrough', () => {
     assert.match(findings[0].problem, /applies to the init container wait-for-db, sidecar log-shipper as well\)$/);
     const rendered = renderedDeployment('baseline', 'orders-api', plan).spec.template.spec;
     assert.equal(rendered.containers[1].securityContext.readOnlyRootFilesystem, false);
+  });
+});
+
+describe('the Kubernetes field names', () => {
+  test('lib/model/pod-template-fields.ts is what scripts/pod-fields/generate.ts makes of the installed kubernetes-models', () => {
+    const root = path.resolve(__dirname, '..');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/pod-fields/generate.ts'), '--check'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 0, `${run.stdout}${run.stderr}`);
   });
 });
 

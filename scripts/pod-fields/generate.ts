@@ -3,7 +3,8 @@
  * names of the Kubernetes PodSpec and Container (and every object type under them) read from the
  * type declarations of kubernetes-models, the package stepwise validates rendered objects with.
  * Its compiled schemas do not reject unknown fields, so stepwise checks the names itself against
- * this tree. Deterministic: types and fields sorted. Run it when kubernetes-models is upgraded.
+ * this tree. Deterministic: types and fields sorted. Run it when kubernetes-models is upgraded;
+ * with `--check` it writes nothing and exits 1 when the committed file is stale.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -70,5 +71,25 @@ const text = `/**
 /** The fields of each object type reachable from a PodSpec. */
 export const KUBERNETES_POD_FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>> = ${JSON.stringify(sorted, null, 2)};
 `;
-fs.writeFileSync(path.join(root, 'lib/model/pod-template-fields.ts'), text);
-console.log(`wrote lib/model/pod-template-fields.ts (${types.size} types)`);
+/** The generated text as Prettier writes it (the committed file is formatted). */
+async function formatted(): Promise<string> {
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(path.join(root, 'lib/model/pod-template-fields.ts'))) ?? {};
+  return prettier.format(text, { ...options, parser: 'typescript' });
+}
+
+void formatted().then((output) => {
+  const file = path.join(root, 'lib/model/pod-template-fields.ts');
+  if (process.argv.includes('--check')) {
+    const fresh = fs.readFileSync(file, 'utf8') === output;
+    console.log(
+      fresh
+        ? 'lib/model/pod-template-fields.ts is up to date'
+        : 'lib/model/pod-template-fields.ts is stale: run npx tsx scripts/pod-fields/generate.ts',
+    );
+    process.exitCode = fresh ? 0 : 1;
+    return;
+  }
+  fs.writeFileSync(file, output);
+  console.log(`wrote lib/model/pod-template-fields.ts (${types.size} types)`);
+});
