@@ -63,7 +63,10 @@ export function disruptionBudgetSelector(workload: SelectingWorkload, others: re
   const holds = (selector: WorkloadSelector, labels: Labels) => workloadSelectorMatches(selector, labels);
   for (const other of others) {
     if (other.name === workload.name) continue;
-    const current: WorkloadSelector = { matchLabels: workload.selector.matchLabels, matchExpressions: [...workload.selector.matchExpressions, ...added] };
+    const current: WorkloadSelector = {
+      matchLabels: workload.selector.matchLabels,
+      matchExpressions: [...workload.selector.matchExpressions, ...added],
+    };
     if (!holds(current, other.labels)) continue;
     const requirement = telling(workload.labels, other.labels);
     if (requirement && !added.some((r) => r.key === requirement.key && r.operator === requirement.operator)) added.push(requirement);
@@ -83,4 +86,3 @@ function telling(own: Labels, other: Labels): LabelRequirement | undefined {
   }
   return undefined;
 }
-
