@@ -23,8 +23,11 @@ import {
 import { disruptionBudgetSelector, selectorOverlaps } from '../lib/model/workload-overlap';
 import { checkPlan } from '../lib/review/check';
 import { parseStackYaml, stackFilePath } from '../lib/stacks';
+import type { LiveCluster } from '../lib/status/live-cluster';
+import { serviceTraffic } from '../lib/status/live-traffic';
 import { assertExit, assertNoStackTrace, runCli } from './support/cli';
 import { FIXTURE_STACKS_DIR, fixtureStack } from './support/example-stacks';
+import { settledCluster } from './support/live-cluster';
 
 const STACK = 'blog-nginx';
 
@@ -242,5 +245,40 @@ describe('the CLI accepts the blog plan', () => {
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe('stepwise status while the selectors overlap', () => {
+  const stack = fixtureStack(STACK);
+  const at = (stage: string, live: LiveCluster) =>
+    serviceTraffic(
+      stack.plan,
+      stack.plan.traffic,
+      stack.plan.stages.findIndex((s) => s.name === stage),
+      live,
+      undefined,
+    )[0];
+
+  test('counts each endpoint for the workload whose ReplicaSet owns its pod: 6 and 6 at v2-scaled', () => {
+    const service = at('v2-scaled', settledCluster(stack, 'v2-scaled'));
+    assert.deepEqual(
+      service.workloads.map((w) => [w.workload, w.ready]),
+      [
+        ['nginx-dm', 6],
+        ['nginx-v2', 6],
+      ],
+    );
+  });
+
+  test('an orphaned pod goes to the narrowest selector that matches it, not to nginx-dm’s broad one', () => {
+    const settled = settledCluster(stack, 'v2-scaled');
+    const live = { ...settled, pods: settled.pods.map((p) => ({ ...p, controller: undefined })) };
+    assert.deepEqual(
+      at('v2-scaled', live).workloads.map((w) => [w.workload, w.ready]),
+      [
+        ['nginx-dm', 6],
+        ['nginx-v2', 6],
+      ],
+    );
   });
 });
