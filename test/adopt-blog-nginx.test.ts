@@ -20,7 +20,7 @@ import {
   type KubeObject,
   type WorkloadSelector,
 } from '../lib/model';
-import { disruptionBudgetSelector, selectorOverlaps } from '../lib/model/workload-overlap';
+import { disruptionBudgetSelector, disruptionBudgetSelectors, selectorOverlaps } from '../lib/model/workload-overlap';
 import { checkPlan } from '../lib/review/check';
 import { parseStackYaml, stackFilePath } from '../lib/stacks';
 import type { LiveCluster } from '../lib/status/live-cluster';
@@ -194,6 +194,16 @@ describe('disruptionBudgetSelector', () => {
     const selector = disruptionBudgetSelector(a, [a, ...others]);
     assert.ok(workloadSelectorMatches(selector, a.labels));
     for (const o of others) assert.ok(!workloadSelectorMatches(selector, o.labels), o.name);
+  });
+
+  test('disruptionBudgetSelectors lists only the workloads whose selector matches another workload’s pods', () => {
+    const a = w('a', { app: 'x' });
+    const b = w('b', { app: 'x', version: 'v2' });
+    const c = w('c', { app: 'y' });
+    assert.deepEqual(
+      [...disruptionBudgetSelectors([a, b, c])],
+      [['a', { matchLabels: { app: 'x' }, matchExpressions: [{ key: 'version', operator: 'DoesNotExist', values: [] }] }]],
+    );
   });
 
   test('selectorOverlaps lists each ordered pair once, marking identical pod labels', () => {

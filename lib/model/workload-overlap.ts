@@ -86,3 +86,15 @@ function telling(own: Labels, other: Labels): LabelRequirement | undefined {
   }
   return undefined;
 }
+
+/**
+ * {@link disruptionBudgetSelector} of every workload of `workloads` (one stage's) whose selector
+ * matches another's pods, by name; the others keep their Deployment selector and are not listed.
+ * Indexed by label pair, so a stage of thousands of workloads is not compared pairwise.
+ */
+export function disruptionBudgetSelectors(workloads: readonly SelectingWorkload[]): Map<string, WorkloadSelector> {
+  const selected = new Map<SelectingWorkload, SelectingWorkload[]>();
+  for (const { selecting, selected: other } of selectorOverlaps(workloads))
+    selected.set(selecting, [...(selected.get(selecting) ?? []), other]);
+  return new Map([...selected].map(([w, others]) => [w.name, disruptionBudgetSelector(w, others)]));
+}
