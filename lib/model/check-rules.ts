@@ -112,7 +112,7 @@ export const CHECK_RULES = {
   'deployment-renamed': {
     severity: 'error',
     scope: 'plan versions',
-    summary: 'a Deployment was renamed: a delete and a create whose selectors fight over the same pods',
+    summary: 'a Deployment was renamed: a delete of the running pods and a create of new ones, not a hand-over',
   },
   'from-stage-stale': {
     severity: 'error',

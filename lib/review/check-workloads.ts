@@ -75,8 +75,9 @@ export const deploymentSelectorChanged: PlanVersionRule = (before, after, before
 
 /**
  * `deployment-renamed`: a workload of the old plan that the new plan no longer declares, replaced
- * by a new name whose selector selects the old pods: a delete + create during which the two
- * Deployments fight over the same pods.
+ * by a new name whose selector selects the old pods: a delete + create, not a rename. A Deployment
+ * never adopts pods another one controls, so the new one starts its own and the old pods are
+ * deleted with the old Deployment.
  */
 export const deploymentRenamed: PlanVersionRule = (before, after, beforeStage, afterStage) => {
   const stageOf = (plan: Plan, name: string) => plan.stages.find((s) => s.name === name);
@@ -94,7 +95,7 @@ export const deploymentRenamed: PlanVersionRule = (before, after, beforeStage, a
           rule: 'deployment-renamed',
           stage: stageMoveLabel(beforeStage, afterStage),
           object: `Deployment/${now.name}`,
-          problem: `replaces workload '${old.name}' under a new name with a selector that selects its pods: Kubernetes sees a delete and a create, and while both exist the two Deployments fight over the pods`,
+          problem: `replaces workload '${old.name}' under a new name with a selector that selects its pods: Kubernetes sees a delete and a create: the new Deployment never takes over the old one's pods (they belong to its ReplicaSets), it starts its own, and the old pods are deleted with it`,
           fix: `keep the name '${old.name}'; to replace it, add '${now.name}' with its own track label in one stage and remove '${old.name}' in a later one`,
         })),
     );
