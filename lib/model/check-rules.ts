@@ -48,7 +48,7 @@ export const CHECK_RULES = {
   },
   'stage-below-floor': {
     severity: 'error',
-    scope: 'stage',
+    scope: 'plan',
     summary: 'the first stage is already below a configured floor',
   },
   'overlapping-selectors': {

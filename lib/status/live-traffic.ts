@@ -83,7 +83,7 @@ export function serviceTraffic(
     const counts = endpointsOf(s.service.name);
     const readyEndpoints = sum([...counts.values()].map((c) => c.ready));
     const byRouter = routed !== undefined && routed.service.name === s.service.name;
-    const plannedShares: Record<string, number> = byRouter ? routedTraffic(plan, index) : { ...s.traffic };
+    const plannedShares: Record<string, number> = byRouter ? routedTraffic(state, routing) : { ...s.traffic };
 
     const routerShares = byRouter ? sharesByWeight(routed, weights, endpointsOf) : undefined;
     const liveShare = (workload: string | null): number | null => {
