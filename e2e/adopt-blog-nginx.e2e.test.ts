@@ -182,6 +182,8 @@ test('the blog nginx app applied with kubectl is adopted and cut over to v2 by p
       'nginx-dm had one UID from kubectl apply to its deletion',
     );
     assert.equal(dmSeen.at(-1)?.type, 'DELETED');
+    const serviceUids = new Set(observer.observations.flatMap((o) => (o.kind === 'service' && o.name === 'nginx-svc' ? [o.uid] : [])));
+    assert.equal(serviceUids.size, 1, 'nginx-svc kept the UID kubectl apply gave it: adopted, not replaced');
     assert.deepEqual(observer.errors, []);
   } finally {
     observer.stop();
