@@ -9,7 +9,13 @@ import { serviceWithoutEndpoints } from './check-endpoints';
 import { podSecurityOverrides } from './check-pod-security';
 import { canaryWidenedUnwatched } from './check-release-policy';
 import { stageMoveLabel, type MoveDirection, type PlanRule, type PlanVersionRule, type StageRule, type TransitionRule } from './check-rule';
-import { deploymentRenamed, deploymentSelectorChanged, overlappingSelectors, rollingUpdateCannotProgress } from './check-workloads';
+import {
+  deploymentRenamed,
+  deploymentSelectorChanged,
+  identicalPodLabels,
+  overlappingSelectors,
+  rollingUpdateCannotProgress,
+} from './check-workloads';
 import { weightWithoutReadyPods } from '../routing/routing-findings';
 import type { Finding } from '../model/finding';
 
@@ -32,6 +38,7 @@ export interface CheckOptions {
 /** The rules about the plan as a whole. */
 export const PLAN_RULES: readonly PlanRule[] = [
   overlappingSelectors,
+  identicalPodLabels,
   rollingUpdateCannotProgress,
   podSecurityOverrides,
   canaryWidenedUnwatched,
