@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parsePlan, stageState, trafficByWorkload } from '../lib/model';
+import { parsePlan, stageState, trafficByWorkload, type Plan } from '../lib/model';
 import { routedTraffic, routingFindings, stageRouting, weightWithoutReadyPods } from '../lib/routing';
 import { examplePlanData, exampleStack } from './support/example-stacks';
+
+/** The share per workload the plan's router gives the stage at `index`. */
+const routedAt = (plan: Plan, index: number) => routedTraffic(stageState(plan, index), plan.traffic);
 
 const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≠ ${expected}`);
 
@@ -10,7 +13,7 @@ describe('routed traffic', () => {
   test('with a weighted router each workload gets its track weight, whatever its pod count', () => {
     const plan = exampleStack('ledger-linkerd').plan;
     // Stage canary: 5 stable pods and 1 canary pod; by replicas the canary would get 1/6.
-    const shares = routedTraffic(plan, 1);
+    const shares = routedAt(plan, 1);
     close(shares['ledger-canary'], 0.01);
     close(shares.ledger, 0.99);
   });
@@ -20,7 +23,7 @@ describe('routed traffic', () => {
     data.workloads['checkout-canary-b'] = { labels: { app: 'checkout', track: 'canary', shard: 'b' } };
     data.workloads['checkout-canary'].labels = { app: 'checkout', track: 'canary', shard: 'a' };
     data.stages[2].workloads['checkout-canary-b'] = { replicas: 6, image: 'registry.example.com/shop/checkout:3.3.0' };
-    const shares = routedTraffic(parsePlan(data), 2); // canary-25: canary has 2 pods, canary-b 6
+    const shares = routedAt(parsePlan(data), 2); // canary-25: canary has 2 pods, canary-b 6
     close(shares['checkout-canary'], 0.25 * (2 / 8));
     close(shares['checkout-canary-b'], 0.25 * (6 / 8));
     close(shares.checkout, 0.75);
@@ -28,15 +31,15 @@ describe('routed traffic', () => {
 
   test('with replicas it is the share of ready endpoints, as before', () => {
     const plan = exampleStack('fop-gate').plan;
-    plan.stages.forEach((_, i) => assert.deepEqual(routedTraffic(plan, i), trafficByWorkload(stageState(plan, i))));
-    close(routedTraffic(plan, 2)['fop-gate-canary'], 0.3);
+    plan.stages.forEach((_, i) => assert.deepEqual(routedAt(plan, i), trafficByWorkload(stageState(plan, i))));
+    close(routedAt(plan, 2)['fop-gate-canary'], 0.3);
   });
 
   test('every stage of every routed example sends all its requests to pods that exist', () => {
     for (const name of ['checkout-gateway', 'search-nginx', 'ledger-linkerd']) {
       const plan = exampleStack(name).plan;
       plan.stages.forEach((stage, i) => {
-        const split = stageRouting(plan, i);
+        const split = stageRouting(stageState(plan, i), plan.traffic);
         assert.equal(split.unserved, 0, `${name} ${stage.name}`);
         close(
           Object.values(split.byWorkload).reduce((a, b) => a + b, 0),
@@ -72,7 +75,7 @@ describe('routing findings', () => {
       },
     );
     assert.match(findings[0].problem, /sends 5% of requests to track 'canary' \(Service checkout-canary\), which has no pods/);
-    close(stageRouting(plan, 1).unserved, 0.05);
+    close(stageRouting(stageState(plan, 1), plan.traffic).unserved, 0.05);
   });
 
   test('with ingress-nginx the finding names the canary Ingress', () => {
@@ -88,7 +91,7 @@ describe('routing findings', () => {
   test('a stage from another version of the plan that weighs a track the plan does not have is an error, not a crash', () => {
     const plan = exampleStack('checkout-gateway').plan;
     const renamed = { ...plan.stages[1], traffic: { stable: 90, blue: 10 } };
-    const findings = weightWithoutReadyPods(plan, { stage: renamed });
+    const findings = weightWithoutReadyPods(plan, { ...stageState(plan, 1), stage: renamed });
     assert.deepEqual(
       findings.map((f) => [f.rule, f.problem]),
       [
@@ -103,7 +106,7 @@ describe('routing findings', () => {
   test('a weighted stage judged against a plan that routes by replicas is an error', () => {
     const plan = exampleStack('fop-gate').plan;
     const weighted = { ...plan.stages[1], traffic: { stable: 95, canary: 5 } };
-    const findings = weightWithoutReadyPods(plan, { stage: weighted });
+    const findings = weightWithoutReadyPods(plan, { ...stageState(plan, 1), stage: weighted });
     assert.deepEqual(
       findings.map((f) => [f.rule, /routes by replicas/.test(f.problem)]),
       [['invalid-traffic-section', true]],
@@ -113,7 +116,7 @@ describe('routing findings', () => {
   test('as a stage rule it reads only the stage it is given', () => {
     const plan = exampleStack('checkout-gateway').plan;
     const empty = { ...plan.stages[1], workloads: {} };
-    const findings = weightWithoutReadyPods(plan, { stage: empty });
+    const findings = weightWithoutReadyPods(plan, { ...stageState(plan, 1), stage: empty, workloads: [] });
     assert.deepEqual(
       findings.map((f) => f.problem.match(/sends (\d+)% of requests to track '(\w+)'/)?.slice(1)),
       [

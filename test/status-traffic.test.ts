@@ -107,7 +107,7 @@ describe('traffic share by router weights', () => {
   test("search-nginx at canary-30: the split Service's share is the Ingress weights; the track Services' by endpoints", () => {
     const stack = exampleStack('search-nginx');
     const services = trafficAt(stack, 'canary-30', settledCluster(stack, 'canary-30'));
-    const routed = routedTraffic(stack.plan, 3);
+    const routed = routedTraffic(stageState(stack.plan, 3), stack.plan.traffic);
     const [search, ...tracks] = services;
     assert.equal(search.shareBy, 'router weights');
     for (const w of search.workloads) {
@@ -131,7 +131,7 @@ describe('traffic share by router weights', () => {
       routerObjects: [{ kind: 'HTTPRoute', name: 'checkout', found: 'missing' }],
     };
     const [checkout] = trafficAt(stack, 'canary', live);
-    const planned = routedTraffic(stack.plan, 1);
+    const planned = routedTraffic(stageState(stack.plan, 1), stack.plan.traffic);
     assert.deepEqual(
       checkout.workloads.map((w) => [w.workload, w.share, w.plannedShare]),
       [

@@ -80,11 +80,19 @@ export class ReleaseProject {
     private readonly engine: PulumiEngine,
   ) {}
 
-  /** Copies `stacks/Pulumi.<stackName>.yaml` (optionally transformed) into a new project. */
-  static async create(engine: PulumiEngine, stackName: string, transform: (yaml: string) => string = (y) => y): Promise<ReleaseProject> {
+  /**
+   * Copies `stacks/Pulumi.<stackName>.yaml` (optionally transformed) into a new project;
+   * `stacksDir` (relative to the repository) takes it from another folder, e.g. test/fixtures/stacks.
+   */
+  static async create(
+    engine: PulumiEngine,
+    stackName: string,
+    transform: (yaml: string) => string = (y) => y,
+    stacksDir = 'stacks',
+  ): Promise<ReleaseProject> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `stepwise-e2e-${stackName}-`));
     fs.mkdirSync(path.join(dir, 'stacks'));
-    const source = fs.readFileSync(path.join(repo, 'stacks', `Pulumi.${stackName}.yaml`), 'utf8');
+    const source = fs.readFileSync(path.join(repo, stacksDir, `Pulumi.${stackName}.yaml`), 'utf8');
     fs.writeFileSync(path.join(dir, 'stacks', `Pulumi.${stackName}.yaml`), transform(source));
     // The project's own Pulumi.yaml (stackConfigDir: stacks) without its `main`: the inline program runs instead.
     const project = parseDocument(fs.readFileSync(path.join(repo, 'Pulumi.yaml'), 'utf8'));

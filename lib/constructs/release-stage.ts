@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { StepwiseErrors, type Labels, type ReleaseKind } from '../model';
+import { disruptionBudgetSelectors } from '../model/workload-overlap';
 import { ReleaseServiceObject } from './release-service';
 import { stageProblems } from './stage-rules';
 import { resolveService, type ServiceProps } from './service-props';
@@ -73,6 +74,8 @@ export abstract class ReleaseStage extends Construct {
     // a Service's `service-<name>`) or with an Object.prototype name ('constructor'), which the
     // constructs library keeps its children under.
     const deployments = new Map<string, WorkloadDeployment>();
+    // A pod under two budgets cannot be evicted: each budget selects only its own workload's pods.
+    const budgetSelectors = disruptionBudgetSelectors(workloads.map((w) => w.workload));
     for (const { workload, state, changeCause } of workloads) {
       const deployment = new WorkloadDeployment(this, `workload-${workload.name}`, {
         namespace,
@@ -80,6 +83,7 @@ export abstract class ReleaseStage extends Construct {
         workload,
         state,
         changeCause,
+        disruptionBudgetSelector: budgetSelectors.get(workload.name),
       });
       deployments.set(workload.name, deployment);
     }

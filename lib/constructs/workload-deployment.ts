@@ -1,7 +1,16 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { MEMORY_QUANTITY, type KubeFields, type Labels, type PreStopHook, type Probe, type Workload, type WorkloadInStage } from '../model';
+import {
+  MEMORY_QUANTITY,
+  type KubeFields,
+  type Labels,
+  type PreStopHook,
+  type Probe,
+  type Workload,
+  type WorkloadInStage,
+  type WorkloadSelector,
+} from '../model';
 import {
   POD_SECCOMP_PROFILE,
   containerCapabilities,
@@ -34,6 +43,13 @@ export interface WorkloadDeploymentProps {
    * @default - none
    */
   readonly changeCause?: string;
+  /**
+   * The PodDisruptionBudget's selector. Narrower than the Deployment's when that one also matches
+   * another workload's pods (`disruptionBudgetSelector` in lib/model/workload-overlap.ts): the
+   * eviction API refuses to evict a pod that two budgets select.
+   * @default - the Deployment's selector
+   */
+  readonly disruptionBudgetSelector?: WorkloadSelector;
 }
 
 /** Label cdk8s-plus puts on every pod; stepwise selects pods by the plan's labels only. */
@@ -174,6 +190,7 @@ export class WorkloadDeployment extends Construct {
     }
 
     if (workload.disruptionBudget !== undefined) {
+      const budgetSelector = props.disruptionBudgetSelector ?? workload.selector;
       this.disruptionBudget = new ApiObject(this, 'DisruptionBudget', {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
@@ -181,10 +198,10 @@ export class WorkloadDeployment extends Construct {
         spec: {
           maxUnavailable: workload.disruptionBudget,
           selector: {
-            matchLabels: { ...workload.selector.matchLabels },
-            ...(workload.selector.matchExpressions.length > 0
+            matchLabels: { ...budgetSelector.matchLabels },
+            ...(budgetSelector.matchExpressions.length > 0
               ? {
-                  matchExpressions: workload.selector.matchExpressions.map((e) => ({
+                  matchExpressions: budgetSelector.matchExpressions.map((e) => ({
                     key: e.key,
                     operator: e.operator,
                     values: e.values.length ? [...e.values] : undefined,

@@ -7,6 +7,7 @@ import { canaryPair } from '../model/canary-pair';
 import { StepwiseError } from '../model/errors';
 import type { Plan, ReleaseService, Workload } from '../model/plan';
 import { labelsMatch } from '../model/labels';
+import { allStageStates } from '../model/stage-state';
 import { stageRouting } from '../routing/routed-traffic';
 import { isWeighted, type TrafficRouting, type WeightedRouting } from '../model/traffic-routing';
 
@@ -81,8 +82,9 @@ export function handOver(plan: Plan, controller: string): HandOver {
       fix: `end the plan with the stage where '${stable.name}' runs the new image`,
     });
   }
+  const states = allStageStates(plan);
   const percents = plan.stages.map((stage, i) => {
-    const shares = stageRouting(plan, i, routing).byWorkload;
+    const shares = stageRouting(states[i], routing).byWorkload;
     const share = [stable, canary]
       .filter((w) => stage.workloads[w.name]?.image === newImage)
       .reduce((sum, w) => sum + (shares[w.name] ?? 0), 0);
@@ -97,7 +99,7 @@ export function handOver(plan: Plan, controller: string): HandOver {
     });
   }
   // The pods that serve requests once the release is done: an idle canary (weight 0) is not one.
-  const served = stageRouting(plan, plan.stages.length - 1, routing).byWorkload;
+  const served = stageRouting(states[states.length - 1], routing).byWorkload;
   const replicas = Object.entries(last.workloads).reduce((sum, [name, w]) => sum + ((served[name] ?? 0) > 0 ? w.replicas : 0), 0);
   return { stable, canary, service, routing, newImage, weights, replicas };
 }

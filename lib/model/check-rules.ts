@@ -55,14 +55,22 @@ export const CHECK_RULES = {
   },
   'stage-below-floor': {
     severity: 'error',
-    scope: 'stage',
+    scope: 'plan',
     summary: 'the first stage is already below a configured floor',
   },
   'overlapping-selectors': {
+    severity: 'warning',
+    scope: 'plan',
+    summary: "a Deployment's selector also matches another workload's pods (the blog's nginx-dm selecting name: nginx)",
+    details:
+      "Allowed: the Deployment and ReplicaSet controllers claim only the ReplicaSets and pods they control (controller references) or orphans, and each ReplicaSet's selector carries its own pod-template-hash, so the two Deployments never take each other's pods. What selects by label alone is the risk: stepwise narrows the broader workload's PodDisruptionBudget to its own pods (a pod under two budgets cannot be evicted at all), but a HorizontalPodAutoscaler on it would count the other's pods, and it adopts a ReplicaSet of the other that is orphaned. Typical when adopting a Deployment that already runs; see docs/guides/adopting.md.",
+  },
+  'identical-pod-labels': {
     severity: 'error',
     scope: 'plan',
-    summary: "two Deployments select each other's pods",
-    details: 'Stack files with this are rejected when loaded; the rule is for plans built in code.',
+    summary: 'two workloads whose pods carry the same labels',
+    details:
+      'No Service, PodDisruptionBudget or autoscaler selector can tell their pods apart: traffic can never move from one to the other, and their budgets would both select every pod. Stack files with this are rejected when loaded; the rule is for plans built in code.',
   },
   'rolling-update-cannot-progress': {
     severity: 'error',
@@ -111,7 +119,7 @@ export const CHECK_RULES = {
   'deployment-renamed': {
     severity: 'error',
     scope: 'plan versions',
-    summary: 'a Deployment was renamed: a delete and a create whose selectors fight over the same pods',
+    summary: 'a Deployment was renamed: a delete of the running pods and a create of new ones, not a hand-over',
   },
   'from-stage-stale': {
     severity: 'error',

@@ -26,6 +26,7 @@ import {
   workloadSelectorMatches,
   formatLabels,
   labelsMatch,
+  sameLabels,
   sortedLabels,
   type LabelRequirement,
   type Labels,
@@ -1204,9 +1205,12 @@ function writesSelector(workloads: unknown, defaults: Record<string, unknown>, n
 }
 
 /**
- * Two Deployments whose selectors overlap fight over each other's pods; Kubernetes does not stop
- * it. Reported at the workload's `selector` when the file writes one, else at the `labels` the
- * selector is made of, so the key path is always one the file has.
+ * Two workloads with identical pod labels: no Service, PodDisruptionBudget or autoscaler selector
+ * can tell their pods apart, so no cutover can move traffic between them. (Selectors that merely
+ * overlap are allowed: the Deployment controllers keep the pods apart by controller references,
+ * and `check` warns about what does not, see lib/model/workload-overlap.ts.) Reported once per
+ * pair, at the later workload's `selector` when the file writes one, else at its `labels`, so the
+ * key path is always one the file has.
  */
 function checkSelectorsDoNotOverlap(
   r: PlainDataReader,
@@ -1214,14 +1218,15 @@ function checkSelectorsDoNotOverlap(
   hasWrittenSelector: (name: string) => boolean,
 ): void {
   const byLabel = new LabelIndex(workloads, (w) => w.labels);
-  for (const a of workloads) {
+  const order = new Map(workloads.map((w, i) => [w, i]));
+  for (const [i, a] of workloads.entries()) {
     for (const b of byLabel.candidates(a.selector.matchLabels)) {
-      if (a !== b && workloadSelectorMatches(a.selector, b.labels)) {
+      if ((order.get(b) ?? i) < i && sameLabels(a.labels, b.labels) && workloadSelectorMatches(a.selector, b.labels)) {
         const written = hasWrittenSelector(a.name);
         r.report(
           `workloads.${a.name}.${written ? 'selector' : 'labels'}`,
-          `${written ? '' : `its selector, made of these labels (${formatLabels(a.selector.matchLabels)}), `}also selects the pods of workload '${b.name}' (labels ${formatLabels(b.labels)}): the two Deployments would fight over pods`,
-          `give '${a.name}' and '${b.name}' each their own track/version label value (e.g. track: stable and track: canary)${written ? ' and include it in both selectors' : ''}`,
+          `its pods carry the same labels as the pods of workload '${b.name}' (${formatLabels(b.labels)}): no Service or PodDisruptionBudget selector could tell the two Deployments' pods apart`,
+          `give '${a.name}' a label '${b.name}' does not have (e.g. version: v2)${written ? ' and include it in its selector' : ''}`,
         );
       }
     }

@@ -2,7 +2,7 @@ import { podsAfter, type DeploymentPods } from './deployment-pods';
 import { StepwiseError } from './errors';
 import { LabelIndex } from './label-index';
 import { labelsMatch, type Labels } from './labels';
-import { definitionIn, type Plan, type ReleaseService, type Stage, type Workload, type WorkloadInStage } from './plan';
+import { definitionIn, type Plan, type PlanCore, type ReleaseService, type Stage, type Workload, type WorkloadInStage } from './plan';
 
 /** A workload as it runs in one stage. */
 export interface RunningWorkload {
@@ -89,7 +89,19 @@ export function allStageStates(plan: Plan): StageState[] {
  * stage to the cluster already in it changes no pods.
  */
 export function stageStateFrom(plan: Plan, index: number, previous: StageState | undefined): StageState {
-  const stage = stageAt(plan, index);
+  return stageStateOf(plan, stageAt(plan, index), index, previous);
+}
+
+/** What a stage is computed over: the workload and Service definitions it names. */
+export type StageDefinitions = Pick<PlanCore, 'workloads' | 'services'>;
+
+/**
+ * `stage` as the cluster runs it after moving there from `previous` (see {@link stageStateFrom}),
+ * computed over `definitions` alone: the stage need not belong to them, so `diff` and `check` use
+ * it for a stage of another version of the plan. `index` is the stage's position in its own plan.
+ */
+export function stageStateOf(definitions: StageDefinitions, stage: Stage, index: number, previous: StageState | undefined): StageState {
+  const plan = definitions;
   const podsBefore = new Map(previous?.workloads.map((w) => [w.workload.name, w.pods]));
   const workloads = plan.workloads
     .filter((w) => stage.workloads[w.name] !== undefined)

@@ -4,7 +4,7 @@ import { resolveRollingUpdate, scaledValue } from './int-or-percent';
 import { LabelIndex } from './label-index';
 import { labelsMatch, sameLabels, type Labels } from './labels';
 import { podTemplateKey } from './pod-template';
-import type { Plan, Workload, WorkloadInStage } from './plan';
+import type { Plan, PlanCore, Workload, WorkloadInStage } from './plan';
 import { stageState, stageStateFrom, type StageState } from './stage-state';
 
 /**
@@ -112,8 +112,17 @@ export function consecutiveTransitions(plan: Plan, states: readonly StageState[]
   return states.slice(1).map((to, i) => transitionBetween(plan, states[i], to, states[0]));
 }
 
-/** The move from `from` to `to` (reached from `from`), with the capacity floors measured on `baseline`. */
-function transitionBetween(plan: Plan, from: StageState, to: StageState, baseline: StageState): Transition {
+/** What a transition is computed over: the workload and Service definitions and the floor setting. */
+export type TransitionDefinitions = Pick<PlanCore, 'workloads' | 'services' | 'checks'>;
+
+/**
+ * The move from `from` to `to` (reached from `from`, see `stageStateOf`), with the capacity floors
+ * measured on `baseline`, over `definitions` alone: the two stages may come from different
+ * versions of a plan, as `diff` and `check` compare them, when `definitions` declares every
+ * workload either runs and the Services both have.
+ */
+export function transitionBetween(definitions: TransitionDefinitions, from: StageState, to: StageState, baseline: StageState): Transition {
+  const plan = definitions;
   const runningBefore = new Map(from.workloads.map((w) => [w.workload.name, w]));
   const workloads = plan.workloads
     .filter((w) => from.stage.workloads[w.name] || to.stage.workloads[w.name])
@@ -276,11 +285,11 @@ export function podBounds(
  * allows all; a workload created paused has no pods).
  */
 export function capacityFloor(plan: Plan, serviceIndex: number): number {
-  return capacityFloors(plan)[serviceIndex];
+  return capacityFloors(plan, stageState(plan, 0))[serviceIndex];
 }
 
 /** {@link capacityFloor} of every Service, in plan order, computed in one pass over the baseline. */
-export function capacityFloors(plan: Plan, baselineState: StageState = stageState(plan, 0)): number[] {
+export function capacityFloors(plan: TransitionDefinitions, baselineState: StageState): number[] {
   const configured = plan.checks.capacityFloor;
   const byName = new Map(plan.workloads.map((w) => [w.name, w]));
   const podsOf = new Map(baselineState.workloads.map((w) => [w.workload.name, w.pods.count]));

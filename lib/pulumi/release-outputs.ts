@@ -50,7 +50,7 @@ export interface ReleaseOutputs {
 export function releaseOutputs(stack: Stack): ReleaseOutputs {
   const state = stageState(stack.plan, stack.stageIndex);
   // As the plan's router sends requests: track weights with a router, else ready-replica shares.
-  const shares = routedTraffic(stack.plan, stack.stageIndex);
+  const shares = routedTraffic(state, stack.plan.traffic);
   const workloads: Record<string, WorkloadOutput> = {};
   for (const { workload, state: running } of state.workloads) {
     workloads[workload.name] = { replicas: running.replicas, image: running.image, trafficShare: shares[workload.name] };

@@ -1,7 +1,8 @@
 import { formatLabels, labelsMatch, type Labels } from '../model/labels';
 import type { Plan } from '../model/plan';
+import { stageState } from '../model/stage-state';
 import { capacityFloor, type ServiceTransition, type Transition, type WorkloadTransition } from '../model/transition';
-import { count, listOf, transitionLabel, type MoveDirection, type StageRule, type TransitionRule } from './check-rule';
+import { count, listOf, transitionLabel, type MoveDirection, type PlanRule, type TransitionRule } from './check-rule';
 import type { Finding } from '../model/finding';
 
 /**
@@ -161,10 +162,12 @@ export const cutoverBelowFloor: TransitionRule = (plan, transition, direction) =
 
 /**
  * `stage-below-floor`: the plan's first stage already has fewer ready endpoints than a configured
- * floor. Later stages are reached through a transition, whose check covers them.
+ * floor. A rule of the plan, not of each stage: every later stage, and every stage `checkStagePair`
+ * moves to, is reached through a transition, whose check covers it.
  */
-export const firstStageBelowFloor: StageRule = (plan, state) => {
-  if (state.index !== 0 || plan.checks.capacityFloor === undefined) return [];
+export const firstStageBelowFloor: PlanRule = (plan) => {
+  if (plan.checks.capacityFloor === undefined) return [];
+  const state = stageState(plan, 0);
   return state.services.flatMap((s, i): Finding[] => {
     const floor = capacityFloor(plan, i);
     if (s.readyEndpoints >= floor) return [];

@@ -42,7 +42,7 @@ export const canaryWidenedUnwatched: PlanRule = (plan) => {
 /** The share of requests (0–1) the stage sends to pods running an image the first stage does not run. */
 function newImageShare(plan: Plan, state: StageState): number {
   const baseline = new Set(Object.values(plan.stages[0].workloads).map((w) => w.image));
-  const traffic = routedTraffic(plan, state.index);
+  const traffic = routedTraffic(state, plan.traffic);
   return state.workloads
     .filter((w) => w.pods.image !== undefined && !baseline.has(w.pods.image))
     .reduce((sum, w) => sum + (traffic[w.workload.name] ?? 0), 0);

@@ -2,15 +2,21 @@ import { StepwiseError } from '../model/errors';
 import { isIntOrPercent, type IntOrPercent } from '../model/int-or-percent';
 import type { Labels } from '../model/labels';
 import type { Plan, Stage } from '../model/plan';
-import { allStageStates, findStage, stageState, stageStateFrom } from '../model/stage-state';
-import { consecutiveTransitions, transition } from '../model/transition';
+import { allStageStates, findStage, stageState, stageStateOf } from '../model/stage-state';
+import { consecutiveTransitions, transitionBetween } from '../model/transition';
 import { capacityBelowFloor, cutoverBelowFloor, firstStageBelowFloor } from './check-capacity';
 import { serviceWithoutEndpoints } from './check-endpoints';
 import { podSecurityOverrides } from './check-pod-security';
 import { templateChangeNotRolledOut } from './check-template-changes';
 import { canaryWidenedUnwatched } from './check-release-policy';
 import { stageMoveLabel, type MoveDirection, type PlanRule, type PlanVersionRule, type StageRule, type TransitionRule } from './check-rule';
-import { deploymentRenamed, deploymentSelectorChanged, overlappingSelectors, rollingUpdateCannotProgress } from './check-workloads';
+import {
+  deploymentRenamed,
+  deploymentSelectorChanged,
+  identicalPodLabels,
+  overlappingSelectors,
+  rollingUpdateCannotProgress,
+} from './check-workloads';
 import { weightWithoutReadyPods } from '../routing/routing-findings';
 import type { Finding } from '../model/finding';
 
@@ -33,13 +39,15 @@ export interface CheckOptions {
 /** The rules about the plan as a whole. */
 export const PLAN_RULES: readonly PlanRule[] = [
   overlappingSelectors,
+  identicalPodLabels,
   rollingUpdateCannotProgress,
   podSecurityOverrides,
   canaryWidenedUnwatched,
+  firstStageBelowFloor,
 ];
 
 /** The rules applied to every stage. */
-export const STAGE_RULES: readonly StageRule[] = [serviceWithoutEndpoints, firstStageBelowFloor, weightWithoutReadyPods];
+export const STAGE_RULES: readonly StageRule[] = [serviceWithoutEndpoints, weightWithoutReadyPods];
 
 /**
  * The rules applied to every transition between consecutive stages (and by `checkStagePair`).
@@ -84,10 +92,17 @@ export interface StageRef {
  */
 export function checkStagePair(before: StageRef, after: StageRef, options: CheckOptions = {}): Finding[] {
   const pair = pairPlan(before, after, options);
+  const beforeIn = findStage(before.plan, before.stage);
+  const afterIn = findStage(after.plan, after.stage);
   // The cluster in `before` runs the pods its own plan's stages left (a paused Deployment keeps
-  // what it ran); applying the stage to itself changes none of them.
-  const from = stageStateFrom(pair, 1, stageState(before.plan, findStage(before.plan, before.stage).index));
-  const t = transition(pair, from, 2);
+  // what it ran); applying the stage to itself changes none of them. A Service the old stage did
+  // not have starts with no endpoints.
+  const serviceSelectors: Record<string, Labels> = {};
+  for (const service of pair.services) serviceSelectors[service.name] = beforeIn.stage.serviceSelectors[service.name] ?? {};
+  const beforeStage: Stage = { ...beforeIn.stage, serviceSelectors };
+  const from = stageStateOf(pair, beforeStage, beforeIn.index, stageState(before.plan, beforeIn.index));
+  const to = stageStateOf(pair, afterIn.stage, afterIn.index, from);
+  const t = transitionBetween(pair, from, to, stageState(pair, 0));
   const direction = moveDirection(before, after);
   const findings = [
     ...PLAN_VERSION_RULES.flatMap((rule) => rule(before.plan, after.plan, before.stage, after.stage)),
@@ -104,24 +119,13 @@ function moveDirection(before: StageRef, after: StageRef): MoveDirection {
 }
 
 /**
- * A three-stage plan the model can compute a transition over: `after`'s first stage (the floor is
- * measured against it), the `before` stage, the `after` stage. Workloads the new plan no longer
- * declares are kept (their pods still run until the transition deletes them); a Service the old
- * stage did not have starts with no endpoints.
+ * The after-plan (with the floor `options` set), declaring also the workloads only the before-plan
+ * has: their pods still run until the transition deletes them.
  */
 function pairPlan(before: StageRef, after: StageRef, options: CheckOptions): Plan {
   const plan = withCapacityFloor(after.plan, options);
-  const beforeStage = findStage(before.plan, before.stage).stage;
-  const afterStage = findStage(after.plan, after.stage).stage;
   const declared = new Set(plan.workloads.map((w) => w.name));
-  const serviceSelectors: Record<string, Labels> = {};
-  for (const service of plan.services) serviceSelectors[service.name] = beforeStage.serviceSelectors[service.name] ?? {};
-  const from: Stage = { ...beforeStage, serviceSelectors };
-  return {
-    ...plan,
-    workloads: [...plan.workloads, ...before.plan.workloads.filter((w) => !declared.has(w.name))],
-    stages: [plan.stages[0], from, afterStage],
-  };
+  return { ...plan, workloads: [...plan.workloads, ...before.plan.workloads.filter((w) => !declared.has(w.name))] };
 }
 
 function withCapacityFloor(plan: Plan, options: CheckOptions): Plan {

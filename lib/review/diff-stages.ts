@@ -7,12 +7,11 @@
 import {
   findStage,
   stageState,
-  stageStateFrom,
+  stageStateOf,
   templateChanges,
   transition,
   type Labels,
   type Plan,
-  type Stage,
   type TransitionPhase,
   type WorkloadChange,
 } from '../model';
@@ -108,18 +107,20 @@ export function stageDiff(from: StageSide, to: StageSide): StageDiff {
   const samePlan = from.plan === to.plan;
   const fromIndex = stageIndexOf(from);
   const toIndex = stageIndexOf(to);
-  // For two versions the before-stage is appended to the after-plan as its last stage.
-  const plan = samePlan ? from.plan : mergedPlan(from.plan, fromIndex, to.plan);
-  // For two versions the before-stage's pods come from its own plan's stages (a paused Deployment
-  // keeps what it ran before); applying the stage to itself changes none of them.
-  const before = samePlan ? stageState(plan, fromIndex) : stageStateFrom(plan, plan.stages.length - 1, stageState(from.plan, fromIndex));
+  const plan = samePlan ? from.plan : mergedPlan(from.plan, to.plan);
+  // For two versions the before-stage is computed over the merged definitions, its pods taken from
+  // its own plan's stages (a paused Deployment keeps what it ran before); applying the stage to
+  // itself changes none of them.
+  const before = samePlan
+    ? stageState(plan, fromIndex)
+    : stageStateOf(plan, from.plan.stages[fromIndex], fromIndex, stageState(from.plan, fromIndex));
   const moved = transition(plan, before, toIndex);
   const after = moved.to;
   // Each side's share comes from its own plan's router: the merged plan carries only the
   // after-plan's `traffic` section, which need not fit the before-stage (a router added, dropped
   // or a track renamed by the change).
-  const trafficBefore = routedTraffic(from.plan, fromIndex);
-  const trafficAfter = routedTraffic(to.plan, toIndex);
+  const trafficBefore = routedTraffic(samePlan ? before : stageState(from.plan, fromIndex), from.plan.traffic);
+  const trafficAfter = routedTraffic(after, to.plan.traffic);
 
   const workloads = moved.workloads.map((t): WorkloadDiff => ({
     name: t.name,
@@ -193,16 +194,13 @@ function hasService(plan: Plan, name: string): boolean {
 }
 
 /**
- * One plan holding both versions' stages, so the model's transition math applies: the after-plan
- * with the before-plan's stage `fromIndex` appended as its last stage, its workloads extended by those only
- * the before-plan declares, and its Services limited to those both versions have.
+ * The definitions a move between two versions of a plan is computed over: the after-plan, its
+ * workloads extended by those only the before-plan declares (their pods run until the move deletes
+ * them), and its Services limited to those both versions have (the others are created or deleted
+ * with the move, and listed on their own).
  */
-function mergedPlan(before: Plan, fromIndex: number, after: Plan): Plan {
+function mergedPlan(before: Plan, after: Plan): Plan {
   const services = after.services.filter((s) => hasService(before, s.name));
   const workloads = [...after.workloads, ...before.workloads.filter((w) => !after.workloads.some((x) => x.name === w.name))];
-  const restrict = (stage: Stage): Stage => ({
-    ...stage,
-    serviceSelectors: Object.fromEntries(services.map((s) => [s.name, stage.serviceSelectors[s.name]])),
-  });
-  return { ...after, workloads, services, stages: [...after.stages.map(restrict), restrict(before.stages[fromIndex])] };
+  return { ...after, workloads, services };
 }

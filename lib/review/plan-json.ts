@@ -130,7 +130,7 @@ export function planView(stack: Stack): PlanView {
       endpoints: s.endpoints,
       readyEndpoints: s.readyEndpoints,
     })),
-    traffic: routedTraffic(plan, state.index),
+    traffic: routedTraffic(state, plan.traffic),
     ...releaseOf(policies[state.index]),
   }));
   const transitions = consecutiveTransitions(plan, states).map((t): TransitionView => ({

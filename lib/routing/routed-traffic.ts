@@ -3,8 +3,7 @@
  * replicas (`replicas`), or by the stage's weight per track, spread over the track's ready pods.
  * Pure math for `plan`, `check` and `diff`; no cdk8s.
  */
-import type { Plan } from '../model/plan';
-import { stageState, trafficByWorkload } from '../model/stage-state';
+import { trafficByWorkload, type StageState } from '../model/stage-state';
 import { isWeighted, type Router, type Track, type TrafficRouting } from '../model/traffic-routing';
 
 /** One track in one stage. */
@@ -21,8 +20,6 @@ export interface TrackInStage {
 export interface StageRouting {
   /** The plan's router. */
   readonly router: Router;
-  /** The stage's index in the plan. */
-  readonly stageIndex: number;
   /** Every track with its weight and ready pods, the stable track first; empty for `replicas`. */
   readonly tracks: readonly TrackInStage[];
   /**
@@ -35,15 +32,18 @@ export interface StageRouting {
   readonly unserved: number;
 }
 
-/** How the plan's router splits requests in the stage at `stageIndex`. */
-export function stageRouting(plan: Plan, stageIndex: number, routing: TrafficRouting = plan.traffic): StageRouting {
-  const state = stageState(plan, stageIndex);
+/**
+ * How `routing` splits requests in a stage as the cluster runs it (its pods, from
+ * `stageState`/`stageStateFrom`). Only the stage itself is read — its workloads' pods and its own
+ * weights — so a stage taken from another version of the plan (as `diff` and `check` build them)
+ * is judged on its own.
+ */
+export function stageRouting(state: StageState, routing: TrafficRouting): StageRouting {
   const byReplicas = trafficByWorkload(state);
-  if (!isWeighted(routing)) return { router: routing.router, stageIndex, tracks: [], byWorkload: byReplicas, unserved: 0 };
+  if (!isWeighted(routing)) return { router: routing.router, tracks: [], byWorkload: byReplicas, unserved: 0 };
 
   const podsOf = new Map(state.workloads.map((w) => [w.workload.name, w.pods.count]));
-  // The stage's own weights, so a stage from another version of the plan is judged on its own.
-  const weights = plan.stages[stageIndex].traffic ?? {};
+  const weights = state.stage.traffic ?? {};
   const inTrack = new Set(routing.tracks.flatMap((t) => t.workloads));
   // Workloads the routed Service does not select keep the share their own Service gives them.
   const byWorkload: Record<string, number> = {};
@@ -61,16 +61,13 @@ export function stageRouting(plan: Plan, stageIndex: number, routing: TrafficRou
   });
   const ordered: Record<string, number> = {};
   for (const running of state.workloads) ordered[running.workload.name] = byWorkload[running.workload.name];
-  return { router: routing.router, stageIndex, tracks, byWorkload: ordered, unserved };
+  return { router: routing.router, tracks, byWorkload: ordered, unserved };
 }
 
 /**
- * Per workload of the stage at `stageIndex`, the share of requests (0–1) the plan's router sends
- * it; the same shape as `trafficByWorkload`, which it equals for `replicas` plans.
+ * Per workload of a stage, the share of requests (0–1) `routing` sends it; the same shape as
+ * `trafficByWorkload`, which it equals for `replicas` plans.
  */
-export function routedTraffic(plan: Plan, stageIndex: number): Record<string, number> {
-  // Only this stage is read (its workloads and its own weights), so a stage taken from another
-  // version of the plan (as `diff` and `check` build them) is judged on its own.
-  const single: Plan = { ...plan, stages: [plan.stages[stageIndex]] };
-  return { ...stageRouting(single, 0).byWorkload };
+export function routedTraffic(state: StageState, routing: TrafficRouting): Record<string, number> {
+  return { ...stageRouting(state, routing).byWorkload };
 }

@@ -1,7 +1,7 @@
 /** What `stepwise check` reports about a plan's traffic routing. Pure. */
 import type { Finding } from '../model/finding';
 import type { Plan } from '../model/plan';
-import type { StageState } from '../model/stage-state';
+import { allStageStates, type StageState } from '../model/stage-state';
 import { stageRouting } from './routed-traffic';
 import { isWeighted, type WeightedRouting } from '../model/traffic-routing';
 
@@ -18,7 +18,7 @@ export const INVALID_TRAFFIC_SECTION = 'invalid-traffic-section';
  * works on the stage pairs `check` builds from two versions of a plan; a stage of another version
  * that weighs a track this plan does not have is an `invalid-traffic-section` error.
  */
-export function weightWithoutReadyPods(plan: Plan, state: Pick<StageState, 'stage'>): Finding[] {
+export function weightWithoutReadyPods(plan: Plan, state: StageState): Finding[] {
   const routing = plan.traffic;
   const weights = state.stage.traffic ?? {};
   const invalid = (problem: string, fix: string): Finding => ({
@@ -48,8 +48,7 @@ export function weightWithoutReadyPods(plan: Plan, state: Pick<StageState, 'stag
       ),
     );
   }
-  const single: Plan = { ...plan, stages: [state.stage] };
-  const split = stageRouting(single, 0, routing);
+  const split = stageRouting(state, routing);
   return split.tracks
     .filter((t) => t.weight > 0 && t.readyPods === 0)
     .map((t) => ({
@@ -64,7 +63,7 @@ export function weightWithoutReadyPods(plan: Plan, state: Pick<StageState, 'stag
 
 /** Every routing finding of the plan, stage by stage. */
 export function routingFindings(plan: Plan): Finding[] {
-  return plan.stages.flatMap((stage) => weightWithoutReadyPods(plan, { stage }));
+  return allStageStates(plan).flatMap((state) => weightWithoutReadyPods(plan, state));
 }
 
 /** The object that carries a track's weight, as `Kind/name`. */

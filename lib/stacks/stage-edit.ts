@@ -1,11 +1,13 @@
 /**
  * Moving a stack's current stage by editing its file: `stepwise promote` and `stepwise rollback`
  * change `stepwise:stage` (and record `stepwise:fromStage`) and nothing else. The file is a
- * reviewed document — comments, blank lines, key order and quoting are the authors' — so the edit
- * splices the two values into the original text instead of re-serialising the YAML.
+ * reviewed document — comments, blank lines, key order, quoting and line endings are the
+ * authors' — so the edit goes through the `yaml` package's concrete syntax tree (CST), which keeps
+ * every source token: the two values are set in place (`CST.setScalarValue`) and the tree is
+ * written back token by token (`CST.stringify`), so every other byte is the original's.
  */
 import * as fs from 'node:fs';
-import { isAlias, isMap, isScalar, parse, parseDocument, Scalar, type Pair, type YAMLMap } from 'yaml';
+import { Composer, CST, parse, Parser, type Document } from 'yaml';
 import { replaceFileAtomically } from '../files/replace-file';
 import { StepwiseError } from '../model/errors';
 import { isPlainObject } from '../model/plain-data';
@@ -22,150 +24,166 @@ export interface StageMove {
   readonly fromStage: string;
 }
 
+/** One `key: value` entry of a block or flow mapping in the CST. */
+type MapItem = CST.CollectionItem;
+
 /**
  * The stack file's text with `config.stepwise:stage` set to `move.stage` and
- * `config.stepwise:fromStage` set to `move.fromStage`; every other byte is unchanged. An existing
- * quoted value keeps its quotes; a block scalar (`|-` and the value on the next line) becomes a
- * one-line plain value, keeping a comment on its header line; a missing `stepwise:fromStage` is
- * added on the line after `stepwise:stage`, at its indentation. Throws a StepwiseError (naming
- * `file` and the key) for a layout it cannot edit without rewriting other lines: a `config:` that
- * is not a block mapping, a missing `stepwise:stage`, an alias (`*name`), an explicit key
- * (`? stepwise:stage`), or an edit that would not read back as exactly the two new values.
+ * `config.stepwise:fromStage` set to `move.fromStage`; every other byte is unchanged. A value keeps
+ * its quoting style (a plain one is double-quoted only when it would not read back as the same
+ * string); a block scalar (`|-` and the value on the next line) becomes a one-line plain value,
+ * keeping a comment on its header line; a missing `stepwise:fromStage` is added right after
+ * `stepwise:stage` (its own line in a block mapping, `, stepwise:fromStage: x` in a flow mapping),
+ * with the file's line ending. Throws a StepwiseError (naming `file` and the key) when `config` or
+ * `stepwise:stage` is missing, for an alias (`*name`), an explicit key (`? stepwise:stage`), a
+ * value that is a mapping or a list, and an edit that would not read back as exactly the two new
+ * values with everything else the same.
  */
 export function setStageInText(text: string, move: StageMove, file: string): string {
-  const document = parseDocument(text, { uniqueKeys: true, keepSourceTokens: true });
-  if (document.errors.length > 0) {
-    throw new StepwiseError({ file, problem: `is not valid YAML: ${document.errors[0].message.split('\n')[0]}`, fix: 'fix the YAML syntax first' });
+  const tokens = [...new Parser().parse(text)];
+  const documents = [...new Composer({ uniqueKeys: true }).compose(tokens)];
+  const problem = documents.flatMap((d) => d.errors)[0];
+  if (problem) {
+    throw new StepwiseError({ file, problem: `is not valid YAML: ${problem.message.split('\n')[0]}`, fix: 'fix the YAML syntax first' });
   }
-  const config = document.get('config', true);
-  if (!isMap(config) || config.flow) {
+  const root = tokens.find((t): t is CST.Document => t.type === 'document')?.value;
+  const configItem = root && isMapToken(root) ? itemOf(root, 'config') : undefined;
+  const config = configItem?.value;
+  if (!config || !isMapToken(config)) {
     throw new StepwiseError({
       file,
       keyPath: 'config',
-      problem: 'is not a block mapping, so the stage cannot be changed without rewriting the file',
-      fix: 'write `config:` with one key per line (as in stacks/Pulumi.fop-gate.yaml)',
+      problem: configItem ? 'is not a mapping' : 'is missing',
+      fix: `write \`config:\` with \`${STAGE_KEY}: <stage name>\` and the plan under it (as in stacks/Pulumi.fop-gate.yaml)`,
     });
   }
-  const stagePair = pairOf(config.items, STAGE_KEY);
-  if (!stagePair) {
+  const stageItem = itemOf(config, STAGE_KEY);
+  if (!stageItem) {
     throw new StepwiseError({ file, keyPath: `config.${STAGE_KEY}`, problem: 'is missing', fix: `add \`${STAGE_KEY}: <stage name>\` under config:` });
   }
-  const stageValue = editableValue(config, stagePair, STAGE_KEY, file);
-  const fromPair = pairOf(config.items, FROM_STAGE_KEY);
-  const fromValue = fromPair && editableValue(config, fromPair, FROM_STAGE_KEY, file);
+  assertEditable(stageItem, STAGE_KEY, file);
+  const fromItem = itemOf(config, FROM_STAGE_KEY);
+  if (fromItem) assertEditable(fromItem, FROM_STAGE_KEY, file);
 
-  // Splices, applied from the end of the text backwards so earlier offsets stay valid.
-  const stageSplice = valueSplice(text, stageValue, move.stage);
-  const splices: Splice[] = [stageSplice];
-  if (fromValue) {
-    splices.push(valueSplice(text, fromValue, move.fromStage));
-  } else {
-    const key = stagePair.key as Scalar;
-    const keyStart = key.range![0];
-    const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
-    const indent = text.slice(lineStart, keyStart);
-    if (!/^[ ]*$/.test(indent)) {
-      throw new StepwiseError({
-        file,
-        keyPath: `config.${STAGE_KEY}`,
-        problem: 'does not start its own line',
-        fix: `put \`${STAGE_KEY}: <stage name>\` on a line of its own under config:`,
-      });
-    }
-    const lineEnd = text.indexOf('\n', stageSplice.end);
-    const newline = lineEnd > 0 && text[lineEnd - 1] === '\r' ? '\r\n' : '\n';
-    const line = `${indent}${FROM_STAGE_KEY}: ${scalarText(move.fromStage, Scalar.PLAIN)}`;
-    // A file ending right after the stage value (no final newline) gets the line after a newline.
-    if (lineEnd < 0) splices.push({ start: text.length, end: text.length, text: `${newline}${line}` });
-    else splices.push({ start: lineEnd + 1, end: lineEnd + 1, text: `${line}${newline}` });
-  }
-  let edited = text;
-  for (const splice of splices.sort((a, b) => b.start - a.start)) {
-    edited = edited.slice(0, splice.start) + splice.text + edited.slice(splice.end);
-  }
-  verifyEdit(text, edited, move, file);
+  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  setValue(stageItem, move.stage);
+  if (fromItem) setValue(fromItem, move.fromStage);
+  else insertAfter(config, stageItem, FROM_STAGE_KEY, move.fromStage, newline);
+
+  const edited = tokens.map((t) => CST.stringify(t)).join('');
+  verifyEdit(documents, edited, move, file);
   return edited;
 }
 
-/** A replacement of `text.slice(start, end)`. */
-interface Splice {
-  readonly start: number;
-  readonly end: number;
-  readonly text: string;
+function isMapToken(token: CST.Token): token is CST.BlockMap | CST.FlowCollection {
+  return token.type === 'block-map' || (token.type === 'flow-collection' && token.start.type === 'flow-map-start');
 }
 
-function pairOf(items: readonly Pair<unknown, unknown>[], key: string): Pair<unknown, unknown> | undefined {
-  return items.find((item) => isScalar(item.key) && item.key.value === key);
+/** The item of `map` whose key reads as `key` (plain or quoted). */
+function itemOf(map: CST.BlockMap | CST.FlowCollection, key: string): MapItem | undefined {
+  return map.items.find((item) => item.key && isScalarToken(item.key) && CST.resolveAsScalar(item.key)?.value === key);
 }
 
-/**
- * The value of `pair` when it is a scalar written where a splice can replace it, or a
- * StepwiseError saying why not and how to write it instead.
- */
-function editableValue(config: YAMLMap, pair: Pair<unknown, unknown>, key: string, file: string): Scalar {
+function isScalarToken(token: CST.Token): token is CST.FlowScalar | CST.BlockScalar {
+  return CST.isScalar(token);
+}
+
+/** Throws a StepwiseError unless `item`'s value is a scalar the edit can set in place. */
+function assertEditable(item: MapItem, key: string, file: string): void {
   const keyPath = `config.${key}`;
   const oneLine = `write \`${key}: <stage name>\` on one line`;
-  if (isExplicitKey(config, pair)) {
+  if (item.start.some((t) => t.type === 'explicit-key-ind')) {
     throw new StepwiseError({ file, keyPath, problem: `is written as an explicit key (\`? ${key}\`), which promote and rollback do not edit`, fix: oneLine });
   }
-  const value = pair.value;
-  if (isAlias(value)) {
+  const value = item.value;
+  if (value?.type === 'alias') {
     throw new StepwiseError({
       file,
       keyPath,
-      problem: `is an alias (*${value.source}), not a stage name, so promote and rollback cannot change it without changing the anchor`,
+      problem: `is an alias (${value.source}), not a stage name, so promote and rollback cannot change it without changing the anchor`,
       fix: `${oneLine}, with the stage name itself`,
     });
   }
-  if (!isScalar(value) || !value.range) {
+  if (value && !isScalarToken(value)) {
     throw new StepwiseError({ file, keyPath, problem: 'is not a single value (a mapping or a list)', fix: oneLine });
   }
-  return value;
 }
 
-/** True when `pair` is written `? key` / `: value` (an explicit key), found in the source tokens. */
-function isExplicitKey(config: YAMLMap, pair: Pair<unknown, unknown>): boolean {
-  const keyStart = (pair.key as Scalar).range?.[0];
-  const items = config.srcToken?.type === 'block-map' ? config.srcToken.items : [];
-  const item = items.find((i) => i.key?.offset === keyStart);
-  return item?.start.some((token) => token.type === 'explicit-key-ind') ?? false;
-}
-
-/**
- * The splice that writes `stage` over `value`. A block scalar (`|-`, `>` and the like) is replaced
- * from its header to the end of its last line, not its final line break, by a one-line value; a
- * comment on the header line stays after it. An empty value gets the spaces that keep it apart.
- */
-function valueSplice(text: string, value: Scalar, stage: string): Splice {
-  const [start, end] = value.range!;
-  if (value.type === Scalar.BLOCK_LITERAL || value.type === Scalar.BLOCK_FOLDED) {
-    const written = text.slice(start, end);
-    const header = written.split('\n')[0].replace(/\r$/, '');
-    const comment = /[ \t]+(#.*)$/.exec(header)?.[1];
-    return { start, end: start + written.trimEnd().length, text: `${scalarText(stage, Scalar.PLAIN)}${comment ? ` ${comment}` : ''}` };
+/** Sets `item`'s value to `stage`, in its own quoting style; an empty value gets one after its colon. */
+function setValue(item: MapItem, stage: string): void {
+  const value = item.value;
+  if (!value) {
+    // `key:` with nothing after it: the value goes after the colon, the rest of the line after it.
+    const sep = item.sep ?? [];
+    const colon = sep.findIndex((t) => t.type === 'map-value-ind');
+    item.sep = [...sep.slice(0, colon + 1), { type: 'space', offset: 0, indent: 0, source: ' ' }];
+    item.value = { type: 'scalar', offset: 0, indent: 0, source: plainOrQuoted(stage), end: sep.slice(colon + 1) };
+    return;
   }
-  if (start === end) {
-    const before = start > 0 && /[ \t]/.test(text[start - 1]) ? '' : ' ';
-    const after = start >= text.length || /[ \t\r\n]/.test(text[start]) ? '' : ' ';
-    return { start, end, text: `${before}${scalarText(stage, Scalar.PLAIN)}${after}` };
+  const scalar = value as CST.FlowScalar | CST.BlockScalar;
+  if (scalar.type === 'block-scalar') {
+    // Lines after the value's own (a keep-chomped `|+` holds blank lines) stay where they were.
+    const trailing = /\n((?:[ \t]*\r?\n)*)$/.exec(scalar.source)?.[1] ?? '';
+    CST.setScalarValue(scalar, stage, { type: plainIsSafe(stage) ? 'PLAIN' : 'QUOTE_DOUBLE' });
+    const flow = scalar as unknown as CST.FlowScalar;
+    if (trailing) flow.end = [...(flow.end ?? []), { type: 'newline', offset: 0, indent: 0, source: trailing }];
+    return;
   }
-  return { start, end, text: scalarText(stage, value.type) };
+  if (scalar.type === 'scalar') {
+    CST.setScalarValue(scalar, stage, { type: plainIsSafe(stage) ? 'PLAIN' : 'QUOTE_DOUBLE' });
+    return;
+  }
+  CST.setScalarValue(scalar, stage); // keeps its single or double quotes
 }
 
-/** `value` as a YAML scalar in the given style, quoting a plain one that would not read back as the same string. */
-function scalarText(value: string, type: Scalar.Type | undefined): string {
-  if (type === Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
-  if (type === Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
-  const plainIsSafe = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(value) && parse(value) === value;
-  return plainIsSafe ? value : JSON.stringify(value);
+/** Adds `key: value` to `map` right after `after`, as a line of its own in a block mapping. */
+function insertAfter(map: CST.BlockMap | CST.FlowCollection, after: MapItem, key: string, value: string, newline: string): void {
+  const token = (type: CST.SourceToken['type'], source: string): CST.SourceToken => ({ type, offset: 0, indent: 0, source });
+  const previous = after.value as CST.FlowScalar;
+  const index = (map.items as readonly MapItem[]).indexOf(after) + 1;
+  if (map.type === 'flow-collection') {
+    // `{ stepwise:stage: a }` → `{ stepwise:stage: b, stepwise:fromStage: a }`: what followed the
+    // stage value (spaces before `}` or `,`) now follows the new value.
+    const end = previous.end ?? [];
+    previous.end = [];
+    map.items.splice(index, 0, {
+      start: [token('comma', ','), token('space', ' ')],
+      key: { type: 'scalar', offset: 0, indent: 0, source: key },
+      sep: [token('map-value-ind', ':'), token('space', ' ')],
+      value: { type: 'scalar', offset: 0, indent: 0, source: plainOrQuoted(value), end },
+    });
+    return;
+  }
+  // The stage value's line ends with its newline (after any comment); at the end of a file
+  // without a final newline, the new line is written after one.
+  const end = previous.end ?? [];
+  const endsLine = end.some((t) => t.type === 'newline');
+  if (!endsLine) previous.end = [...end, token('newline', newline)];
+  map.items.splice(index, 0, {
+    start: map.indent > 0 ? [token('space', ' '.repeat(map.indent))] : [],
+    key: { type: 'scalar', offset: 0, indent: map.indent, source: key },
+    sep: [token('map-value-ind', ':'), token('space', ' ')],
+    value: { type: 'scalar', offset: 0, indent: map.indent, source: plainOrQuoted(value), end: endsLine ? [token('newline', newline)] : [] },
+  });
+}
+
+/** True when `value` written plain reads back as the same string. */
+function plainIsSafe(value: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(value) && parse(value) === value;
+}
+
+/** `value` plain when that reads back as the same string, else double-quoted. */
+function plainOrQuoted(value: string): string {
+  return plainIsSafe(value) ? value : JSON.stringify(value);
 }
 
 /**
  * Re-reads the edited text: the two keys must hold the new values and everything else must be the
- * same data as before. Guards against a splice in the wrong place ever reaching the disk: any
- * failure, including edited text that no longer parses, is a StepwiseError and nothing is written.
+ * same data as before (`before`, the documents composed from the original text). Guards against an
+ * edit in the wrong place ever reaching the disk: any failure, including edited text that no longer
+ * parses, is a StepwiseError and nothing is written.
  */
-function verifyEdit(before: string, after: string, move: StageMove, file: string): void {
+function verifyEdit(before: readonly Document[], after: string, move: StageMove, file: string): void {
   const refuse = (): never => {
     throw new StepwiseError({
       file,
@@ -174,19 +192,18 @@ function verifyEdit(before: string, after: string, move: StageMove, file: string
       fix: `write \`${STAGE_KEY}: ${move.stage}\` and \`${FROM_STAGE_KEY}: ${move.fromStage}\` by hand, each on one line`,
     });
   };
-  const read = (text: string): Record<string, unknown> => {
-    let data: unknown;
-    try {
-      data = parse(text, { uniqueKeys: true });
-    } catch {
-      return refuse();
-    }
-    return isPlainObject(data) && isPlainObject(data.config) ? { ...data, config: { ...data.config } } : {};
-  };
-  const old = read(before);
-  const edited = read(after);
+  const shape = (data: unknown): Record<string, unknown> =>
+    isPlainObject(data) && isPlainObject(data.config) ? { ...data, config: { ...data.config } } : {};
+  let edited: Record<string, unknown>;
+  try {
+    edited = shape(parse(after, { uniqueKeys: true }));
+  } catch {
+    return refuse();
+  }
+  const old = shape(before[0]?.toJS());
   const config = edited.config as Record<string, unknown> | undefined;
   const ok =
+    before.length === 1 &&
     config !== undefined &&
     config[STAGE_KEY] === move.stage &&
     config[FROM_STAGE_KEY] === move.fromStage &&

@@ -3,11 +3,12 @@
  * workload, and the traffic share that gives, next to what the plan says for the stage. Pure.
  *
  * An endpoint belongs to the workload whose Deployment owns its pod (pod → ReplicaSet →
- * Deployment); a pod without that chain (a bare pod, a ReplicaSet made by hand) belongs to the
- * live Deployment whose selector matches its labels, else to the plan's workload whose selector
- * does, else to no workload.
+ * Deployment), never by label: an adopted Deployment's selector may also match another
+ * workload's pods. A pod without that chain (a bare pod, a ReplicaSet made by hand) belongs to the
+ * live Deployment whose selector matches its labels with the most requirements, else to such a
+ * workload of the plan, else to no workload.
  */
-import { workloadSelectorMatches, type Labels } from '../model/labels';
+import { workloadSelectorMatches, type Labels, type WorkloadSelector } from '../model/labels';
 import type { Plan } from '../model/plan';
 import { stageState, type ServiceInStage } from '../model/stage-state';
 import { isWeighted, routedTraffic, trackService, type TrafficRouting, type WeightedRouting } from '../routing';
@@ -82,7 +83,7 @@ export function serviceTraffic(
     const counts = endpointsOf(s.service.name);
     const readyEndpoints = sum([...counts.values()].map((c) => c.ready));
     const byRouter = routed !== undefined && routed.service.name === s.service.name;
-    const plannedShares: Record<string, number> = byRouter ? routedTraffic(plan, index) : { ...s.traffic };
+    const plannedShares: Record<string, number> = byRouter ? routedTraffic(state, routing) : { ...s.traffic };
 
     const routerShares = byRouter ? sharesByWeight(routed, weights, endpointsOf) : undefined;
     const liveShare = (workload: string | null): number | null => {
@@ -163,10 +164,24 @@ function endpointOwner(plan: Plan, live: LiveCluster): (pod: string | undefined)
       const owner = replicaSets.get(pod.controller.name)?.controller;
       if (owner?.kind === 'Deployment') return owner.name;
     }
-    const byLive = deployments.find((d) => workloadSelectorMatches(d.selector, pod.labels));
+    // A pod without controller references (an orphan): the narrowest selector that matches it, since
+    // an adopted Deployment's broad selector (the blog's `name: nginx`) also matches the other's pods.
+    const byLive = narrowestMatch(deployments, pod.labels);
     if (byLive) return byLive.name;
-    return plan.workloads.find((w) => workloadSelectorMatches(w.selector, pod.labels))?.name ?? null;
+    return narrowestMatch(plan.workloads, pod.labels)?.name ?? null;
   };
+}
+
+/** The first of `candidates` whose selector matches `labels` and has the most requirements, or undefined. */
+function narrowestMatch<T extends { readonly name: string; readonly selector: WorkloadSelector }>(
+  candidates: readonly T[],
+  labels: Labels,
+): T | undefined {
+  const size = (s: WorkloadSelector) => Object.keys(s.matchLabels).length + s.matchExpressions.length;
+  let best: T | undefined;
+  for (const c of candidates)
+    if (workloadSelectorMatches(c.selector, labels) && (!best || size(c.selector) > size(best.selector))) best = c;
+  return best;
 }
 
 /** `names` without repeats: the plan's workloads in plan order, then other Deployments by name, then null. */
