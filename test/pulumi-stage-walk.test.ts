@@ -82,8 +82,11 @@ const IMMUTABLE_BY_DEFAULT = ['metadata.name', 'metadata.namespace'];
  * Routers carry the stage's weights; any object may carry the GitOps sync wave of the step.
  */
 const STAGED: Record<string, RegExp> = {
-  // The change-cause names the stage that brought in the image, so it changes with the image.
-  Deployment: /^(spec\.(replicas|paused|template\.spec\.containers\[\d+\]\.image)|metadata\.annotations\.kubernetes\.io\/change-cause)$/,
+  // The change-cause names the stage that brought in the pod template, so it changes with it. A
+  // stage may change any field of the pod template (orders-api changes an env var, then a limit),
+  // never its labels.
+  Deployment:
+    /^(spec\.(replicas|paused|template\.spec\..+|template\.metadata\.annotations\..+)|metadata\.annotations\.kubernetes\.io\/change-cause)$/,
   Service: /^spec\.selector\.[^.]+$/,
   PodDisruptionBudget: /(?!)/, // matches nothing: a budget never changes with the stage
   HTTPRoute: /^spec\.rules\[\d+\]\.backendRefs\[\d+\]\.weight$/,
@@ -118,7 +121,7 @@ describe('walking every example stack stage by stage', () => {
     }
   });
 
-  test('between consecutive stages only replicas, images, paused and Service selectors change', async () => {
+  test('between consecutive stages only replicas, the pod template, paused and Service selectors change', async () => {
     const seen = new Set<string>();
     for (const { label, shared } of await consecutivePairs()) {
       for (const { id, before, after } of shared) {
@@ -133,6 +136,7 @@ describe('walking every example stack stage by stage', () => {
     // The examples exercise all three kinds of change, so the check above is not vacuous.
     assert.ok(seen.has('Deployment spec.replicas'));
     assert.ok(seen.has('Deployment spec.template.spec.containers[].image'));
+    assert.ok(seen.has('Deployment spec.template.spec.containers[].env[].value'));
     assert.ok(seen.has('Service spec.selector.version'));
   });
 });

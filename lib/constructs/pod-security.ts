@@ -33,3 +33,20 @@ export function podSecurityContext(workload: Workload): kplus.PodSecurityContext
 
 /** Restricted requires the RuntimeDefault (or Localhost) seccomp profile; cdk8s-plus-27 has no prop for it. */
 export const POD_SECCOMP_PROFILE = { type: 'RuntimeDefault' } as const;
+
+/**
+ * The whole container security context, as Kubernetes writes it, of a sidecar or init container
+ * set through the `pod` passthrough: the same restricted context as the main container (relaxed
+ * only by the workload's `securityOverrides`), so every container of the pod is secure by default.
+ */
+export function containerSecurityContextJson(workload: Workload): Record<string, unknown> {
+  const overrides = workload.securityOverrides;
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: containerCapabilities(workload),
+    privileged: false,
+    readOnlyRootFilesystem: !overrides?.writableRootFilesystem,
+    runAsNonRoot: !overrides?.runAsRoot,
+    ...(overrides?.runAsUser !== undefined ? { runAsUser: overrides.runAsUser } : {}),
+  };
+}

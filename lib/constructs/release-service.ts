@@ -1,3 +1,4 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { Labels, ReleaseService } from '../model';
@@ -35,11 +36,21 @@ export class ReleaseServiceObject extends Construct {
       ports: service.ports.map((p) => ({
         name: p.name,
         port: p.port,
-        targetPort: p.targetPort,
+        // cdk8s-plus takes a number only: a named targetPort is patched in below.
+        targetPort: typeof p.targetPort === 'number' ? p.targetPort : p.port,
         nodePort: p.nodePort,
         protocol: p.protocol as kplus.Protocol,
       })),
     });
     for (const key of Object.keys(selector).sort()) this.service.selectLabel(key, selector[key]);
+    // After cdk8s-plus's typed pass, which reads an IntOrString as an object and would drop the name.
+    const named = service.ports.flatMap((p, i) =>
+      typeof p.targetPort === 'string' ? [JsonPatch.add(`/spec/ports/${i}/targetPort`, p.targetPort)] : [],
+    );
+    if (named.length > 0) {
+      const object = ApiObject.of(this.service);
+      const typed = object.toJson.bind(object);
+      object.toJson = () => JsonPatch.apply(typed(), ...named) as unknown;
+    }
   }
 }

@@ -10,10 +10,10 @@ export interface ServicePortProps {
   /** The Service's port. */
   readonly port: number;
   /**
-   * The pods' port.
+   * The pods' port: a number, or the name of a container port of every workload the Service selects.
    * @default - `port`
    */
-  readonly targetPort?: number;
+  readonly targetPort?: number | string;
   /**
    * Fixed node port, for a NodePort or LoadBalancer Service.
    * @default - one the cluster picks

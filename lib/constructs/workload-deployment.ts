@@ -1,8 +1,23 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import type { Labels, Probe, Workload, WorkloadInStage, WorkloadSelector } from '../model';
-import { POD_SECCOMP_PROFILE, containerCapabilities, containerSecurityContext, podSecurityContext } from './pod-security';
+import {
+  MEMORY_QUANTITY,
+  type KubeFields,
+  type Labels,
+  type PreStopHook,
+  type Probe,
+  type Workload,
+  type WorkloadInStage,
+  type WorkloadSelector,
+} from '../model';
+import {
+  POD_SECCOMP_PROFILE,
+  containerCapabilities,
+  containerSecurityContext,
+  containerSecurityContextJson,
+  podSecurityContext,
+} from './pod-security';
 import { cpuQuantity, memoryQuantity } from './quantities';
 
 /** Props of {@link WorkloadDeployment}. */
@@ -94,6 +109,23 @@ export class WorkloadDeployment extends Construct {
         expressions: workload.selector.matchExpressions.map((e) => labelExpression(e.key, e.operator, [...e.values])),
       }),
     );
+    // What cdk8s-plus-27 cannot express (valueFrom, named ports, gRPC probes, preStop sleep,
+    // decimal memory, Secret/PVC/projected volumes, the passthrough) is rendered with a stand-in
+    // first and patched in after, so the object keeps cdk8s-plus's shape for everything else.
+    const patches: JsonPatch[] = [];
+    const main = '/spec/template/spec/containers/0';
+    const envNames = Object.keys(workload.env).sort();
+    const memory = (quantity: string | undefined, at: string) => {
+      if (quantity === undefined || MEMORY_QUANTITY.test(quantity)) return opt(quantity, memoryQuantity);
+      patches.push(JsonPatch.replace(`${main}/resources/${at}/memory`, quantity));
+      return memoryQuantity('1Mi');
+    };
+    const probe = (value: Probe | undefined, key: string) => {
+      if (value === undefined) return undefined;
+      if (!needsPatch(value)) return toProbe(value);
+      patches.push(JsonPatch.replace(`${main}/${key}`, probeJson(value)));
+      return kplus.Probe.fromTcpSocket({ port: 1 });
+    };
     const container = this.deployment.addContainer({
       name: workload.containerName,
       image: state.image,
@@ -102,33 +134,44 @@ export class WorkloadDeployment extends Construct {
       command: workload.command ? [...workload.command] : undefined,
       args: workload.args ? [...workload.args] : undefined,
       envVariables: Object.fromEntries(
-        Object.keys(workload.env)
-          .sort()
-          .map((k) => [k, kplus.EnvValue.fromValue(workload.env[k])]),
+        envNames.map((k) => {
+          const value = workload.env[k];
+          return [k, kplus.EnvValue.fromValue(typeof value === 'string' ? value : '')];
+        }),
       ),
       resources: {
         cpu: { request: opt(workload.resources.requests.cpu, cpuQuantity), limit: opt(workload.resources.limits.cpu, cpuQuantity) },
         memory: {
-          request: opt(workload.resources.requests.memory, memoryQuantity),
-          limit: opt(workload.resources.limits.memory, memoryQuantity),
+          request: memory(workload.resources.requests.memory, 'requests'),
+          limit: memory(workload.resources.limits.memory, 'limits'),
         },
       },
-      readiness: opt(workload.readinessProbe, toProbe),
-      liveness: opt(workload.livenessProbe, toProbe),
-      startup: opt(workload.startupProbe, toProbe),
+      readiness: probe(workload.readinessProbe, 'readinessProbe'),
+      liveness: probe(workload.livenessProbe, 'livenessProbe'),
+      startup: probe(workload.startupProbe, 'startupProbe'),
       lifecycle: workload.preStop
-        ? {
-            preStop:
-              'exec' in workload.preStop
-                ? kplus.Handler.fromCommand([...workload.preStop.exec.command])
-                : kplus.Handler.fromHttpGet(workload.preStop.httpGet.path, { port: workload.preStop.httpGet.port }),
-          }
+        ? { preStop: preStopHandler(workload.preStop, (json) => patches.push(JsonPatch.replace(`${main}/lifecycle/preStop`, json))) }
         : undefined,
       securityContext: containerSecurityContext(workload),
     });
-    for (const volume of workload.volumes) {
-      container.mount(volume.mountPath, this.volume(volume), { readOnly: volume.readOnly });
+    if (envNames.some((k) => typeof workload.env[k] !== 'string')) {
+      patches.push(
+        JsonPatch.replace(
+          `${main}/env`,
+          envNames.map((name) => {
+            const value = workload.env[name];
+            return typeof value === 'string' ? { name, value } : { name, valueFrom: value.valueFrom };
+          }),
+        ),
+      );
     }
+    workload.volumes.forEach((volume, i) => {
+      container.mount(volume.mountPath, this.volume(volume), { readOnly: volume.readOnly });
+      const source = volume.source;
+      if ('secret' in source || 'persistentVolumeClaim' in source || 'projected' in source) {
+        patches.push(JsonPatch.replace(`/spec/template/spec/volumes/${i}`, { name: volume.name, ...source }));
+      }
+    });
 
     const deploymentObject = ApiObject.of(this.deployment);
     deploymentObject.addJsonPatch(JsonPatch.remove(CDK8S_ADDRESS_LABEL_PATH));
@@ -138,6 +181,13 @@ export class WorkloadDeployment extends Construct {
     );
     deploymentObject.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', workload.revisionHistoryLimit));
     if (state.paused) deploymentObject.addJsonPatch(JsonPatch.add('/spec/paused', true));
+    // After cdk8s-plus's own typed pass (its toJson keeps only the fields of Kubernetes 1.27 and
+    // reads named ports and quantities as objects), so they reach the manifest as written.
+    const late = [...patches, ...passthroughPatches(workload)];
+    if (late.length > 0) {
+      const typed = deploymentObject.toJson.bind(deploymentObject);
+      deploymentObject.toJson = () => JsonPatch.apply(typed(), ...late) as unknown;
+    }
 
     if (workload.disruptionBudget !== undefined) {
       const budgetSelector = props.disruptionBudgetSelector ?? workload.selector;
@@ -178,8 +228,12 @@ export class WorkloadDeployment extends Construct {
         type: (source.hostPath.type ?? '') as kplus.HostPathVolumeType,
       });
     }
-    const configMap = kplus.ConfigMap.fromConfigMapName(this, `configmap-${volume.name}`, source.configMap.name);
-    return kplus.Volume.fromConfigMap(this, `volume-${volume.name}`, configMap, { name: volume.name });
+    if ('configMap' in source) {
+      const configMap = kplus.ConfigMap.fromConfigMapName(this, `configmap-${volume.name}`, source.configMap.name);
+      return kplus.Volume.fromConfigMap(this, `volume-${volume.name}`, configMap, { name: volume.name });
+    }
+    // A stand-in the constructor replaces with the source as written (Secret, PVC, projected).
+    return kplus.Volume.fromEmptyDir(this, `volume-${volume.name}`, volume.name);
   }
 }
 
@@ -212,9 +266,72 @@ function toProbe(probe: Probe): kplus.Probe {
     failureThreshold: probe.failureThreshold,
     successThreshold: probe.successThreshold,
   };
-  if (probe.httpGet) return kplus.Probe.fromHttpGet(probe.httpGet.path, { ...options, port: probe.httpGet.port });
-  if (probe.tcpSocket) return kplus.Probe.fromTcpSocket({ ...options, port: probe.tcpSocket.port });
+  // Ports by number only here: a probe with a named port is patched in (see needsPatch).
+  if (probe.httpGet) return kplus.Probe.fromHttpGet(probe.httpGet.path, { ...options, port: probe.httpGet.port as number });
+  if (probe.tcpSocket) return kplus.Probe.fromTcpSocket({ ...options, port: probe.tcpSocket.port as number });
   return kplus.Probe.fromCommand([...(probe.exec?.command ?? [])], options);
+}
+
+/** True when a probe needs what cdk8s-plus-27 cannot write: a gRPC check or a port by name. */
+function needsPatch(probe: Probe): boolean {
+  return probe.grpc !== undefined || typeof probe.httpGet?.port === 'string' || typeof probe.tcpSocket?.port === 'string';
+}
+
+/** A probe as Kubernetes writes it (the shape cdk8s-plus renders, `scheme: HTTP` included). */
+function probeJson(probe: Probe): Record<string, unknown> {
+  const handler = probe.grpc
+    ? { grpc: { ...probe.grpc } }
+    : probe.httpGet
+      ? { httpGet: { path: probe.httpGet.path, port: probe.httpGet.port, scheme: 'HTTP' } }
+      : probe.tcpSocket
+        ? { tcpSocket: { port: probe.tcpSocket.port } }
+        : { exec: { command: [...(probe.exec?.command ?? [])] } };
+  const timing = (['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'] as const).filter(
+    (key) => probe[key] !== undefined,
+  );
+  return { ...handler, ...Object.fromEntries(timing.map((key) => [key, probe[key]])) };
+}
+
+/** The preStop handler; a sleep or a named port is handed to `patch` as Kubernetes writes it, with a stand-in returned. */
+function preStopHandler(hook: PreStopHook, patch: (json: Record<string, unknown>) => void): kplus.Handler {
+  if ('exec' in hook) return kplus.Handler.fromCommand([...hook.exec.command]);
+  if ('sleep' in hook) {
+    patch({ sleep: { seconds: hook.sleep.seconds } });
+  } else if (typeof hook.httpGet.port === 'string') {
+    patch({ httpGet: { path: hook.httpGet.path, port: hook.httpGet.port, scheme: 'HTTP' } });
+  } else {
+    return kplus.Handler.fromHttpGet(hook.httpGet.path, { port: hook.httpGet.port });
+  }
+  return kplus.Handler.fromCommand(['true']);
+}
+
+/**
+ * The `pod` and `containerSpec` passthrough as JSON patches: PodSpec fields replace what
+ * cdk8s-plus rendered (e.g. `automountServiceAccountToken`), sidecars follow the main container,
+ * and every sidecar and init container gets the restricted security context.
+ */
+function passthroughPatches(workload: Workload): JsonPatch[] {
+  const patches: JsonPatch[] = [];
+  const secured = (containers: unknown) =>
+    (Array.isArray(containers) ? containers : []).map((c) => ({
+      ...(c as KubeFields),
+      securityContext: containerSecurityContextJson(workload),
+    }));
+  for (const [key, value] of Object.entries(workload.pod ?? {})) {
+    if (key === 'containers') {
+      for (const sidecar of secured(value)) patches.push(JsonPatch.add('/spec/template/spec/containers/-', sidecar));
+    } else if (key === 'initContainers') {
+      patches.push(JsonPatch.add('/spec/template/spec/initContainers', secured(value)));
+    } else {
+      patches.push(JsonPatch.add(`/spec/template/spec/${key}`, value));
+    }
+  }
+  if (workload.envFrom && workload.envFrom.length > 0)
+    patches.push(JsonPatch.add('/spec/template/spec/containers/0/envFrom', workload.envFrom));
+  for (const [key, value] of Object.entries(workload.containerSpec ?? {})) {
+    patches.push(JsonPatch.add(`/spec/template/spec/containers/0/${key}`, value));
+  }
+  return patches;
 }
 
 function opt<T, R>(value: T | undefined, convert: (value: T) => R): R | undefined {

@@ -1,7 +1,12 @@
 import {
   CPU_QUANTITY,
   MEMORY_QUANTITY,
+  MEMORY_REQUEST_QUANTITY,
   StepwiseError,
+  containerPassthroughProblems,
+  podPassthroughProblems,
+  type EnvValue,
+  type KubeFields,
   WORKLOAD_DEFAULTS,
   joinKeyPath,
   objectNameProblem,
@@ -140,10 +145,15 @@ export interface WorkloadProps {
    */
   readonly args?: readonly string[];
   /**
-   * Environment variables, rendered sorted by name.
+   * Environment variables, rendered sorted by name: a string, or `{ valueFrom }` (a Kubernetes EnvVarSource).
    * @default - none
    */
-  readonly env?: Labels;
+  readonly env?: Readonly<Record<string, EnvValue>>;
+  /**
+   * Whole Secrets or ConfigMaps as environment variables (Kubernetes EnvFromSources).
+   * @default - none
+   */
+  readonly envFrom?: readonly KubeFields[];
   /**
    * Requests and limits, as Kubernetes quantities: CPU as `500m` or `1.5`, memory in Mi, Gi or Ti.
    * @default - requests of 100m CPU and 128Mi memory, a limit of 128Mi memory
@@ -217,6 +227,19 @@ export interface WorkloadProps {
    * @default 1
    */
   readonly disruptionBudget?: IntOrPercent | false;
+  /**
+   * Any other PodSpec field, as Kubernetes writes it (nodeSelector, affinity, tolerations,
+   * serviceAccountName, initContainers, sidecar containers...). Never `securityContext` or
+   * `terminationGracePeriodSeconds`; sidecars and init containers get the restricted security context.
+   * @default - none
+   */
+  readonly pod?: KubeFields;
+  /**
+   * Any other Container field of the main container, as Kubernetes writes it. Never `name`,
+   * `image`, `securityContext`, `resources`, `imagePullPolicy`, nor a field another prop sets.
+   * @default - none
+   */
+  readonly containerSpec?: KubeFields;
 }
 
 /** A workload's definition and its state in the stage, with every default resolved. */
@@ -268,6 +291,9 @@ export function resolveWorkload(props: WorkloadProps): ResolvedWorkload {
       hostPath: overrides.hostPath ?? false,
     },
     disruptionBudget: disruptionBudget === false ? undefined : disruptionBudget,
+    ...(props.envFrom ? { envFrom: props.envFrom } : {}),
+    ...(props.pod ? { pod: props.pod } : {}),
+    ...(props.containerSpec ? { containerSpec: props.containerSpec } : {}),
   };
   return {
     workload,
@@ -278,9 +304,13 @@ export function resolveWorkload(props: WorkloadProps): ResolvedWorkload {
 
 /** The props that render `workload` as it is in a stage (the inverse of {@link resolveWorkload}). */
 export function workloadProps(workload: Workload, state: WorkloadInStage, changeCause?: string): WorkloadProps {
+  // The stage's own definition, if any, is `workload` already (see `definitionIn`).
+  const { replicas, image, paused } = state;
   return {
     ...workload,
-    ...state,
+    replicas,
+    image,
+    paused,
     disruptionBudget: workload.disruptionBudget ?? false,
     ...(changeCause === undefined ? {} : { changeCause }),
   };
@@ -311,8 +341,12 @@ export function workloadProblems(resolved: ResolvedWorkload, keyPath: string): S
     if (cpu !== undefined && !CPU_QUANTITY.test(cpu)) {
       report(`resources.${kind}.cpu`, `'${cpu}' is not a CPU quantity stepwise renders`, "write millicores ('500m') or cores ('1.5')");
     }
-    if (memory !== undefined && !MEMORY_QUANTITY.test(memory)) {
-      report(`resources.${kind}.memory`, `'${memory}' is not a memory quantity stepwise renders`, "write Mi, Gi or Ti ('512Mi', '2Gi')");
+    if (memory !== undefined && !MEMORY_REQUEST_QUANTITY.test(memory)) {
+      report(
+        `resources.${kind}.memory`,
+        `'${memory}' is not a memory quantity stepwise renders`,
+        "write Mi, Gi or Ti ('512Mi', '2Gi'), or e.g. '512M'",
+      );
     }
   }
   workload.volumes.forEach((volume, i) => {
@@ -328,5 +362,22 @@ export function workloadProblems(resolved: ResolvedWorkload, keyPath: string): S
       );
     }
   });
+  const context = {
+    mainContainer: workload.containerName,
+    structuredKeys: new Set(
+      (
+        ['command', 'args', 'env', 'envFrom', 'ports', 'readinessProbe', 'livenessProbe', 'startupProbe', 'preStop', 'volumes'] as const
+      ).filter((key) => {
+        const value = workload[key];
+        return Array.isArray(value)
+          ? value.length > 0
+          : value !== undefined && (typeof value !== 'object' || Object.keys(value).length > 0);
+      }),
+    ),
+    allowsHostPath: workload.securityOverrides?.hostPath ?? false,
+  };
+  if (workload.pod) problems.push(...podPassthroughProblems(workload.pod, joinKeyPath(keyPath, 'pod'), context));
+  if (workload.containerSpec)
+    problems.push(...containerPassthroughProblems(workload.containerSpec, joinKeyPath(keyPath, 'containerSpec'), context));
   return [...problems, ...podTemplateProblems(workload, keyPath)];
 }

@@ -52,6 +52,18 @@ export function handOver(plan: Plan, controller: string): HandOver {
       fix: "use Argo Rollouts' blueGreen strategy (activeService = the Service, previewService for v2) or Flagger's Blue/Green analysis instead",
     });
   }
+  // The controllers release one new pod template, built from one Deployment: a stage's own
+  // template (an env var, a limit) has no place in their steps.
+  const templated = plan.stages.findIndex((stage) => Object.values(stage.workloads).some((w) => w.definition !== undefined));
+  if (templated >= 0) {
+    const stage = plan.stages[templated];
+    const name = Object.keys(stage.workloads).find((w) => stage.workloads[w].definition !== undefined) as string;
+    throw new StepwiseError({
+      keyPath: `stages[${templated}].workloads.${name}`,
+      problem: `changes the pod template of '${name}' in stage '${stage.name}' (not only its image); ${controller} rolls out one new template of one Deployment and has no step for a stage's own template`,
+      fix: `release the change as a new image (or set it on the workload for every stage) before handing the release to ${controller}`,
+    });
+  }
   const routing = plan.traffic;
   const { stable, canary, service } = isWeighted(routing) ? weightedPair(plan, routing) : replicaPair(plan);
   const last = plan.stages[plan.stages.length - 1];

@@ -46,6 +46,13 @@ export const CHECK_RULES = {
     details:
       'The fix is "scale v2 first": a cutover that scales v2 up in the same stage is safe, because the scale-up is awaited before the switch.',
   },
+  'template-change-not-rolled-out': {
+    severity: 'warning',
+    scope: 'transition',
+    summary: 'a stage changes the pod template of a workload it keeps paused, so the change does not run yet',
+    details:
+      'Any template change counts (an env var, a resource limit, a sidecar), not only the image; the pods keep the old template until the Deployment is resumed.',
+  },
   'stage-below-floor': {
     severity: 'error',
     scope: 'plan',

@@ -1,4 +1,5 @@
 import type { Workload, WorkloadInStage } from './plan';
+import { podTemplateKey } from './pod-template';
 
 /**
  * The pods a Deployment runs once the Deployment controller has acted on a stage's spec, and the
@@ -15,6 +16,8 @@ export interface DeploymentPods {
    * template of its last rollout, unless paused. Undefined while it has no ReplicaSet.
    */
   readonly image?: string;
+  /** The identity of that ReplicaSet's pod template (see `podTemplateKey`); undefined with `image`. */
+  readonly template?: string;
   /**
    * Its ReplicaSets in revision order (the one whose template the Deployment was last synced
    * with comes last), each with its place in creation order.
@@ -26,6 +29,8 @@ export interface DeploymentPods {
 export interface ReplicaSetRecord {
   /** The image of its pod template. */
   readonly image: string;
+  /** The identity of its pod template (see `podTemplateKey`): the image, and the rest of the template when a stage changes it. */
+  readonly template: string;
   /** Its place in creation order: higher is newer. */
   readonly created: number;
 }
@@ -47,28 +52,33 @@ export interface ReplicaSetRecord {
  */
 export function podsAfter(workload: Workload, before: DeploymentPods | undefined, spec: WorkloadInStage): DeploymentPods {
   const existing = before?.replicaSets ?? [];
-  const current = existing.find((rs) => rs.image === spec.image);
+  const template = podTemplateKey(workload, spec);
+  const current = existing.find((rs) => rs.template === template);
   // The ReplicaSet of the spec's template, if there is one, takes the highest revision.
   const synced = current ? [...existing.filter((rs) => rs !== current), current] : existing;
   if (!spec.paused) {
     const created = existing.reduce((newest, rs) => Math.max(newest, rs.created + 1), 0);
-    const replicaSets = current ? synced : [...existing, { image: spec.image, created }];
-    return withHistoryLimit(workload, { count: spec.replicas, image: spec.image, replicaSets }, spec);
+    const replicaSets = current ? synced : [...existing, { image: spec.image, template, created }];
+    return withHistoryLimit(workload, { count: spec.replicas, image: spec.image, template, replicaSets }, template);
   }
   const newest = existing.reduce<ReplicaSetRecord | undefined>((a, rs) => (a === undefined || rs.created > a.created ? rs : a), undefined);
-  const holder = before !== undefined && before.count > 0 ? before.image : (current ?? newest)?.image;
-  if (holder === undefined) return { count: 0, replicaSets: [] };
-  return withHistoryLimit(workload, { count: spec.replicas, image: holder, replicaSets: synced }, spec);
+  const holder = before !== undefined && before.count > 0 ? before : (current ?? newest);
+  if (holder?.image === undefined || holder.template === undefined) return { count: 0, replicaSets: [] };
+  return withHistoryLimit(
+    workload,
+    { count: spec.replicas, image: holder.image, template: holder.template, replicaSets: synced },
+    template,
+  );
 }
 
 /**
  * `pods` after `cleanupDeployment`: of the ReplicaSets other than the spec template's, those of the
  * lowest revisions beyond `revisionHistoryLimit` are deleted, unless they hold pods.
  */
-function withHistoryLimit(workload: Workload, pods: DeploymentPods, spec: WorkloadInStage): DeploymentPods {
-  const old = pods.replicaSets.filter((rs) => rs.image !== spec.image);
+function withHistoryLimit(workload: Workload, pods: DeploymentPods, specTemplate: string): DeploymentPods {
+  const old = pods.replicaSets.filter((rs) => rs.template !== specTemplate);
   const beyondLimit = old.slice(0, Math.max(0, old.length - workload.revisionHistoryLimit));
-  const deleted = new Set(beyondLimit.filter((rs) => !(rs.image === pods.image && pods.count > 0)));
+  const deleted = new Set(beyondLimit.filter((rs) => !(rs.template === pods.template && pods.count > 0)));
   if (deleted.size === 0) return pods;
   return { ...pods, replicaSets: pods.replicaSets.filter((rs) => !deleted.has(rs)) };
 }

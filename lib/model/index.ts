@@ -21,3 +21,5 @@ export * from './metric-threshold';
 export * from './query-template';
 export * from './stage-policy';
 export * from './template-stage';
+export * from './pod-template';
+export * from './pod-passthrough';

@@ -3,13 +3,16 @@ import {
   CPU_QUANTITY,
   HOST_PATH_TYPES,
   MEMORY_QUANTITY,
+  MEMORY_REQUEST_QUANTITY,
+  PORT_NAME,
   PROBE_KEYS,
+  STAGE_TEMPLATE_KEYS,
   WORKLOAD_DEFAULTS as SCHEMA_WORKLOAD_DEFAULTS,
   WORKLOAD_KEYS,
 } from '../schema/workload-schema';
 import { parseAnalysis, type Analysis } from './analysis-section';
 import { podTemplateProblems, servicePortProblems } from './api-server-rules';
-import { StepwiseErrors, stepwiseErrorsOf, type StepwiseError } from './errors';
+import { StepwiseError, StepwiseErrors, stepwiseErrorsOf } from './errors';
 import { readGitOpsSection } from './gitops-section';
 import { parseWithSchema, problemWording, unwrapped } from './schema-problems';
 import { kindRuleProblems } from './kind-rules';
@@ -22,6 +25,7 @@ import {
   serviceNameProblem,
   workloadSelectorMatches,
   formatLabels,
+  labelsMatch,
   sameLabels,
   sortedLabels,
   type LabelRequirement,
@@ -30,14 +34,19 @@ import {
 } from './labels';
 import { readStagePolicy } from './stage-policy';
 import { cpuMillicores, memoryMebibytes, MAX_CPU_MILLICORES, MAX_MEMORY_MEBIBYTES } from './quantities';
+import { containerPassthroughProblems, fragmentProblems, podPassthroughProblems, type PassthroughContext } from './pod-passthrough';
 import { INT32_MAX, PlainDataReader, closest, controlCharacterProblems, describe, hasOwnKey, isPlainObject } from './plain-data';
 import {
   RELEASE_KINDS,
+  definitionIn,
   type CheckSettings,
   type ContainerPort,
   type DeploymentStrategy,
+  type EnvValue,
+  type KubeFields,
   type Plan,
   type PlanCore,
+  type PortRef,
   type PreStopHook,
   type Probe,
   type ReleaseService,
@@ -53,7 +62,12 @@ import { isWeighted } from './traffic-routing';
 import { readTrafficSection } from './traffic-section';
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
-export { CPU_QUANTITY, HOST_PATH_TYPES, MEMORY_QUANTITY } from '../schema/workload-schema';
+
+/** The volume sources read key by key. */
+const VOLUME_SOURCES = ['emptyDir', 'hostPath', 'configMap', 'secret', 'persistentVolumeClaim', 'projected'] as const;
+/** The volume sources passed on as Kubernetes writes them, checked against the official schema. */
+const PASSED_ON_VOLUME_SOURCES = ['secret', 'persistentVolumeClaim', 'projected'] as const;
+export { CPU_QUANTITY, HOST_PATH_TYPES, MEMORY_QUANTITY, MEMORY_REQUEST_QUANTITY } from '../schema/workload-schema';
 
 /** Defaults for workload fields a stack leaves out; documented in docs/stack-file.md. */
 export const WORKLOAD_DEFAULTS = {
@@ -143,12 +157,17 @@ function readPlan(r: PlainDataReader, data: unknown): { core: PlanCore; sections
   const createNamespace = r.optionalBoolean(root.createNamespace, 'createNamespace');
   const commonLabels = readLabels(r, root.labels ?? {}, 'labels');
   const defaults = r.optionalObject(root.defaults, 'defaults', WORKLOAD_KEYS) ?? {};
-  const workloads = readWorkloads(r, root.workloads, defaults, commonLabels ?? {});
+  const written = new Map<string, Record<string, unknown>>();
+  const workloads = readWorkloads(r, root.workloads, defaults, commonLabels ?? {}, written);
   const services = readServices(r, root.services);
   if (services) r.reportAll(servicePortProblems(services));
   const checks = readChecks(r, root.checks);
   const stageTraffic: unknown[] = [];
-  const stages = workloads && services ? readStages(r, root.stages, workloads, services, stageTraffic) : undefined;
+  const stages =
+    workloads && services
+      ? readStages(r, root.stages, workloads, services, stageTraffic, { written, commonLabels: commonLabels ?? {} })
+      : undefined;
+  if (workloads && services && stages) r.reportAll(namedTargetPortProblems(workloads, services, stages));
   if (workloads) checkSelectorsDoNotOverlap(r, workloads, (name) => writesSelector(root.workloads, defaults, name));
   if (!kind || !namespace || !commonLabels || !workloads || !services || !stages || !checks) return undefined;
   const core: PlanCore = {
@@ -194,6 +213,7 @@ function readWorkloads(
   value: unknown,
   defaults: Record<string, unknown>,
   commonLabels: Labels,
+  written: Map<string, Record<string, unknown>>,
 ): Workload[] | undefined {
   const map = r.object(value, 'workloads');
   if (!map) return undefined;
@@ -211,29 +231,40 @@ function readWorkloads(
     }
     const own = r.object(map[name] ?? {}, keyPath, WORKLOAD_KEYS);
     if (!own) continue;
-    const workload = readWorkload(r, name, keyPath, own, defaults, commonLabels);
+    const merged = mergeWorkloadKeys(defaults, own);
+    written.set(name, merged);
+    const workload = readWorkload(r, name, (key) => `${keyPath}.${key}`, merged, commonLabels);
     if (workload) r.reportAll(podTemplateProblems(workload, keyPath));
     if (workload) workloads.push(workload);
   }
   return workloads.length === names.length ? workloads : undefined;
 }
 
+/**
+ * Workload keys written over others (a workload's over `defaults`, a stage's over the workload's):
+ * the later ones win; labels, env and podAnnotations are merged key by key.
+ */
+function mergeWorkloadKeys(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base, ...over };
+  for (const mapKey of ['labels', 'env', 'podAnnotations']) {
+    if (isPlainObject(base[mapKey]) && isPlainObject(over[mapKey])) {
+      merged[mapKey] = { ...(base[mapKey] as object), ...(over[mapKey] as object) };
+    }
+  }
+  return merged;
+}
+
+/**
+ * One workload's definition from its keys as written (`merged`: its own over `defaults`, or a
+ * stage's over those); `at` gives the key path a key is reported at.
+ */
 function readWorkload(
   r: PlainDataReader,
   name: string,
-  keyPath: string,
-  own: Record<string, unknown>,
-  defaults: Record<string, unknown>,
+  at: (key: string) => string,
+  merged: Record<string, unknown>,
   commonLabels: Labels,
 ): Workload | undefined {
-  // A workload's own keys win over `defaults`; labels and env are merged key by key.
-  const merged: Record<string, unknown> = { ...defaults, ...own };
-  for (const mapKey of ['labels', 'env', 'podAnnotations']) {
-    if (isPlainObject(defaults[mapKey]) && isPlainObject(own[mapKey])) {
-      merged[mapKey] = { ...(defaults[mapKey] as object), ...(own[mapKey] as object) };
-    }
-  }
-  const at = (key: string) => `${keyPath}.${key}`;
   const errorsBefore = r.errors.length;
 
   const ownLabels = merged.labels === undefined ? undefined : readLabels(r, merged.labels, at('labels'));
@@ -261,7 +292,8 @@ function readWorkload(
   const ports = merged.ports === undefined ? [] : readContainerPorts(r, merged.ports, at('ports'));
   const command = merged.command === undefined ? undefined : r.stringList(merged.command, at('command'));
   const args = merged.args === undefined ? undefined : r.stringList(merged.args, at('args'));
-  const env = merged.env === undefined ? {} : r.stringMap(merged.env, at('env'), 'quote the value, e.g. PORT: "8080"');
+  const env = merged.env === undefined ? {} : readEnv(r, merged.env, at('env'), containerName ?? 'main');
+  const envFrom = merged.envFrom === undefined ? undefined : readEnvFrom(r, merged.envFrom, at('envFrom'), containerName ?? 'main');
   const podAnnotations = merged.podAnnotations === undefined ? {} : r.stringMap(merged.podAnnotations, at('podAnnotations'));
   const resources = merged.resources === undefined ? WORKLOAD_DEFAULTS.resources : readResources(r, merged.resources, at('resources'));
   const readinessProbe =
@@ -288,6 +320,28 @@ function readWorkload(
   const securityOverrides =
     merged.securityOverrides === undefined ? undefined : readSecurityOverrides(r, merged.securityOverrides, at('securityOverrides'));
   const disruptionBudget = readDisruptionBudget(r, merged.disruptionBudget, at('disruptionBudget'));
+  const context: PassthroughContext = {
+    mainContainer: containerName ?? WORKLOAD_DEFAULTS.containerName,
+    structuredKeys: new Set(Object.keys(merged).filter((key) => merged[key] !== undefined)),
+    allowsHostPath: securityOverrides?.hostPath ?? false,
+  };
+  const pod = merged.pod === undefined ? undefined : readPassthrough(r, podPassthroughProblems(merged.pod, at('pod'), context), merged.pod);
+  const containerSpec =
+    merged.containerSpec === undefined
+      ? undefined
+      : readPassthrough(r, containerPassthroughProblems(merged.containerSpec, at('containerSpec'), context), merged.containerSpec);
+  if (ports) {
+    const named = new Set([...ports.map((p) => p.name), ...containerSpecPortNames(containerSpec)].filter((n) => n !== undefined));
+    const probes = { readinessProbe, livenessProbe, startupProbe } as const;
+    for (const [key, probe] of Object.entries(probes)) {
+      const port = probe?.httpGet?.port ?? probe?.tcpSocket?.port;
+      const handler = probe?.httpGet ? 'httpGet' : 'tcpSocket';
+      if (typeof port === 'string' && !named.has(port)) reportUnknownPortName(r, `${at(key)}.${handler}.port`, port, named);
+    }
+    if (preStop && 'httpGet' in preStop && typeof preStop.httpGet.port === 'string' && !named.has(preStop.httpGet.port)) {
+      reportUnknownPortName(r, `${at('preStop')}.httpGet.port`, preStop.httpGet.port, named);
+    }
+  }
 
   if (progressDeadlineSeconds !== undefined && minReadySeconds !== undefined && progressDeadlineSeconds <= minReadySeconds) {
     r.report(
@@ -332,7 +386,94 @@ function readWorkload(
     imagePullPolicy: imagePullPolicy as Workload['imagePullPolicy'],
     securityOverrides,
     disruptionBudget,
+    ...(envFrom ? { envFrom } : {}),
+    ...(pod ? { pod } : {}),
+    ...(containerSpec ? { containerSpec } : {}),
   };
+}
+
+/** `value` as passed-through fields when `problems` is empty; the problems reported otherwise. */
+function readPassthrough(r: PlainDataReader, problems: readonly StepwiseError[], value: unknown): KubeFields | undefined {
+  r.reportAll(problems);
+  return problems.length === 0 ? (sortedPlain(value) as KubeFields) : undefined;
+}
+
+/** Plain data with every mapping's keys sorted, so that what is rendered and compared never depends on the order a file writes keys in. */
+function sortedPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedPlain);
+  if (isPlainObject(value)) {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortedPlain(value[key])]),
+    );
+  }
+  return value;
+}
+
+/** The port names of a `containerSpec.ports` passthrough. */
+function containerSpecPortNames(containerSpec: KubeFields | undefined): string[] {
+  const ports = containerSpec?.ports;
+  if (!Array.isArray(ports)) return [];
+  return ports.flatMap((p) => (isPlainObject(p) && typeof p.name === 'string' ? [p.name] : []));
+}
+
+function reportUnknownPortName(r: PlainDataReader, keyPath: string, port: string, named: ReadonlySet<string>): void {
+  const suggestion = closest(port, [...named]);
+  r.report(
+    keyPath,
+    `'${port}' is not the name of a port of the container${named.size > 0 ? ` (its ports are named ${[...named].join(', ')})` : ' (it has no named port)'}`,
+    suggestion
+      ? `did you mean '${suggestion}'?`
+      : 'name the port under ports, e.g. - { name: http, containerPort: 8080 }, or give the port number',
+  );
+}
+
+/** Environment variables: a string each, or `{ valueFrom }` checked against the Kubernetes EnvVarSource. */
+function readEnv(r: PlainDataReader, value: unknown, keyPath: string, container: string): Record<string, EnvValue> | undefined {
+  const obj = r.object(value, keyPath);
+  if (!obj) return undefined;
+  const result: Record<string, EnvValue> = {};
+  let ok = true;
+  for (const key of Object.keys(obj).sort()) {
+    const v = obj[key];
+    const at = `${keyPath}.${key}`;
+    if (typeof v === 'string') {
+      result[key] = v;
+      continue;
+    }
+    if (!isPlainObject(v) || Object.keys(v).length !== 1 || !isPlainObject(v.valueFrom)) {
+      r.report(
+        at,
+        `must be a string or { valueFrom: ... }, got ${describe(v)}`,
+        'quote the value, e.g. PORT: "8080", or write valueFrom: { secretKeyRef: { name, key } }',
+      );
+      ok = false;
+      continue;
+    }
+    const problems = fragmentProblems(v.valueFrom, 'EnvVarSource', `${at}.valueFrom`, {
+      kind: 'Container',
+      object: { name: container, env: [{ name: key, valueFrom: v.valueFrom }] },
+      prefix: '/env/0/valueFrom',
+    });
+    r.reportAll(problems);
+    if (problems.length > 0) ok = false;
+    else result[key] = { valueFrom: sortedPlain(v.valueFrom) as KubeFields };
+  }
+  return ok ? result : undefined;
+}
+
+/** `envFrom`: Kubernetes EnvFromSources, checked against the official schema. */
+function readEnvFrom(r: PlainDataReader, value: unknown, keyPath: string, container: string): KubeFields[] | undefined {
+  const items = r.list(value, keyPath);
+  if (!items) return undefined;
+  const problems = fragmentProblems(items, 'EnvFromSource[]', keyPath, {
+    kind: 'Container',
+    object: { name: container, envFrom: items },
+    prefix: '/envFrom',
+  });
+  r.reportAll(problems);
+  return problems.length === 0 ? (sortedPlain(items) as KubeFields[]) : undefined;
 }
 
 function readWorkloadSelector(r: PlainDataReader, value: unknown, keyPath: string): WorkloadSelector | undefined {
@@ -385,6 +526,18 @@ function readPort(r: PlainDataReader, value: unknown, keyPath: string): number |
   return r.wholeNumber(value, keyPath, 1, 65535);
 }
 
+/** A port by number, or by the name of a container port (`http`): IANA service name syntax, as the API server checks it. */
+function readPortRef(r: PlainDataReader, value: unknown, keyPath: string): PortRef | undefined {
+  if (typeof value !== 'string') return readPort(r, value, keyPath);
+  if (PORT_NAME.test(value)) return value;
+  r.report(
+    keyPath,
+    `must be a port number from 1 to 65535 or a port name (at most 15 lowercase letters, digits and single '-'), got ${describe(value)}`,
+    'e.g. 8080 or http',
+  );
+  return undefined;
+}
+
 function readContainerPorts(r: PlainDataReader, value: unknown, keyPath: string): ContainerPort[] | undefined {
   const items = r.list(value, keyPath);
   if (!items) return undefined;
@@ -428,14 +581,17 @@ function readResources(r: PlainDataReader, value: unknown, keyPath: string): Res
     for (const key of ['cpu', 'memory'] as const) {
       if (o[key] === undefined) continue;
       const quantity = typeof o[key] === 'number' ? String(o[key]) : o[key];
-      const pattern = key === 'cpu' ? CPU_QUANTITY : MEMORY_QUANTITY;
-      if (typeof quantity !== 'string' || !pattern.test(quantity) || /^0+(m|Mi|Gi|Ti)?$/.test(quantity)) {
+      const pattern = key === 'cpu' ? CPU_QUANTITY : MEMORY_REQUEST_QUANTITY;
+      const zero =
+        typeof quantity === 'string' &&
+        (key === 'cpu' ? /^0+(m)?$/.test(quantity) : pattern.test(quantity) && memoryMebibytes(quantity) === 0);
+      if (typeof quantity !== 'string' || !pattern.test(quantity) || zero) {
         r.report(
           `${at}.${key}`,
           key === 'cpu'
             ? `must be a CPU quantity such as 500m or 2, got ${describe(o[key])}`
-            : `must be a memory quantity in Mi, Gi or Ti, got ${describe(o[key])}`,
-          key === 'cpu' ? 'e.g. 500m, 1 or 1.5' : 'e.g. 256Mi or 8Gi',
+            : `must be a memory quantity in Mi, Gi or Ti, or another Kubernetes quantity such as 512M, 1.5Gi or 1e9, got ${describe(o[key])}`,
+          key === 'cpu' ? 'e.g. 500m, 1 or 1.5' : 'e.g. 256Mi, 8Gi or 512M',
         );
       } else if (key === 'cpu' ? cpuWithinBound(r, quantity, `${at}.cpu`) : memoryWithinBound(r, quantity, `${at}.memory`)) {
         result[key] = quantity;
@@ -464,23 +620,42 @@ function readResources(r: PlainDataReader, value: unknown, keyPath: string): Res
 function readProbe(r: PlainDataReader, value: unknown, keyPath: string, kind: 'readiness' | 'liveness' | 'startup'): Probe | undefined {
   const obj = r.object(value, keyPath, PROBE_KEYS);
   if (!obj) return undefined;
-  const handlers = ['httpGet', 'tcpSocket', 'exec'].filter((k) => obj[k] !== undefined);
+  const handlers = ['httpGet', 'tcpSocket', 'grpc', 'exec'].filter((k) => obj[k] !== undefined);
   if (handlers.length !== 1) {
-    r.report(keyPath, `must set exactly one of httpGet, tcpSocket, exec (got ${handlers.length})`, 'e.g. tcpSocket: { port: 8080 }');
+    r.report(keyPath, `must set exactly one of httpGet, tcpSocket, grpc, exec (got ${handlers.length})`, 'e.g. tcpSocket: { port: 8080 }');
     return undefined;
   }
   let probe: Probe = {};
   if (obj.httpGet !== undefined) {
     const h = r.object(obj.httpGet, `${keyPath}.httpGet`, ['path', 'port']);
     const path = h && r.string(h.path, `${keyPath}.httpGet.path`, 'e.g. /healthz');
-    const port = h && readPort(r, h.port, `${keyPath}.httpGet.port`);
+    const port = h && readPortRef(r, h.port, `${keyPath}.httpGet.port`);
     if (!path || port === undefined) return undefined;
     probe = { httpGet: { path, port } };
   } else if (obj.tcpSocket !== undefined) {
     const t = r.object(obj.tcpSocket, `${keyPath}.tcpSocket`, ['port']);
-    const port = t && readPort(r, t.port, `${keyPath}.tcpSocket.port`);
+    const port = t && readPortRef(r, t.port, `${keyPath}.tcpSocket.port`);
     if (port === undefined) return undefined;
     probe = { tcpSocket: { port } };
+  } else if (obj.grpc !== undefined) {
+    const g = r.object(obj.grpc, `${keyPath}.grpc`, ['port', 'service']);
+    if (g && typeof g.port === 'string') {
+      r.report(
+        `${keyPath}.grpc.port`,
+        `must be a port number, got ${describe(g.port)}`,
+        'give the number: Kubernetes does not resolve port names for gRPC probes',
+      );
+      return undefined;
+    }
+    const port = g && readPort(r, g.port, `${keyPath}.grpc.port`);
+    const service =
+      g && g.service !== undefined
+        ? typeof g.service === 'string'
+          ? g.service
+          : r.string(g.service, `${keyPath}.grpc.service`)
+        : undefined;
+    if (port === undefined || (g?.service !== undefined && service === undefined)) return undefined;
+    probe = { grpc: { port, ...(service !== undefined ? { service } : {}) } };
   } else {
     const e = r.object(obj.exec, `${keyPath}.exec`, ['command']);
     const command = e && readExecCommand(r, e.command, `${keyPath}.exec.command`);
@@ -505,11 +680,16 @@ function readProbe(r: PlainDataReader, value: unknown, keyPath: string, kind: 'r
 }
 
 function readPreStop(r: PlainDataReader, value: unknown, keyPath: string): PreStopHook | undefined {
-  const obj = r.object(value, keyPath, ['exec', 'httpGet']);
+  const obj = r.object(value, keyPath, ['exec', 'httpGet', 'sleep']);
   if (!obj) return undefined;
-  if ((obj.exec === undefined) === (obj.httpGet === undefined)) {
-    r.report(keyPath, 'must set exactly one of exec, httpGet', 'e.g. exec: { command: [/bin/sh, -c, "sleep 10"] }');
+  if (['exec', 'httpGet', 'sleep'].filter((k) => obj[k] !== undefined).length !== 1) {
+    r.report(keyPath, 'must set exactly one of exec, httpGet, sleep', 'e.g. sleep: { seconds: 10 }');
     return undefined;
+  }
+  if (obj.sleep !== undefined) {
+    const s = r.object(obj.sleep, `${keyPath}.sleep`, ['seconds']);
+    const seconds = s && r.count(s.seconds, `${keyPath}.sleep.seconds`, 1);
+    return seconds === undefined ? undefined : { sleep: { seconds } };
   }
   if (obj.exec !== undefined) {
     const e = r.object(obj.exec, `${keyPath}.exec`, ['command']);
@@ -518,7 +698,7 @@ function readPreStop(r: PlainDataReader, value: unknown, keyPath: string): PreSt
   }
   const h = r.object(obj.httpGet, `${keyPath}.httpGet`, ['path', 'port']);
   const path = h && r.string(h.path, `${keyPath}.httpGet.path`);
-  const port = h && readPort(r, h.port, `${keyPath}.httpGet.port`);
+  const port = h && readPortRef(r, h.port, `${keyPath}.httpGet.port`);
   return path && port !== undefined ? { httpGet: { path, port } } : undefined;
 }
 
@@ -584,7 +764,7 @@ function readVolumes(r: PlainDataReader, value: unknown, keyPath: string): Volum
   const seen = new Set<string>();
   items.forEach((item, i) => {
     const at = `${keyPath}[${i}]`;
-    const v = r.object(item, at, ['name', 'mountPath', 'readOnly', 'emptyDir', 'hostPath', 'configMap']);
+    const v = r.object(item, at, ['name', 'mountPath', 'readOnly', ...VOLUME_SOURCES]);
     if (!v) return;
     const name = readName(r, v.name, `${at}.name`);
     if (name && seen.has(name)) r.report(`${at}.name`, `'${name}' is used by another volume`, 'give each volume its own name');
@@ -592,13 +772,35 @@ function readVolumes(r: PlainDataReader, value: unknown, keyPath: string): Volum
     const mountPath = r.string(v.mountPath, `${at}.mountPath`, 'e.g. /var/log/app');
     if (mountPath && !mountPath.startsWith('/')) r.report(`${at}.mountPath`, 'must be an absolute path', 'start it with /');
     const readOnly = r.optionalBoolean(v.readOnly, `${at}.readOnly`) ?? false;
-    const sources = ['emptyDir', 'hostPath', 'configMap'].filter((k) => v[k] !== undefined);
+    const sources = VOLUME_SOURCES.filter((k) => v[k] !== undefined);
     if (sources.length !== 1) {
-      r.report(at, `must set exactly one of emptyDir, hostPath, configMap (got ${sources.length})`, 'e.g. emptyDir: {}');
+      r.report(at, `must set exactly one of ${VOLUME_SOURCES.join(', ')} (got ${sources.length})`, 'e.g. emptyDir: {}');
       return;
     }
     let source: VolumeMount['source'] | undefined;
-    if (v.emptyDir !== undefined) {
+    const passedOn = PASSED_ON_VOLUME_SOURCES.find((k) => v[k] !== undefined);
+    if (passedOn !== undefined) {
+      const type = {
+        secret: 'SecretVolumeSource',
+        persistentVolumeClaim: 'PersistentVolumeClaimVolumeSource',
+        projected: 'ProjectedVolumeSource',
+      }[passedOn];
+      const problems = isPlainObject(v[passedOn])
+        ? fragmentProblems(v[passedOn], type, `${at}.${passedOn}`, {
+            kind: 'PodSpec',
+            object: { containers: [{ name: 'main' }], volumes: [{ name: 'volume', [passedOn]: v[passedOn] }] },
+            prefix: `/volumes/0/${passedOn}`,
+          })
+        : [];
+      if (!isPlainObject(v[passedOn]))
+        r.report(
+          `${at}.${passedOn}`,
+          `must be a mapping, got ${describe(v[passedOn])}`,
+          `write the Kubernetes ${type} as \`key: value\` lines`,
+        );
+      r.reportAll(problems);
+      if (isPlainObject(v[passedOn]) && problems.length === 0) source = { [passedOn]: sortedPlain(v[passedOn]) } as VolumeMount['source'];
+    } else if (v.emptyDir !== undefined) {
       const e = r.object(v.emptyDir ?? {}, `${at}.emptyDir`, ['medium', 'sizeLimit']);
       if (e) {
         const medium = e.medium === undefined ? undefined : r.oneOf(e.medium, `${at}.emptyDir.medium`, ['Memory'] as const);
@@ -772,7 +974,7 @@ function readServicePorts(r: PlainDataReader, value: unknown, keyPath: string, t
     if (items.length > 1 && name === undefined)
       r.report(`${at}.name`, 'is required when a Service has several ports', 'name each port, e.g. name: http');
     const port = readPort(r, p.port, `${at}.port`);
-    const targetPort = p.targetPort === undefined ? port : readPort(r, p.targetPort, `${at}.targetPort`);
+    const targetPort = p.targetPort === undefined ? port : readPortRef(r, p.targetPort, `${at}.targetPort`);
     const nodePort = p.nodePort === undefined ? undefined : r.wholeNumber(p.nodePort, `${at}.nodePort`, 30000, 32767);
     if (nodePort !== undefined && type === 'ClusterIP')
       r.report(`${at}.nodePort`, 'needs a NodePort or LoadBalancer Service', 'set type: NodePort on the Service');
@@ -803,6 +1005,7 @@ function readStages(
   workloads: readonly Workload[],
   services: readonly ReleaseService[],
   stageTraffic: unknown[],
+  definitions: StageDefinitionSource,
 ): Stage[] | undefined {
   const items = r.list(value, 'stages');
   if (!items) return undefined;
@@ -810,7 +1013,6 @@ function readStages(
     r.report('stages', 'must list at least one stage', 'add the stage the cluster is in now, e.g. - name: baseline');
     return undefined;
   }
-  const workloadNames = workloads.map((w) => w.name);
   const serviceNames = services.map((s) => s.name);
   const stages: Stage[] = [];
   const seen = new Set<string>();
@@ -826,7 +1028,7 @@ function readStages(
     }
     if (name) seen.add(name);
     const description = r.optionalString(s.description, `${at}.description`);
-    const stageWorkloads = readStageWorkloads(r, s.workloads, `${at}.workloads`, workloadNames);
+    const stageWorkloads = readStageWorkloads(r, s.workloads, `${at}.workloads`, workloads, definitions);
     const serviceSelectors = readStageServices(r, s.services, `${at}.services`, services, serviceNames);
     stageTraffic[i] = s.traffic;
     const policy = readStagePolicy(r, name ?? `stages[${i}]`, s, at);
@@ -835,12 +1037,34 @@ function readStages(
   return stages.length === items.length ? stages : undefined;
 }
 
+/** What a stage's template keys are merged over: each workload's keys as written, and the plan's common labels. */
+interface StageDefinitionSource {
+  /** Each workload's keys as written (its own over `defaults`), by name. */
+  readonly written: ReadonlyMap<string, Record<string, unknown>>;
+  /** The plan's labels, which every pod carries. */
+  readonly commonLabels: Labels;
+}
+
+/** Workload keys a stage cannot change, with why. */
+const NOT_PER_STAGE: Readonly<Record<string, string>> = {
+  labels: "the pod labels are the workload's identity (Services and the selector select them)",
+  selector: "a Deployment's selector cannot change in Kubernetes",
+  strategy: 'how a workload rolls out is the same in every stage, so every stage is judged by one rule',
+  minReadySeconds: 'a Deployment setting, the same in every stage',
+  progressDeadlineSeconds: 'a Deployment setting, the same in every stage',
+  revisionHistoryLimit: 'a Deployment setting, the same in every stage',
+  disruptionBudget: 'a PodDisruptionBudget setting, the same in every stage',
+  securityOverrides: 'departures from the restricted standard are reviewed once, on the workload',
+};
+
 function readStageWorkloads(
   r: PlainDataReader,
   value: unknown,
   keyPath: string,
-  known: readonly string[],
+  workloads: readonly Workload[],
+  definitions: StageDefinitionSource,
 ): Record<string, WorkloadInStage> | undefined {
+  const known = workloads.map((w) => w.name);
   const map = r.object(value, keyPath, known);
   if (!map) return undefined;
   // No prototype: every reader asks `stage.workloads[name]` for workloads the stage may leave out,
@@ -851,10 +1075,42 @@ function readStageWorkloads(
   for (const name of known) {
     if (!hasOwnKey(map, name)) continue;
     const at = `${keyPath}.${name}`;
-    const w = r.object(map[name], at, STAGE_WORKLOAD_KEYS);
+    const written = map[name];
+    for (const key of isPlainObject(written) ? Object.keys(written) : []) {
+      if (NOT_PER_STAGE[key]) {
+        r.report(
+          `${at}.${key}`,
+          `cannot change per stage: ${NOT_PER_STAGE[key]}`,
+          `set it on the workload (workloads.${name}.${key}) instead`,
+        );
+      }
+    }
+    const w = r.object(
+      isPlainObject(written) ? Object.fromEntries(Object.entries(written).filter(([key]) => !NOT_PER_STAGE[key])) : written,
+      at,
+      STAGE_WORKLOAD_KEYS,
+    );
     if (!w) {
       ok = false;
       continue;
+    }
+    const template = Object.fromEntries(STAGE_TEMPLATE_KEYS.filter((key) => w[key] !== undefined).map((key) => [key, w[key]]));
+    let definition: Workload | undefined;
+    if (Object.keys(template).length > 0) {
+      const merged = mergeWorkloadKeys(definitions.written.get(name) ?? {}, template);
+      const errorsBefore = r.errors.length;
+      definition = readWorkload(
+        r,
+        name,
+        (key) => `${hasOwnKey(template, key) ? at : `workloads.${name}`}.${key}`,
+        merged,
+        definitions.commonLabels,
+      );
+      if (definition) r.reportAll(podTemplateProblems(definition, at));
+      if (!definition || r.errors.length > errorsBefore) {
+        ok = false;
+        continue;
+      }
     }
     const replicas = r.count(w.replicas, `${at}.replicas`);
     const image = r.string(w.image, `${at}.image`, 'give the image with a tag or digest, e.g. registry.example.com/app:1.4.2');
@@ -865,7 +1121,7 @@ function readStageWorkloads(
       ok = false;
       continue;
     }
-    result[name] = { replicas, image, paused };
+    result[name] = { replicas, image, paused, ...(definition ? { definition } : {}) };
   }
   return ok ? result : undefined;
 }
@@ -897,6 +1153,48 @@ function readStageServices(
     result[service.name] = selector;
   }
   return ok ? result : undefined;
+}
+
+/**
+ * A Service `targetPort` given by name must name a container port of every workload the Service
+ * selects, in every stage (with the stage's pod template): the endpoints of a workload without it
+ * would be dropped, and the Service would send it nothing.
+ */
+function namedTargetPortProblems(
+  workloads: readonly Workload[],
+  services: readonly ReleaseService[],
+  stages: readonly Stage[],
+): StepwiseError[] {
+  const problems: StepwiseError[] = [];
+  const reported = new Set<string>();
+  for (const service of services) {
+    service.ports.forEach((port, i) => {
+      if (typeof port.targetPort !== 'string') return;
+      for (const stage of stages) {
+        const selector = stage.serviceSelectors[service.name];
+        for (const workload of workloads) {
+          const state = stage.workloads[workload.name];
+          if (!state || !labelsMatch(selector, workload.labels)) continue;
+          const definition = definitionIn(workload, state);
+          if (containerPortNames(definition).includes(port.targetPort) || reported.has(`${i}/${workload.name}`)) continue;
+          reported.add(`${i}/${workload.name}`);
+          problems.push(
+            new StepwiseError({
+              keyPath: `services.${service.name}.ports[${i}].targetPort`,
+              problem: `'${port.targetPort}' is not the name of a port of workload '${workload.name}', which the Service selects in stage '${stage.name}': its pods would get no traffic`,
+              fix: `name a port of '${workload.name}' ${port.targetPort} (ports: - { name: ${port.targetPort}, containerPort: ... }), or give targetPort as a number`,
+            }),
+          );
+        }
+      }
+    });
+  }
+  return problems;
+}
+
+/** The names of the main container's ports (the `ports` key and a `containerSpec.ports` passthrough). */
+function containerPortNames(workload: Workload): string[] {
+  return [...workload.ports.flatMap((p) => (p.name === undefined ? [] : [p.name])), ...containerSpecPortNames(workload.containerSpec)];
 }
 
 /** True when the stack file writes a selector for workload `name` (its own, or under `defaults`), rather than leaving it to the labels. */

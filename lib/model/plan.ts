@@ -35,12 +35,26 @@ export interface ContainerPort {
   readonly protocol: 'TCP' | 'UDP' | 'SCTP';
 }
 
+/** A value as a stack file writes it (YAML scalars, lists and mappings), passed on to Kubernetes as it is. */
+export type PlainValue = string | number | boolean | null | readonly PlainValue[] | { readonly [key: string]: PlainValue };
+
+/** Fields of a Kubernetes object (a PodSpec, a Container, a volume source) passed on as written, validated against the official schema. */
+export type KubeFields = { readonly [key: string]: PlainValue };
+
+/** A container port by number, or by the name of one of the container's ports (`http`). */
+export type PortRef = number | string;
+
+/** An environment variable's value: a string, or `valueFrom` a Secret, ConfigMap, field or resource. */
+export type EnvValue = string | { readonly valueFrom: KubeFields };
+
 /** How a probe checks the container. Exactly one handler is set. */
 export interface Probe {
   /** HTTP GET of `path` on `port`. */
-  readonly httpGet?: { readonly path: string; readonly port: number };
+  readonly httpGet?: { readonly path: string; readonly port: PortRef };
   /** TCP connect to `port`. */
-  readonly tcpSocket?: { readonly port: number };
+  readonly tcpSocket?: { readonly port: PortRef };
+  /** gRPC health check on `port` (a number: Kubernetes does not resolve names for gRPC), for `service` if given. */
+  readonly grpc?: { readonly port: number; readonly service?: string };
   /** Run a command in the container; exit 0 is healthy. */
   readonly exec?: { readonly command: readonly string[] };
   /** Seconds after start before the first probe. */
@@ -57,7 +71,9 @@ export interface Probe {
 
 /** A `preStop` hook: run a command, or sleep, before the container gets SIGTERM. */
 export type PreStopHook =
-  { readonly exec: { readonly command: readonly string[] } } | { readonly httpGet: { readonly path: string; readonly port: number } };
+  | { readonly exec: { readonly command: readonly string[] } }
+  | { readonly httpGet: { readonly path: string; readonly port: PortRef } }
+  | { readonly sleep: { readonly seconds: number } };
 
 /** A volume mounted into the container. */
 export interface VolumeMount {
@@ -67,11 +83,17 @@ export interface VolumeMount {
   readonly mountPath: string;
   /** Mount read-only. */
   readonly readOnly: boolean;
-  /** The source: an emptyDir, a hostPath (needs the `hostPath` security override) or a ConfigMap. */
+  /**
+   * The source: an emptyDir, a hostPath (needs the `hostPath` security override), a ConfigMap, a
+   * Secret, a PersistentVolumeClaim or a projected volume (the last three as Kubernetes writes them).
+   */
   readonly source:
     | { readonly emptyDir: { readonly medium?: 'Memory'; readonly sizeLimit?: string } }
     | { readonly hostPath: { readonly path: string; readonly type?: string } }
-    | { readonly configMap: { readonly name: string } };
+    | { readonly configMap: { readonly name: string } }
+    | { readonly secret: KubeFields }
+    | { readonly persistentVolumeClaim: KubeFields }
+    | { readonly projected: KubeFields };
 }
 
 /** Resource requests and limits, as Kubernetes quantities (`500m`, `8196Mi`). */
@@ -101,7 +123,10 @@ export interface SecurityOverrides {
   readonly hostPath: boolean;
 }
 
-/** One Deployment of the release, the same in every stage except for replicas, image and paused. */
+/**
+ * One Deployment of the release. Its name, labels, selector and Deployment settings are the same
+ * in every stage; its pod template may change per stage (see `WorkloadInStage.definition`).
+ */
 export interface Workload {
   /** Deployment name; stable across stages (a rename is a delete + create). */
   readonly name: string;
@@ -119,8 +144,10 @@ export interface Workload {
   readonly command?: readonly string[];
   /** Arguments. */
   readonly args?: readonly string[];
-  /** Environment variables, sorted by name when rendered. */
-  readonly env: Labels;
+  /** Environment variables, sorted by name when rendered: a string, or `valueFrom` a Secret, ConfigMap, field or resource. */
+  readonly env: Readonly<Record<string, EnvValue>>;
+  /** Whole Secrets or ConfigMaps as environment variables (Kubernetes `envFrom`). */
+  readonly envFrom?: readonly KubeFields[];
   /** Requests and limits. */
   readonly resources: Resources;
   /** Readiness probe: gates endpoints and rollout progress. */
@@ -149,6 +176,14 @@ export interface Workload {
   readonly securityOverrides?: SecurityOverrides;
   /** `maxUnavailable` of the workload's PodDisruptionBudget, or undefined for none. */
   readonly disruptionBudget?: IntOrPercent;
+  /**
+   * Any other PodSpec field, as Kubernetes writes it (`nodeSelector`, `affinity`, `tolerations`,
+   * `serviceAccountName`, `initContainers`, sidecar `containers`...): validated against the official
+   * schema, never a field stepwise owns (see `OWNED_POD_FIELDS`).
+   */
+  readonly pod?: KubeFields;
+  /** Any other field of the main container, as Kubernetes writes it (never one stepwise owns, see `OWNED_CONTAINER_FIELDS`). */
+  readonly containerSpec?: KubeFields;
 }
 
 /** What one workload looks like in one stage. */
@@ -159,6 +194,17 @@ export interface WorkloadInStage {
   readonly image: string;
   /** A paused Deployment does not roll out template changes. */
   readonly paused: boolean;
+  /**
+   * The workload's definition in this stage when the stage changes its pod template (an env var,
+   * a resource limit...): the stage's keys merged over the workload's, as `defaults` are. Undefined
+   * when the stage runs the workload as the plan defines it; read it with `definitionIn`.
+   */
+  readonly definition?: Workload;
+}
+
+/** The definition `workload` runs with in a stage where its state is `state`. */
+export function definitionIn(workload: Workload, state: WorkloadInStage | undefined): Workload {
+  return state?.definition ?? workload;
 }
 
 /** One named step of the release. */

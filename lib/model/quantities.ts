@@ -11,17 +11,33 @@ export function cpuMillicores(quantity: string): number {
   return Math.round(Number(quantity) * 1000);
 }
 
-/** A validated memory quantity (`256Mi`, `8Gi`, `1Ti`) in MiB: `1Gi` → 1024. */
+/** The factor of each memory quantity suffix, in bytes. */
+const MEMORY_SUFFIXES: Readonly<Record<string, number>> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+  Pi: 1024 ** 5,
+  Ei: 1024 ** 6,
+};
+
+/**
+ * A validated memory quantity (`256Mi`, `8Gi`, `1.5Gi`, `512M`, `1e9`, `1073741824`) in MiB, not
+ * always whole: `1Gi` → 1024, `512M` → 488.28125. For comparing a request with its limit.
+ */
 export function memoryMebibytes(quantity: string): number {
-  const amount = Number(quantity.slice(0, -2));
-  switch (quantity.slice(-2)) {
-    case 'Ti':
-      return amount * 1024 * 1024;
-    case 'Gi':
-      return amount * 1024;
-    default:
-      return amount;
-  }
+  const match = /^([\d.]+)(?:[eE](\d+)|([a-zA-Z]*))$/.exec(quantity);
+  if (!match) return Number.NaN;
+  const amount = Number(match[1]);
+  const bytes = match[2] !== undefined ? amount * 10 ** Number(match[2]) : amount * (MEMORY_SUFFIXES[match[3]] ?? Number.NaN);
+  return bytes / 1024 ** 2;
 }
 
 /**

@@ -7,8 +7,8 @@ export interface ServicePort {
   readonly name?: string;
   /** The Service's port. */
   readonly port: number;
-  /** The pods' port. */
-  readonly targetPort: number;
+  /** The pods' port: a number, or the name of a container port every selected workload has (`http`). */
+  readonly targetPort: number | string;
   /** Fixed node port for NodePort/LoadBalancer Services. */
   readonly nodePort?: number;
   /** TCP (default), UDP or SCTP. */

@@ -2,11 +2,11 @@ import { podsAfter, type DeploymentPods } from './deployment-pods';
 import { StepwiseError } from './errors';
 import { LabelIndex } from './label-index';
 import { labelsMatch, type Labels } from './labels';
-import type { Plan, PlanCore, ReleaseService, Stage, Workload, WorkloadInStage } from './plan';
+import { definitionIn, type Plan, type PlanCore, type ReleaseService, type Stage, type Workload, type WorkloadInStage } from './plan';
 
 /** A workload as it runs in one stage. */
 export interface RunningWorkload {
-  /** The workload's definition. */
+  /** The workload's definition in this stage (the plan's, with the stage's pod template changes). */
   readonly workload: Workload;
   /** Replicas, image and paused in this stage. */
   readonly state: WorkloadInStage;
@@ -107,7 +107,8 @@ export function stageStateOf(definitions: StageDefinitions, stage: Stage, index:
     .filter((w) => stage.workloads[w.name] !== undefined)
     .map((workload): RunningWorkload => {
       const state = stage.workloads[workload.name];
-      return { workload, state, pods: podsAfter(workload, podsBefore.get(workload.name), state) };
+      // The definition the stage runs: its own pod template changes merged over the workload's.
+      return { workload: definitionIn(workload, state), state, pods: podsAfter(workload, podsBefore.get(workload.name), state) };
     });
   const byLabel = new LabelIndex(workloads, (w) => w.workload.labels);
   const services = plan.services.map((service) => {

@@ -3,6 +3,7 @@ import { StepwiseError } from './errors';
 import { resolveRollingUpdate, scaledValue } from './int-or-percent';
 import { LabelIndex } from './label-index';
 import { labelsMatch, sameLabels, type Labels } from './labels';
+import { podTemplateKey } from './pod-template';
 import type { Plan, PlanCore, Workload, WorkloadInStage } from './plan';
 import { stageState, stageStateFrom, type StageState } from './stage-state';
 
@@ -41,8 +42,9 @@ export interface WorkloadTransition {
   /** Its state after, or undefined when it is deleted. */
   readonly to?: WorkloadInStage;
   /**
-   * True when the controller rolls a new template out: the image differs from the one the pods
-   * run (a change made while paused counts when the Deployment is resumed) and it is not paused.
+   * True when the controller rolls a new template out: the pod template (the image, or any other
+   * field a stage changes) differs from the one the pods run (a change made while paused counts
+   * when the Deployment is resumed) and it is not paused.
    */
   readonly rollsOut: boolean;
   /** Its pods before (0 when it is created, or was created paused and never resumed). */
@@ -229,13 +231,15 @@ export function workloadTransition(
   const podsAfterMove = podsAfter(workload, from.pods, after).count;
   // A paused Deployment takes the new template but does not roll it out; its pods keep the image
   // they run until it is resumed, which then rolls the pending template out.
-  const rollsOut = !after.paused && from.pods.image !== after.image;
+  // Any change of the pod template counts, not only the image: an env var, a limit, a sidecar.
+  const template = podTemplateKey(workload, after);
+  const rollsOut = !after.paused && from.pods.template !== template;
   const change: WorkloadChange =
     after.replicas > before.replicas
       ? 'scale-up'
       : after.replicas < before.replicas
         ? 'scale-down'
-        : rollsOut || before.paused !== after.paused || before.image !== after.image
+        : rollsOut || before.paused !== after.paused || podTemplateKey(workload, before) !== template
           ? 'update'
           : 'unchanged';
   // A scale-down is a break change even when the image changes too: see the top of this file.

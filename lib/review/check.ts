@@ -7,6 +7,7 @@ import { consecutiveTransitions, transitionBetween } from '../model/transition';
 import { capacityBelowFloor, cutoverBelowFloor, firstStageBelowFloor } from './check-capacity';
 import { serviceWithoutEndpoints } from './check-endpoints';
 import { podSecurityOverrides } from './check-pod-security';
+import { templateChangeNotRolledOut } from './check-template-changes';
 import { canaryWidenedUnwatched } from './check-release-policy';
 import { stageMoveLabel, type MoveDirection, type PlanRule, type PlanVersionRule, type StageRule, type TransitionRule } from './check-rule';
 import {
@@ -52,7 +53,7 @@ export const STAGE_RULES: readonly StageRule[] = [serviceWithoutEndpoints, weigh
  * The rules applied to every transition between consecutive stages (and by `checkStagePair`).
  * Deleting a selected workload is judged by `capacityBelowFloor`, like scaling it to 0.
  */
-export const TRANSITION_RULES: readonly TransitionRule[] = [capacityBelowFloor, cutoverBelowFloor];
+export const TRANSITION_RULES: readonly TransitionRule[] = [capacityBelowFloor, cutoverBelowFloor, templateChangeNotRolledOut];
 
 /** The rules comparing two versions of a plan (`checkStagePair`). */
 export const PLAN_VERSION_RULES: readonly PlanVersionRule[] = [deploymentSelectorChanged, deploymentRenamed];

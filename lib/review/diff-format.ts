@@ -69,6 +69,8 @@ export function workloadLine(w: WorkloadDiff): string {
   }
   const parts: string[] = [];
   if (w.image.from !== w.image.to) parts.push(`image ${w.image.from} → ${w.image.to}${w.rollsOut ? '' : ' (paused: not rolled out yet)'}`);
+  if (w.template.length > 0)
+    parts.push(`pod template ${w.template.join(', ')}${w.rollsOut ? ' (rolls out)' : ' (paused: not rolled out yet)'}`);
   if (w.replicas.from !== w.replicas.to) parts.push(`replicas ${w.replicas.from} → ${w.replicas.to}`);
   if (w.paused.from !== w.paused.to) parts.push(w.paused.to ? 'paused' : 'resumed');
   const trafficBefore = formatShare(w.traffic.from ?? 0);
@@ -240,6 +242,7 @@ export function reviewJson(review: StageReview): Record<string, unknown> {
       traffic: pair(w.traffic),
       rollsOut: w.rollsOut,
       phase: w.phase,
+      ...(w.template.length > 0 ? { template: w.template } : {}),
     })),
     services: diff.services.map((s) => ({
       name: s.name,

@@ -5,7 +5,7 @@
  * reviewer must see them before merging. What Kubernetes rejects outright (a changed Deployment
  * selector, a renamed Deployment) is a `stepwise check` finding: `checkStagePair` in check.ts.
  */
-import { formatLabels, type Plan, type Workload } from '../model';
+import { POD_TEMPLATE_KEYS, formatLabels, type Plan, type Workload } from '../model';
 import { describeSelector } from './check-workloads';
 
 /**
@@ -27,26 +27,6 @@ export interface PlanChange {
   /** What that means for the release. */
   readonly consequence: string;
 }
-
-/** Workload fields that are part of the pod template: changing one replaces every pod. */
-const POD_TEMPLATE_FIELDS = [
-  'labels',
-  'podAnnotations',
-  'containerName',
-  'ports',
-  'command',
-  'args',
-  'env',
-  'resources',
-  'readinessProbe',
-  'livenessProbe',
-  'startupProbe',
-  'preStop',
-  'terminationGracePeriodSeconds',
-  'volumes',
-  'imagePullPolicy',
-  'securityOverrides',
-] as const satisfies readonly (keyof Workload)[];
 
 /** Deployment (or PodDisruptionBudget) fields Kubernetes updates in place. */
 const IN_PLACE_FIELDS = [
@@ -125,7 +105,7 @@ function workloadChanges(before: Workload, after: Workload): PlanChange[] {
   const object = `Deployment/${after.name}`;
   const changes: PlanChange[] = [];
   // Workload labels include the plan's common labels, so a change of those shows here too.
-  const template: string[] = POD_TEMPLATE_FIELDS.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
+  const template: string[] = POD_TEMPLATE_KEYS.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
   const oldSelector = describeSelector(before.selector);
   const newSelector = describeSelector(after.selector);
   if (oldSelector !== newSelector) {

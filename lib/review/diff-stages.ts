@@ -8,6 +8,7 @@ import {
   findStage,
   stageState,
   stageStateOf,
+  templateChanges,
   transition,
   type Labels,
   type Plan,
@@ -50,7 +51,9 @@ export interface WorkloadDiff {
   readonly paused: Change<boolean>;
   /** Share of requests (0..1) before and after, as the plan's router sends them; 0 when nothing routes to it. */
   readonly traffic: Change<number>;
-  /** True when its pods are replaced: the image its pods run changes on an unpaused Deployment (also on resuming one). */
+  /** Pod template changes other than the image, one line each (`env.FEATURE_X off → on`); empty when there are none. */
+  readonly template: readonly string[];
+  /** True when its pods are replaced: the pod template its pods run (image or any other field) changes on an unpaused Deployment (also on resuming one). */
   readonly rollsOut: boolean;
   /** When it changes: make (before the Service switch), break (after), none. */
   readonly phase: TransitionPhase;
@@ -126,6 +129,10 @@ export function stageDiff(from: StageSide, to: StageSide): StageDiff {
     image: { from: t.from?.image, to: t.to?.image },
     paused: { from: t.from?.paused, to: t.to?.paused },
     traffic: { from: t.from ? (trafficBefore[t.name] ?? 0) : undefined, to: t.to ? (trafficAfter[t.name] ?? 0) : undefined },
+    template: templateChanges(
+      before.workloads.find((w) => w.workload.name === t.name)?.workload,
+      after.workloads.find((w) => w.workload.name === t.name)?.workload,
+    ),
     rollsOut: t.rollsOut,
     phase: t.phase,
   }));

@@ -1,5 +1,6 @@
 import { sortedLabels, type Labels } from '../model/labels';
 import type { ReleaseKind } from '../model/plan';
+import { templateChanges } from '../model/pod-template';
 import { allStageStates } from '../model/stage-state';
 import { formatDuration, stagePolicies, type FailureAction, type StagePolicy } from '../model/stage-policy';
 import { consecutiveTransitions, type TransitionPhase, type WorkloadChange } from '../model/transition';
@@ -93,6 +94,8 @@ export interface TransitionView {
     readonly change: WorkloadChange;
     readonly rollsOut: boolean;
     readonly phase: TransitionPhase;
+    /** Pod template changes other than the image (`env.FEATURE_X off → on`); left out when there are none. */
+    readonly template?: readonly string[];
   }[];
   /** Per Service: the fewest ready endpoints (and in which phase) against its capacity floor. */
   readonly services: readonly {
@@ -135,7 +138,16 @@ export function planView(stack: Stack): PlanView {
     to: t.to.stage.name,
     peakPods: t.peakPods,
     minAvailablePods: t.minAvailablePods,
-    workloads: t.workloads.map((w) => ({ name: w.name, change: w.change, rollsOut: w.rollsOut, phase: w.phase })),
+    workloads: t.workloads.map((w) => {
+      const template =
+        w.from && w.to
+          ? templateChanges(
+              t.from.workloads.find((r) => r.workload.name === w.name)?.workload,
+              t.to.workloads.find((r) => r.workload.name === w.name)?.workload,
+            )
+          : [];
+      return { name: w.name, change: w.change, rollsOut: w.rollsOut, phase: w.phase, ...(template.length > 0 ? { template } : {}) };
+    }),
     services: t.services.map((s) => ({
       name: s.name,
       selectorChanges: s.selectorChanges,

@@ -64,9 +64,13 @@ function transitionLines(t: TransitionView): string[] {
     return `Service ${s.name}: at least ${s.minReadyEndpoints} ready endpoint${s.minReadyEndpoints === 1 ? '' : 's'} (${notes})${verdict}`;
   });
   const head = `  ↓ ${t.from} → ${t.to}: peak ${t.peakPods} pod${t.peakPods === 1 ? '' : 's'}, at least ${t.minAvailablePods} available`;
+  // A pod template change other than the image is invisible in the table's columns: each gets a line.
+  const templates = t.workloads.flatMap((w) =>
+    w.template ? [`      ${w.name}: ${w.rollsOut ? 'rolls out' : 'takes (paused, not rolled out)'} ${w.template.join('; ')}`] : [],
+  );
   // One Service (the usual case) fits on the transition's line; several get a line each.
-  if (services.length === 1) return [`${head}; ${services[0]}`];
-  return [head, ...services.map((s) => `      ${s}`)];
+  if (services.length === 1) return [`${head}; ${services[0]}`, ...templates];
+  return [head, ...services.map((s) => `      ${s}`), ...templates];
 }
 
 /** `soak 5m, approval required, on failure pause`. */

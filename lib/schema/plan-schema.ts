@@ -7,7 +7,7 @@ import { analysisSchema } from './analysis-schema';
 import { intOrPercentUpTo, objectName, portNumber, protocol, stringMap } from './common-schemas';
 import { documented } from './documented';
 import { stageTrafficSchema, trafficSchema } from './traffic-schema';
-import { workloadSchema } from './workload-schema';
+import { PORT_NAME, STAGE_TEMPLATE_KEYS, workloadSchema } from './workload-schema';
 
 /** Which of the three release practices a plan follows, in the order they are documented. */
 export const RELEASE_KINDS = ['CanaryService', 'BatchedRollout', 'SelectorCutover'] as const;
@@ -15,7 +15,10 @@ export const RELEASE_KINDS = ['CanaryService', 'BatchedRollout', 'SelectorCutove
 const servicePort = z.strictObject({
   name: documented(z.string().min(1).optional(), 'Port name; required when the Service has several ports.'),
   port: documented(portNumber, "The Service's port."),
-  targetPort: documented(portNumber.optional(), "The pods' port; `port` when left out."),
+  targetPort: documented(
+    z.union([portNumber, z.string().regex(PORT_NAME)]).optional(),
+    "The pods' port: a number, or the name of a container port every selected workload has (`http`); `port` when left out.",
+  ),
   nodePort: documented(z.number().int().min(30000).max(32767).optional(), 'Fixed node port (NodePort and LoadBalancer Services only).'),
   protocol: documented(protocol.optional(), 'TCP, UDP or SCTP.', 'TCP'),
 });
@@ -26,10 +29,17 @@ const service = z.strictObject({
   ports: documented(z.array(servicePort).min(1), 'The Service ports.'),
 });
 
+const stageTemplate = Object.fromEntries(STAGE_TEMPLATE_KEYS.map((key) => [key, workloadSchema.shape[key]])) as Pick<
+  typeof workloadSchema.shape,
+  (typeof STAGE_TEMPLATE_KEYS)[number]
+>;
+
 const workloadInStage = z.strictObject({
   replicas: documented(z.number().int().min(0).max(2147483647), 'Desired replicas.'),
   image: documented(z.string().min(1).regex(/^\S+$/), 'Container image, with a tag or digest.'),
   paused: documented(z.boolean().optional(), 'A paused Deployment does not roll out template changes.', false),
+  // A stage may change the pod template: the workload's keys below, merged over its definition as `defaults` are.
+  ...stageTemplate,
 });
 
 const stage = z.strictObject({
@@ -118,5 +128,5 @@ export const SERVICE_KEYS: readonly string[] = Object.keys(service.shape);
 export const SERVICE_PORT_KEYS: readonly string[] = Object.keys(servicePort.shape);
 /** The keys of a stage. */
 export const STAGE_KEYS: readonly string[] = Object.keys(stage.shape);
-/** The keys of a workload in a stage. */
+/** The keys of a workload in a stage: replicas, image, paused and the pod template keys a stage may change. */
 export const STAGE_WORKLOAD_KEYS: readonly string[] = Object.keys(workloadInStage.shape);

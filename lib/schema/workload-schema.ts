@@ -21,8 +21,17 @@ export const HOST_PATH_TYPES = [
 /** CPU as millicores (`500m`) or cores with up to three decimals (`1.5`). */
 export const CPU_QUANTITY = /^(\d+m|\d+(\.\d{1,3})?)$/;
 
-/** Memory in binary units stepwise renders exactly (`256Mi`, `8Gi`). */
+/** Memory in the binary units stepwise renders in Mi (`256Mi`, `8Gi`); an emptyDir `sizeLimit` takes only these. */
 export const MEMORY_QUANTITY = /^\d+(Mi|Gi|Ti)$/;
+
+/**
+ * Memory as any Kubernetes quantity the API server accepts for a container (`512M`, `1.5Gi`,
+ * `1e9`, `1073741824`); one not in {@link MEMORY_QUANTITY}'s form is rendered as written.
+ */
+export const MEMORY_REQUEST_QUANTITY = /^(\d+(\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|[eE]\d+)?$/;
+
+/** A named container port, as the API server checks it: at most 15 characters, lowercase letters, digits and single '-', one letter at least. */
+export const PORT_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/;
 
 /** Values a stack file's workload gets for the keys it and `defaults` leave out. */
 export const WORKLOAD_DEFAULTS = {
@@ -61,18 +70,30 @@ const containerPort = z.union([
   }),
 ]);
 
+const portRef = z.union([portNumber, z.string().regex(PORT_NAME)]);
 const httpGet = z.strictObject({
   path: documented(z.string().min(1), 'The HTTP path, e.g. /healthz.'),
-  port: documented(portNumber, 'The container port.'),
+  port: documented(portRef, 'The container port: a number, or the name of one of `ports` (`http`).'),
 });
+/** Fields passed on to Kubernetes as written, checked against the official schema when the plan is read. */
+const kubeFields = z.record(z.string(), z.unknown());
 const execCommand = z.strictObject({
   command: documented(z.array(z.string().min(1)).min(1), 'The command and its arguments; exit 0 is healthy.'),
 });
 
 const probe = z
   .strictObject({
-    httpGet: documented(httpGet.optional(), 'HTTP GET of `path` on `port` (exactly one of httpGet, tcpSocket, exec).'),
-    tcpSocket: documented(z.strictObject({ port: portNumber }).optional(), 'TCP connect to `port`.'),
+    httpGet: documented(httpGet.optional(), 'HTTP GET of `path` on `port` (exactly one of httpGet, tcpSocket, grpc, exec).'),
+    tcpSocket: documented(z.strictObject({ port: portRef }).optional(), 'TCP connect to `port` (a number or a port name).'),
+    grpc: documented(
+      z
+        .strictObject({
+          port: documented(portNumber, 'The gRPC port (a number: Kubernetes does not resolve port names for gRPC).'),
+          service: documented(z.string().optional(), 'The service name sent in the gRPC HealthCheckRequest.'),
+        })
+        .optional(),
+      'gRPC health check (grpc.health.v1) on `port`.',
+    ),
     exec: documented(execCommand.optional(), 'Run a command in the container.'),
     initialDelaySeconds: documented(count().optional(), 'Seconds after start before the first probe.'),
     periodSeconds: documented(count(1).optional(), 'Seconds between probes.'),
@@ -83,13 +104,16 @@ const probe = z
       'Consecutive successes before it counts as passed again (1 for liveness and startup probes).',
     ),
   })
-  .meta({ id: 'Probe', description: 'How a probe checks the container: exactly one of httpGet, tcpSocket, exec, and its timing.' });
+  .meta({ id: 'Probe', description: 'How a probe checks the container: exactly one of httpGet, tcpSocket, grpc, exec, and its timing.' });
 
 const cpu = z.union([z.string().regex(CPU_QUANTITY), z.number().positive()]);
 const memory = z.string().regex(MEMORY_QUANTITY);
 const resourceAmounts = z.strictObject({
   cpu: documented(cpu.optional(), 'CPU as millicores (500m) or cores with up to three decimals (1.5).'),
-  memory: documented(memory.optional(), 'Memory in Mi, Gi or Ti (256Mi, 8Gi).'),
+  memory: documented(
+    z.union([z.string().regex(MEMORY_REQUEST_QUANTITY), z.number().positive()]).optional(),
+    'Memory as a Kubernetes quantity: 256Mi, 8Gi, 1.5Gi, 512M, 1e9 (bytes).',
+  ),
 });
 
 const volume = z.strictObject({
@@ -104,7 +128,7 @@ const volume = z.strictObject({
       })
       .nullable()
       .optional(),
-    'A scratch directory that lives as long as the pod (exactly one of emptyDir, hostPath, configMap).',
+    'A scratch directory that lives as long as the pod (exactly one of emptyDir, hostPath, configMap, secret, persistentVolumeClaim, projected).',
   ),
   hostPath: documented(
     z
@@ -116,6 +140,15 @@ const volume = z.strictObject({
     'A node path; needs `securityOverrides.hostPath`.',
   ),
   configMap: documented(z.strictObject({ name: objectName }).optional(), 'A ConfigMap, its keys as files.'),
+  secret: documented(kubeFields.optional(), 'A Secret, its keys as files: a Kubernetes SecretVolumeSource (`secretName`, `items`, `defaultMode`...).'),
+  persistentVolumeClaim: documented(
+    kubeFields.optional(),
+    'A PersistentVolumeClaim: a Kubernetes PersistentVolumeClaimVolumeSource (`claimName`, `readOnly`).',
+  ),
+  projected: documented(
+    kubeFields.optional(),
+    'Several sources in one directory: a Kubernetes ProjectedVolumeSource (`sources` of secret, configMap, downwardAPI, serviceAccountToken).',
+  ),
 });
 
 const securityOverrides = z.strictObject({
@@ -161,7 +194,27 @@ export const workloadSchema = z
     ports: documented(z.array(containerPort).optional(), 'Container ports: a number, or `{ name, containerPort, protocol }`.'),
     command: documented(z.array(z.string().min(1)).optional(), "Entrypoint override; the image's when left out."),
     args: documented(z.array(z.string().min(1)).optional(), "Arguments; the image's when left out."),
-    env: documented(stringMap.optional(), 'Environment variables (values quoted); merged key by key with `defaults`.'),
+    env: documented(
+      z
+        .record(
+          z.string(),
+          z.union([
+            z.string(),
+            z.strictObject({
+              valueFrom: documented(
+                kubeFields,
+                'A Kubernetes EnvVarSource: `secretKeyRef`, `configMapKeyRef`, `fieldRef` or `resourceFieldRef`.',
+              ),
+            }),
+          ]),
+        )
+        .optional(),
+      'Environment variables: a quoted string, or `{ valueFrom: ... }`; merged key by key with `defaults`.',
+    ),
+    envFrom: documented(
+      z.array(kubeFields).optional(),
+      'Whole Secrets or ConfigMaps as environment variables: Kubernetes EnvFromSources (`secretRef`, `configMapRef`, `prefix`).',
+    ),
     resources: documented(
       z.strictObject({
         requests: documented(resourceAmounts.optional(), 'What the scheduler reserves; cpu or memory is required.'),
@@ -176,8 +229,12 @@ export const workloadSchema = z
     preStop: documented(
       z
         .strictObject({
-          exec: documented(execCommand.optional(), 'Run a command (exactly one of exec, httpGet).'),
+          exec: documented(execCommand.optional(), 'Run a command (exactly one of exec, httpGet, sleep).'),
           httpGet: documented(httpGet.optional(), 'Call an HTTP endpoint.'),
+          sleep: documented(
+            z.strictObject({ seconds: documented(count(1), 'Seconds to sleep.') }).optional(),
+            'Sleep in the kubelet, with no shell in the image (Kubernetes 1.30+).',
+          ),
         })
         .optional(),
       'Hook run before SIGTERM, for a graceful offline.',
@@ -218,6 +275,14 @@ export const workloadSchema = z
       "The workload's PodDisruptionBudget (`{ maxUnavailable }`), or false for none.",
       { maxUnavailable: WORKLOAD_DEFAULTS.disruptionBudget },
     ),
+    pod: documented(
+      kubeFields.optional(),
+      'Any other Kubernetes PodSpec field, as Kubernetes writes it (nodeSelector, affinity, tolerations, topologySpreadConstraints, serviceAccountName, imagePullSecrets, initContainers, sidecar `containers`, volumes...), checked against the official schema. Not `securityContext` (use securityOverrides) nor `terminationGracePeriodSeconds`; sidecars and init containers get the restricted security context too. Replaces `defaults.pod` as a whole.',
+    ),
+    containerSpec: documented(
+      kubeFields.optional(),
+      "Any other Kubernetes Container field of the main container, as Kubernetes writes it, checked against the official schema. Not `name`, `image`, `securityContext`, `resources` or `imagePullPolicy` (stepwise's keys set them), nor a field a key of the workload also sets (`env`, `ports`, probes, `preStop` → `lifecycle`, `volumes` → `volumeMounts`).",
+    ),
   })
   .meta({ id: 'Workload', description: 'A workload (Deployment) as a stack file writes it, under `workloads.<name>` or as `defaults`.' });
 
@@ -226,6 +291,31 @@ export type WorkloadData = z.input<typeof workloadSchema>;
 
 /** The keys a workload (or `defaults`) may have, in documented order. */
 export const WORKLOAD_KEYS: readonly string[] = Object.keys(workloadSchema.shape);
+
+/**
+ * The keys of a workload a stage may change (`stages[i].workloads.<name>`, besides replicas, image
+ * and paused): its pod template. Not the labels and selector (the workload's identity), the
+ * Deployment settings (strategy, timings, disruption budget) nor its security overrides.
+ */
+export const STAGE_TEMPLATE_KEYS = [
+  'podAnnotations',
+  'container',
+  'ports',
+  'command',
+  'args',
+  'env',
+  'envFrom',
+  'resources',
+  'readinessProbe',
+  'livenessProbe',
+  'startupProbe',
+  'preStop',
+  'terminationGracePeriodSeconds',
+  'volumes',
+  'imagePullPolicy',
+  'pod',
+  'containerSpec',
+] as const satisfies readonly (keyof typeof workloadSchema.shape)[];
 
 /** The keys of a probe. */
 export const PROBE_KEYS: readonly string[] = Object.keys(probe.shape);

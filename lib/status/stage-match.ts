@@ -67,7 +67,9 @@ export function specDifferences(spec: StageSpec, live: LiveCluster, weights: Liv
       differs(`containers.${planned.container.name}.image`, container?.image ?? null, planned.container.image);
     }
     for (const other of found.containers) {
-      if (other.name !== planned.container.name) differs(`containers.${other.name}.image`, other.image, null);
+      if (other.name === planned.container.name) continue;
+      const sidecar = planned.sidecars.find((c) => c.name === other.name);
+      if (other.image !== sidecar?.image) differs(`containers.${other.name}.image`, other.image, sidecar?.image ?? null);
     }
     if (found.paused !== planned.paused) differs('spec.paused', found.paused, planned.paused);
   }

@@ -5,7 +5,7 @@
  * live objects with these to tell which stage the cluster is in. Pure, from the model.
  */
 import type { Labels } from '../model/labels';
-import type { Plan } from '../model/plan';
+import { definitionIn, type Plan, type Workload } from '../model/plan';
 import { isWeighted, trackSelector, type TrafficRouting } from '../routing';
 
 /** A Deployment's spec in one stage. */
@@ -18,6 +18,18 @@ export interface DeploymentSpec {
   readonly paused: boolean;
   /** The workload's container and the stage's image for it. */
   readonly container: { readonly name: string; readonly image: string };
+  /** The sidecar containers of the stage's pod template (`pod.containers`) and their images. */
+  readonly sidecars: readonly { readonly name: string; readonly image: string }[];
+}
+
+/** The sidecars (`pod.containers`) of a workload's definition, by name and image. */
+function sidecarsOf(definition: Workload): { name: string; image: string }[] {
+  const containers = definition.pod?.containers;
+  if (!Array.isArray(containers)) return [];
+  return containers.flatMap((c) => {
+    const { name, image } = (c ?? {}) as { name?: unknown; image?: unknown };
+    return typeof name === 'string' && typeof image === 'string' ? [{ name, image }] : [];
+  });
 }
 
 /** The fields a stage decides, for every object the plan owns. */
@@ -50,6 +62,7 @@ export function stageSpec(plan: Plan, routing: TrafficRouting, index: number): S
         replicas: state.replicas,
         paused: state.paused,
         container: { name: workload.containerName, image: state.image },
+        sidecars: sidecarsOf(definitionIn(workload, state)),
       });
     }
   }
