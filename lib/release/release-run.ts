@@ -19,8 +19,9 @@ import type { Plan } from '../model/plan';
 import { formatDuration, stagePolicies, type StagePolicy } from '../model/stage-policy';
 import type { Approvals } from './approvals';
 import { howToApprove } from './approvals';
-import { OUTCOME_EXIT_CODES, type ReleaseEvent, type ReleaseOutcome, type StagePhase } from './release-event';
+import { OUTCOME_EXIT_CODES, type PendingOperation, type ReleaseEvent, type ReleaseOutcome, type StagePhase } from './release-event';
 import { releaseCheckErrors } from './release-safety';
+import type { LockOutcome } from './stack-lock';
 
 /** What the gate said about a stage. */
 export type StageGateResult =
@@ -32,6 +33,17 @@ export type SettleResult = { readonly settled: true } | { readonly settled: fals
 
 /** The effects a release needs, each a small adapter (lib/release/*-piece.ts hold the real ones). */
 export interface ReleasePieces {
+  /**
+   * Frees the stack of locks a killed update left, when each provably belongs to a dead process
+   * (lib/release/stack-lock.ts), or says why it cannot. Never called for `--dry-run`.
+   */
+  freeStaleLocks(): Promise<LockOutcome>;
+  /**
+   * Clears the resource operations an interrupted update left pending in the state (`pulumi
+   * refresh --clear-pending-creates`, which also reads the cluster) and returns them; none, nothing
+   * runs. Throws (an Error whose message says why) when the refresh fails.
+   */
+  clearPendingOperations(): Promise<readonly PendingOperation[]>;
   /**
    * The stage the cluster has, as the last update recorded it when that update succeeded (with
    * --gitops, as the cluster reads); undefined when nothing says (before the first update, after
@@ -169,9 +181,28 @@ export async function runRelease(
     return undefined;
   };
 
+  /** Clears what an interrupted update left pending, before the stage is applied again. */
+  const clearPending = async (index: number): Promise<StageFailure | undefined> => {
+    try {
+      const operations = await pieces.clearPendingOperations();
+      if (operations.length > 0) emit({ event: 'pending-operations', stack, stage: stages[index].name, operations });
+    } catch (error) {
+      interrupted();
+      return {
+        phase: 'apply',
+        reason: `clearing the interrupted update's pending operations failed: ${(error as Error).message}`,
+        applyFailed: true,
+      };
+    }
+    interrupted();
+    return undefined;
+  };
+
   /**
    * A stage failed: pause there, or go back to `lastGood` one stage at a time, each move applied
-   * (make before break) and settled like a forward one.
+   * (make before break) and settled like a forward one. `lastGood` undefined: the release started
+   * at the failed stage (a resumed release), so it goes back to the stage before, which this run
+   * never saw pass — and says so (docs/release.md, "A resumed release that fails").
    */
   const fail = async (index: number, failure: StageFailure, lastGood: number | undefined): Promise<ReleaseResult> => {
     const name = stages[index].name;
@@ -184,7 +215,8 @@ export async function runRelease(
     if (target < 0 || target >= index) {
       return done('failed', `${name} failed (${failure.reason}) and is the first stage: there is no stage to roll back to`);
     }
-    emit({ event: 'rollback', stack, from: name, to: stages[target].name });
+    const vouched = lastGood !== undefined;
+    emit({ event: 'rollback', stack, from: name, to: stages[target].name, vouched });
     let refresh = failure.applyFailed;
     for (let i = index - 1; i >= target; i--) {
       write(i, i + 1);
@@ -207,13 +239,39 @@ export async function runRelease(
         );
       }
     }
+    if (!vouched) {
+      return done(
+        'rolled-back',
+        `${name} failed (${failure.reason}); rolled back to ${stages[target].name}, the stage before it, which this run did not see pass (it resumed at ${name}): the cluster is at ${stages[target].name}, but no gate of this run vouches for it — check it (\`stepwise gate ${stack}\`) before releasing again`,
+      );
+    }
     return done('rolled-back', `${name} failed (${failure.reason}); rolled back to ${stages[target].name}, the last good stage`);
   };
 
   try {
-    const recorded = await pieces.recordedStage();
+    // A killed update leaves the stack locked: free it when provably dead, else stop here. Its
+    // stage output is not to be trusted either (the program registers it before any object changes).
+    const lock: LockOutcome = request.dryRun ? { kind: 'free' } : await pieces.freeStaleLocks();
+    interrupted();
+    const recorded = lock.kind === 'removed' ? undefined : await pieces.recordedStage();
     interrupted();
     emit({ event: 'start', stack, stage: stages[fileStage].name, recorded: recorded ?? null, to: stages[request.toIndex].name });
+    if (lock.kind === 'held') {
+      emit({ event: 'locked', stack, reason: lock.reason });
+      return done('failed', `the stack is locked by an update stepwise cannot prove dead; nothing was applied (see the locked event)`);
+    }
+    if (lock.kind === 'removed') {
+      for (const l of lock.locks) {
+        emit({
+          event: 'lock-removed',
+          stack,
+          lock: l.where,
+          ...(l.pid !== undefined ? { pid: l.pid } : {}),
+          ...(l.hostname !== undefined ? { hostname: l.hostname } : {}),
+          reason: `process ${l.pid} no longer runs on this host (${l.hostname}): the update that took the lock was killed`,
+        });
+      }
+    }
 
     phase(fileStage, 'check');
     const errors = releaseCheckErrors(plan, fileStage, request.toIndex);
@@ -242,7 +300,7 @@ export async function runRelease(
         return done('awaiting-approval', `${stages[startIndex].name} (named by ${request.file}, not yet applied) needs an approval`);
       }
       emit({ event: 'reconcile', stack, stage: stages[startIndex].name, recorded: recorded ?? null });
-      const failure = await apply(startIndex, true);
+      const failure = (await clearPending(startIndex)) ?? (await apply(startIndex, true));
       if (failure) return await fail(startIndex, failure, undefined);
     }
     const startFailure = await watch(startIndex);

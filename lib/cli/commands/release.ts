@@ -182,6 +182,8 @@ export const command: Command = {
 function pulumiPieces(pulumi: PulumiUpdates, signal: AbortSignal) {
   return {
     recordedStage: () => pulumi.recordedStage(),
+    freeStaleLocks: () => pulumi.freeStaleLocks(),
+    clearPendingOperations: () => pulumi.clearPendingOperations(),
     apply: (_stage: string, { refresh }: { readonly refresh: boolean }) => pulumi.up({ refresh, signal }),
     preview: (stage: string, fromStage: string) => pulumi.preview(stage, fromStage),
   };
@@ -191,6 +193,9 @@ function pulumiPieces(pulumi: PulumiUpdates, signal: AbortSignal) {
 function gitopsPieces(gitops: GitOpsUpdates) {
   return {
     recordedStage: () => gitops.clusterStage(),
+    // A GitOps release takes no Pulumi lock and leaves no Pulumi state behind.
+    freeStaleLocks: async () => ({ kind: 'free' }) as const,
+    clearPendingOperations: async () => [],
     apply: () => gitops.publish(),
     preview: async (stage: string, fromStage: string) => gitops.preview(stage, fromStage),
   };
