@@ -327,14 +327,45 @@ describe('release: resuming', () => {
 });
 
 describe('release: --dry-run', () => {
-  test('previews each update and changes nothing', async () => {
+  test('previews the next update with Pulumi, shows the later moves from the plan, and changes nothing', async () => {
     const plan = fopGate();
     const world = new FakeWorld(plan, 'canary');
     const { result, log, events } = await release({ plan, world, dryRun: true });
     assert.deepEqual(result, { outcome: 'dry-run', stage: 'canary', exitCode: 0 });
-    assert.deepEqual(log, ['preview canary-widened', 'preview stable']);
-    const preview = events.find((e) => e.event === 'preview');
-    assert.match(preview?.event === 'preview' ? preview.then : '', /soak 5m, ask the gate; on failure roll back/);
+    // Only the next update is previewed: a preview of stable against a cluster at canary would show the wrong move.
+    assert.deepEqual(log, ['preview canary-widened']);
+    const previews = events.filter((e) => e.event === 'preview');
+    assert.deepEqual(
+      previews.map((e) => [e.stage, e.from, e.source]),
+      [
+        ['canary-widened', 'canary', 'pulumi'],
+        ['stable', 'canary-widened', 'plan'],
+      ],
+    );
+    assert.match(previews[0].then, /soak 5m, ask the gate; on failure roll back/);
+  });
+
+  test("a later stage's move is the one stepwise diff shows from the stage before it, not from the cluster's stage", async () => {
+    const plan = fopGate();
+    const world = new FakeWorld(plan, 'baseline');
+    const { events } = await release({ plan, world, dryRun: true });
+    const stable = events.find((e) => e.event === 'preview' && e.stage === 'stable');
+    assert.ok(stable?.event === 'preview');
+    assert.deepEqual(stable.moves, [
+      'fop-gate: image registry.example.com/dora/fop-gate:1.4.0 → registry.example.com/dora/fop-gate:1.5.0; replicas 7 → 9; traffic 70% → 90%',
+      'fop-gate-canary: replicas 3 → 1; traffic 30% → 10%',
+      'fop-gate: at least 10 ready endpoints (fewest during make), floor 10: ok',
+    ]);
+  });
+
+  test('an update that did not finish is the one previewed with Pulumi, from no recorded stage', async () => {
+    const plan = fopGate();
+    const world = new FakeWorld(plan, 'canary-widened');
+    world.recorded = undefined; // the last update failed
+    const { log, events } = await release({ plan, world, dryRun: true });
+    assert.deepEqual(log, ['preview canary-widened']);
+    const first = events.find((e) => e.event === 'preview');
+    assert.deepEqual(first?.event === 'preview' ? [first.stage, first.from, first.source] : [], ['canary-widened', null, 'pulumi']);
   });
 });
 

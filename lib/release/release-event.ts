@@ -147,12 +147,22 @@ export type ReleaseEvent =
       readonly how: string;
     }
   | {
-      /** `--dry-run`: what the update to `stage` would change (a Pulumi preview). */
+      /**
+       * `--dry-run`, per stage the release would apply: the first update as a Pulumi preview
+       * against the cluster as it is (`source: pulumi`, `changes`), each later one as the plan's
+       * move from the stage before it (`source: plan`, `moves`, in `stepwise diff`'s words).
+       */
       readonly event: 'preview';
       readonly stack: string;
       readonly stage: string;
-      /** Resources per operation (`same`, `update`, `create`, …), as Pulumi counts them. */
-      readonly changes: Readonly<Record<string, number>>;
+      /** The stage the move starts from (null: an update to re-apply after one that did not succeed, from no recorded stage). */
+      readonly from: string | null;
+      /** `pulumi`: a preview of the update against the cluster now; `plan`: the model's move, since the cluster is not at `from` yet. */
+      readonly source: 'pulumi' | 'plan';
+      /** `source: pulumi`: resources per operation (`same`, `update`, `create`, …), as Pulumi counts them. */
+      readonly changes?: Readonly<Record<string, number>>;
+      /** `source: plan`: each workload that changes and each Service's fewest ready endpoints against its floor. */
+      readonly moves?: readonly string[];
       /** What the release would do after applying it. */
       readonly then: string;
     }
@@ -206,10 +216,13 @@ export function eventText(event: ReleaseEvent): string {
     case 'approval-needed':
       return `${event.stack}: ${event.stage} needs an approval: ${event.how}`;
     case 'preview': {
-      const changes = Object.entries(event.changes)
+      if (event.source === 'plan') {
+        return `${event.stack}: ${event.stage}: would move from ${event.from} (from the plan; a Pulumi preview cannot see a cluster not yet at ${event.from}): ${(event.moves ?? []).join('; ') || 'no change'}; then ${event.then}`;
+      }
+      const changes = Object.entries(event.changes ?? {})
         .map(([op, n]) => `${n} ${op}`)
         .join(', ');
-      return `${event.stack}: ${event.stage}: would apply (${changes || 'no changes'}), then ${event.then}`;
+      return `${event.stack}: ${event.stage}: would apply (pulumi preview against the cluster now: ${changes || 'no changes'}), then ${event.then}`;
     }
     case 'done':
       return `${event.stack}: ${event.outcome} at ${event.stage}: ${event.reason}`;

@@ -14,7 +14,8 @@
  * unwatched, and a release never goes on from a stage it has not seen pass.
  */
 import type { GateReportJson } from '../gate/report';
-import { findingLines } from '../review/diff-format';
+import { capacityLine, findingLines, workloadLine } from '../review/diff-format';
+import { stageDiff } from '../review/diff-stages';
 import type { Plan } from '../model/plan';
 import { formatDuration, stagePolicies, type StagePolicy } from '../model/stage-policy';
 import type { Approvals } from './approvals';
@@ -332,7 +333,13 @@ export async function runRelease(
   }
 }
 
-/** `--dry-run`: every step the release would take, with a Pulumi preview of each update. */
+/**
+ * `--dry-run`: every step the release would take. Only the first update is previewed with Pulumi:
+ * it is the only one whose starting point (the cluster as it is now) a preview can see; a preview
+ * of a later stage against today's cluster would show the jump from today's stage, not the move
+ * from the stage before it. The later steps are shown from the model, as `stepwise diff` shows
+ * each move (workloads changed, the fewest ready endpoints against the floor).
+ */
 async function dryRun(
   request: ReleaseRequest,
   pieces: ReleasePieces,
@@ -341,7 +348,8 @@ async function dryRun(
   recorded: string | undefined,
   done: (outcome: ReleaseOutcome, reason: string) => ReleaseResult,
 ): Promise<ReleaseResult> {
-  const { stages } = request.plan;
+  const { plan } = request;
+  const { stages } = plan;
   const then = (i: number) => {
     const p = policies[i];
     const steps = [
@@ -351,13 +359,35 @@ async function dryRun(
     ];
     return `${steps.join(', ')}; on failure ${p.onFailure === 'pause' ? 'stop there' : 'roll back'}`;
   };
-  const first = recorded === stages[request.stageIndex].name ? request.stageIndex + 1 : request.stageIndex;
+  const reapply = recorded !== stages[request.stageIndex].name;
+  const first = reapply ? request.stageIndex : request.stageIndex + 1;
   for (let i = first; i <= request.toIndex; i++) {
     const name = stages[i].name;
     if (policies[i].approvalRequired && !request.approvals.has(name)) {
       emit({ event: 'approval-needed', stack: request.stack, stage: name, how: howToApprove(name) });
     }
-    emit({ event: 'preview', stack: request.stack, stage: name, changes: await pieces.preview(name), then: then(i) });
+    const from = i === first && reapply ? (recorded ?? null) : stages[i - 1].name;
+    if (i === first) {
+      emit({
+        event: 'preview',
+        stack: request.stack,
+        stage: name,
+        from,
+        source: 'pulumi',
+        changes: await pieces.preview(name),
+        then: then(i),
+      });
+    } else {
+      emit({ event: 'preview', stack: request.stack, stage: name, from, source: 'plan', moves: planMoves(plan, i), then: then(i) });
+    }
   }
   return done('dry-run', 'nothing was changed');
+}
+
+/** The move into stage `index` from the stage before it, in `stepwise diff`'s words: each workload that changes, each Service's floor. */
+function planMoves(plan: Plan, index: number): string[] {
+  const diff = stageDiff({ plan, stage: plan.stages[index - 1].name }, { plan, stage: plan.stages[index].name });
+  const workloads = diff.workloads.filter((w) => !/: unchanged \(/.test(workloadLine(w))).map(workloadLine);
+  const services = diff.services.flatMap((s) => capacityLine(s) ?? []);
+  return [...workloads, ...services];
 }
