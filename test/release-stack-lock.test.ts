@@ -37,7 +37,7 @@ describe('the lock decision', () => {
   test('a lock whose process still runs on this host is refused, naming the process and pulumi cancel', () => {
     const decision = lockDecision('fop-gate', [lock(4242)], here([4242]));
     assert.equal(decision.action, 'refuse');
-    assert.match(decision.action === 'refuse' ? decision.reason : '', /process 4242 on this host is still running/);
+    assert.match(decision.action === 'refuse' ? decision.reason : '', /a process with id 4242 runs on this host/);
     assert.match(decision.action === 'refuse' ? decision.reason : '', /`pulumi cancel --stack fop-gate --yes`/);
   });
 

@@ -19,6 +19,11 @@
  * another host (another CI runner, a colleague's laptop), a live process, a Pulumi Cloud update —
  * may be an update that is running right now, and cancelling it could leave the cluster half
  * changed under someone else's feet: the release stops and says how to free it by hand.
+ *
+ * The proof rests on one assumption, the one Pulumi's own lock message makes (`created by
+ * user@host (pid N)`): processes that report the same host name share one process table. Containers
+ * that are given the host's name but run in their own PID namespace (Docker's `--network host`,
+ * Kubernetes' `hostNetwork`) break it; docs/release.md says so.
  */
 
 /** One lock on a stack, as the backend holds it. */
@@ -72,7 +77,7 @@ export function lockDecision(stackName: string, locks: readonly UpdateLock[], he
       ? 'the backend does not say which process holds it'
       : lock.hostname !== here.hostname
         ? `it was taken on another host (${lock.hostname}), where stepwise cannot tell whether that process still runs`
-        : `process ${lock.pid} on this host is still running`;
+        : `a process with id ${lock.pid} runs on this host (that update, or a process that got its id since)`;
   return { action: 'refuse', reason: refusal(stackName, lock, why) };
 }
 
