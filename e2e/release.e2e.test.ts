@@ -391,6 +391,50 @@ test('a job killed (SIGKILL, its whole process tree) while pulumi up runs leaves
   }
 });
 
+test('a lock another host holds stops the release before anything changes, naming pulumi cancel; pulumi cancel frees it and the release goes on', async () => {
+  const project = await ReleaseProject.create(suite.engine, 'fop-gate', releasable());
+  const lockDir = path.join(
+    new URL(suite.engine.env.PULUMI_BACKEND_URL).pathname,
+    '.pulumi',
+    'locks',
+    'organization',
+    'stepwise',
+    'fop-gate',
+  );
+  // What `pulumi up` on another CI runner writes while it runs (pkg/backend/diy/lock.go).
+  fs.mkdirSync(lockDir, { recursive: true });
+  const lockFile = path.join(lockDir, '3f1c2a9e-0000-4000-8000-000000000000.json');
+  fs.writeFileSync(
+    lockFile,
+    JSON.stringify({ pid: 4242, username: 'runner', hostname: 'another-runner', timestamp: '2026-11-30T16:00:00Z' }),
+  );
+  const fileBefore = fs.readFileSync(project.stackFile, 'utf8');
+  try {
+    const refused = startRelease(project, suite.engine.binDir, []);
+    const first = await refused.exited;
+    assert.equal(first.code, 1, first.stderr);
+    const locked = eventsOf(refused.events, 'locked');
+    assert.equal(locked.length, 1);
+    assert.match(locked[0].reason, /another host \(another-runner\)/);
+    assert.match(locked[0].reason, /pulumi cancel --stack fop-gate --yes/);
+    assert.deepEqual(eventsOf(refused.events, 'stack-file'), [], 'nothing written');
+    assert.equal(eventsOf(refused.events, 'phase').length, 0, 'nothing checked, applied or watched');
+    assert.equal(fs.readFileSync(project.stackFile, 'utf8'), fileBefore);
+    assert.ok(fs.existsSync(lockFile), 'the lock is left to its owner');
+
+    // `pulumi cancel` (the Automation API's stack.cancel()) deletes a DIY backend's lock files.
+    await project.stack.cancel();
+    assert.equal(fs.existsSync(lockFile), false);
+    const released = startRelease(project, suite.engine.binDir, ['--to', 'canary']);
+    const second = await released.exited;
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(project.read().stage, 'canary');
+  } finally {
+    fs.rmSync(lockFile, { force: true });
+    await project.destroy();
+  }
+});
+
 test('a stage that needs an approval is not applied without one (exit 3), and is with STEPWISE_APPROVE', async () => {
   const project = await ReleaseProject.create(suite.engine, 'fop-gate', releasable({ approval: ['stable'] }));
   const { plan } = project.read();
