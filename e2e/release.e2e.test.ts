@@ -19,7 +19,7 @@ import { GitOpsSync } from './support/gitops-sync';
 import type { KubeObject } from './support/kube-api';
 import { prometheusScraping, type TrafficProfile } from '../test/support/prometheus';
 import { ReleaseProject } from './support/pulumi-engine';
-import { lastEvent, startRelease, type SeenEvent } from './support/release-run';
+import { killJob, lastEvent, startRelease, type SeenEvent } from './support/release-run';
 import { useSuite, withMinReadySeconds } from './support/suite';
 import { describeNamespace, TransitionObserver } from './support/transition-observer';
 
@@ -287,6 +287,152 @@ test('Ctrl-C during an update cancels it and exits 130; the re-run applies the i
     assert.equal(project.read().stage, 'stable');
     assert.equal(await recordedStage(project), 'stable');
   } finally {
+    await project.destroy();
+  }
+});
+
+test('a job killed (SIGKILL, its whole process tree) while pulumi up runs leaves the stack locked; the re-run removes the dead lock, applies the interrupted stage again and finishes; never below the floor', async (t) => {
+  // Rollouts of about 8 s, so the update of canary-widened is still running when the job is killed.
+  const project = await ReleaseProject.create(suite.engine, 'fop-gate', (yaml) => withMinReadySeconds(8)(releasable()(yaml)));
+  const { plan } = project.read();
+  const lockDir = path.join(
+    new URL(suite.engine.env.PULUMI_BACKEND_URL).pathname,
+    '.pulumi',
+    'locks',
+    'organization',
+    'stepwise',
+    'fop-gate',
+  );
+  const lockFiles = () => (fs.existsSync(lockDir) ? fs.readdirSync(lockDir).filter((f) => f.endsWith('.json')) : []);
+  const observer = await TransitionObserver.start(suite.cluster.api, plan.namespace);
+  try {
+    let killedCommands: string[] = [];
+    let killedWhileLocked = false;
+    const killed = startRelease(project, suite.engine.binDir, [], {
+      processGroup: true,
+      onEvent: (event, child) => {
+        if (event.event !== 'phase' || event.stage !== 'canary-widened' || event.phase !== 'apply') return;
+        // The update has started once pulumi holds the stack's lock; kill the job a few seconds into it.
+        const started = Date.now();
+        const poll = setInterval(() => {
+          if (lockFiles().length > 0 || Date.now() - started > 30_000) {
+            clearInterval(poll);
+            setTimeout(() => {
+              killedWhileLocked = lockFiles().length > 0;
+              killedCommands = killJob(child.pid!);
+            }, 3000);
+          }
+        }, 100);
+      },
+    });
+    const first = await killed.exited;
+    assert.equal(first.code, 137, first.stderr);
+    assert.ok(killedWhileLocked, 'the job was killed while pulumi up held the lock');
+    assert.ok(
+      killedCommands.some((c) => path.basename(c) === 'pulumi'),
+      `the pulumi CLI was among the killed processes: ${killedCommands.join(', ')}`,
+    );
+    // What a killed `pulumi up` leaves: the stack file names the stage, the lock is still there.
+    assert.equal(project.read().stage, 'canary-widened');
+    const [lockFile] = lockFiles();
+    assert.ok(lockFile, 'the killed update left its lock');
+    const lock = JSON.parse(fs.readFileSync(path.join(lockDir, lockFile), 'utf8')) as { pid: number; hostname: string };
+    assert.equal(lock.hostname, os.hostname());
+    const pendingLeft = ((await project.stack.exportStack()).deployment as { pending_operations?: unknown[] }).pending_operations ?? [];
+    t.diagnostic(
+      `killed: ${killedCommands.map((c) => path.basename(c)).join(', ')}; pending operations left: ${JSON.stringify(pendingLeft.map((op: any) => [op.type, op.resource?.urn?.split('::').pop()]))}`,
+    );
+
+    const resumed = startRelease(project, suite.engine.binDir, []);
+    const second = await resumed.exited;
+    const { events } = resumed;
+    assert.equal(second.code, 0, `${second.stderr}\n${JSON.stringify(events, null, 1)}`);
+    assert.deepEqual(
+      eventsOf(events, 'lock-removed').map((e) => [e.lock, e.pid, e.hostname]),
+      [[path.join(lockDir, lockFile), lock.pid, os.hostname()]],
+    );
+    assert.deepEqual(lockFiles(), [], 'no lock is left');
+    // The killed update's stage output is not trusted: the file's stage is applied again.
+    assert.deepEqual(
+      eventsOf(events, 'reconcile').map((e) => [e.stage, e.recorded]),
+      [['canary-widened', null]],
+    );
+    assert.equal(
+      eventsOf(events, 'pending-operations').reduce((n, e) => n + e.operations.length, 0),
+      pendingLeft.length,
+      'every operation the killed update left pending was cleared (and said)',
+    );
+    assert.deepEqual(
+      (((await project.stack.exportStack()).deployment as { pending_operations?: unknown[] }).pending_operations ?? []).length,
+      0,
+    );
+    // The interrupted stage is watched before the release goes on, then the last stage.
+    assert.ok(eventsOf(events, 'passed').some((e) => e.stage === 'canary-widened'));
+    assert.deepEqual(
+      eventsOf(events, 'stack-file').map((e) => e.stage),
+      ['stable'],
+    );
+    const done = lastEvent(events);
+    assert.ok(done?.event === 'done' && done.outcome === 'released' && done.stage === 'stable');
+    // The stack file, Pulumi's record and the cluster agree.
+    assert.equal(project.read().stage, 'stable');
+    assert.equal(await recordedStage(project), 'stable');
+    assert.deepEqual(await deployment(plan.namespace, 'fop-gate'), { replicas: 9, image: 'registry.example.com/dora/fop-gate:1.5.0' });
+    assert.deepEqual(await deployment(plan.namespace, 'fop-gate-canary'), {
+      replicas: 1,
+      image: 'registry.example.com/dora/fop-gate:1.5.0',
+    });
+    assert.equal(await observer.settledReadyEndpoints('fop-gate', 10), 10);
+    // Across the kill and the re-run, the Service never fell below its floor.
+    await assertFloorHeldSinceBaseline(observer, killed.events, plan);
+  } finally {
+    observer.stop();
+    await project.destroy();
+  }
+});
+
+test('a lock another host holds stops the release before anything changes, naming pulumi cancel; pulumi cancel frees it and the release goes on', async () => {
+  const project = await ReleaseProject.create(suite.engine, 'fop-gate', releasable());
+  const lockDir = path.join(
+    new URL(suite.engine.env.PULUMI_BACKEND_URL).pathname,
+    '.pulumi',
+    'locks',
+    'organization',
+    'stepwise',
+    'fop-gate',
+  );
+  // What `pulumi up` on another CI runner writes while it runs (pkg/backend/diy/lock.go).
+  fs.mkdirSync(lockDir, { recursive: true });
+  const lockFile = path.join(lockDir, '3f1c2a9e-0000-4000-8000-000000000000.json');
+  fs.writeFileSync(
+    lockFile,
+    JSON.stringify({ pid: 4242, username: 'runner', hostname: 'another-runner', timestamp: '2026-11-30T16:00:00Z' }),
+  );
+  const before = project.read();
+  try {
+    const refused = startRelease(project, suite.engine.binDir, []);
+    const first = await refused.exited;
+    assert.equal(first.code, 1, first.stderr);
+    const locked = eventsOf(refused.events, 'locked');
+    assert.equal(locked.length, 1);
+    assert.match(locked[0].reason, /another host \(another-runner\)/);
+    assert.match(locked[0].reason, /pulumi cancel --stack fop-gate --yes/);
+    assert.deepEqual(eventsOf(refused.events, 'stack-file'), [], 'nothing written');
+    assert.equal(eventsOf(refused.events, 'phase').length, 0, 'nothing checked, applied or watched');
+    // The stage keys are as they were. (Pulumi itself writes `encryptionsalt` into a stack file that
+    // lacks it when the stack already exists in the backend, as it does here after earlier tests.)
+    assert.deepEqual([project.read().stage, project.read().fromStage], [before.stage, before.fromStage]);
+    assert.ok(fs.existsSync(lockFile), 'the lock is left to its owner');
+
+    // `pulumi cancel` (the Automation API's stack.cancel()) deletes a DIY backend's lock files.
+    await project.stack.cancel();
+    assert.equal(fs.existsSync(lockFile), false);
+    const released = startRelease(project, suite.engine.binDir, ['--to', 'canary']);
+    const second = await released.exited;
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(project.read().stage, 'canary');
+  } finally {
+    fs.rmSync(lockFile, { force: true });
     await project.destroy();
   }
 });

@@ -152,3 +152,15 @@ describe('plan and diff show the policy', () => {
     );
   });
 });
+
+describe('check shows the release policy', () => {
+  test('check --json lists each stage that sets a policy, in the words plan and diff use', async () => {
+    const result = await runCli(['check', 'fop-gate', '--json', '--stacks', copyOfStacks()]);
+    assert.equal(result.code, 0);
+    assert.deepEqual(JSON.parse(result.stdout).release, [
+      { stage: 'canary', soak: '5m', approval: 'none', onFailure: 'rollback' },
+      { stage: 'canary-widened', soak: '5m', approval: 'none', onFailure: 'rollback' },
+      { stage: 'stable', soak: '5m', approval: 'none', onFailure: 'rollback' },
+    ]);
+  });
+});

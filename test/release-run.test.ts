@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import type { GateReportJson } from '../lib/gate/report';
 import { parsePlan, type Plan } from '../lib/model';
 import { readApprovals } from '../lib/release/approvals';
-import type { ReleaseEvent } from '../lib/release/release-event';
+import type { PendingOperation, ReleaseEvent } from '../lib/release/release-event';
+import type { LockOutcome } from '../lib/release/stack-lock';
 import { runRelease, type ReleasePieces, type StageGateResult } from '../lib/release/release-run';
 import { examplePlanData } from './support/example-stacks';
 
@@ -59,6 +60,21 @@ class FakeWorld implements ReleasePieces {
     this.recorded = recorded;
   }
 
+  /** What the stack's lock check finds (a killed update's lock, a live one, …). */
+  lock: LockOutcome = { kind: 'free' };
+  /** Operations a killed update left pending in the state. */
+  pending: PendingOperation[] = [];
+
+  async freeStaleLocks() {
+    if (this.lock.kind !== 'free') this.log.push(`locks: ${this.lock.kind}`);
+    return this.lock;
+  }
+  async clearPendingOperations() {
+    if (this.pending.length > 0) this.log.push(`refresh --clear-pending-creates (${this.pending.length})`);
+    const cleared = this.pending;
+    this.pending = [];
+    return cleared;
+  }
   async recordedStage() {
     return this.recorded;
   }
@@ -311,14 +327,45 @@ describe('release: resuming', () => {
 });
 
 describe('release: --dry-run', () => {
-  test('previews each update and changes nothing', async () => {
+  test('previews the next update with Pulumi, shows the later moves from the plan, and changes nothing', async () => {
     const plan = fopGate();
     const world = new FakeWorld(plan, 'canary');
     const { result, log, events } = await release({ plan, world, dryRun: true });
     assert.deepEqual(result, { outcome: 'dry-run', stage: 'canary', exitCode: 0 });
-    assert.deepEqual(log, ['preview canary-widened', 'preview stable']);
-    const preview = events.find((e) => e.event === 'preview');
-    assert.match(preview?.event === 'preview' ? preview.then : '', /soak 5m, ask the gate; on failure roll back/);
+    // Only the next update is previewed: a preview of stable against a cluster at canary would show the wrong move.
+    assert.deepEqual(log, ['preview canary-widened']);
+    const previews = events.filter((e) => e.event === 'preview');
+    assert.deepEqual(
+      previews.map((e) => [e.stage, e.from, e.source]),
+      [
+        ['canary-widened', 'canary', 'pulumi'],
+        ['stable', 'canary-widened', 'plan'],
+      ],
+    );
+    assert.match(previews[0].then, /soak 5m, ask the gate; on failure roll back/);
+  });
+
+  test("a later stage's move is the one stepwise diff shows from the stage before it, not from the cluster's stage", async () => {
+    const plan = fopGate();
+    const world = new FakeWorld(plan, 'baseline');
+    const { events } = await release({ plan, world, dryRun: true });
+    const stable = events.find((e) => e.event === 'preview' && e.stage === 'stable');
+    assert.ok(stable?.event === 'preview');
+    assert.deepEqual(stable.moves, [
+      'fop-gate: image registry.example.com/dora/fop-gate:1.4.0 → registry.example.com/dora/fop-gate:1.5.0; replicas 7 → 9; traffic 70% → 90%',
+      'fop-gate-canary: replicas 3 → 1; traffic 30% → 10%',
+      'fop-gate: at least 10 ready endpoints (fewest during make), floor 10: ok',
+    ]);
+  });
+
+  test('an update that did not finish is the one previewed with Pulumi, from no recorded stage', async () => {
+    const plan = fopGate();
+    const world = new FakeWorld(plan, 'canary-widened');
+    world.recorded = undefined; // the last update failed
+    const { log, events } = await release({ plan, world, dryRun: true });
+    assert.deepEqual(log, ['preview canary-widened']);
+    const first = events.find((e) => e.event === 'preview');
+    assert.deepEqual(first?.event === 'preview' ? [first.stage, first.from, first.source] : [], ['canary-widened', null, 'pulumi']);
   });
 });
 
@@ -336,5 +383,88 @@ describe('release: a rollback that fails', () => {
       done?.event === 'done' ? done.reason : '',
       /canary-widened failed \(the metric gate is fail\), and the rollback to canary failed too .*run the release again/,
     );
+  });
+});
+
+describe('release: a killed update (SIGKILL during pulumi up)', () => {
+  const deadLock = { where: '/state/.pulumi/locks/organization/stepwise/fop-gate/1.json', pid: 4242, hostname: 'runner-1' };
+
+  test("a lock of a dead process is removed and said; Pulumi's stage output is not trusted, so the file's stage is applied again and the release goes on", async () => {
+    const plan = fopGate();
+    // The killed update registered canary-widened as its stage output before any object changed.
+    const world = new FakeWorld(plan, 'canary-widened', 'canary-widened');
+    world.lock = { kind: 'removed', locks: [deadLock] };
+    const { result, log, events } = await release({ plan, world });
+    assert.equal(result.outcome, 'released');
+    assert.deepEqual(log.slice(0, 3), ['locks: removed', 'apply canary-widened --refresh', 'settle canary-widened']);
+    const start = events.find((e) => e.event === 'start');
+    assert.ok(start?.event === 'start' && start.recorded === null);
+    const removed = events.find((e) => e.event === 'lock-removed');
+    assert.ok(removed?.event === 'lock-removed');
+    assert.equal(removed.lock, deadLock.where);
+    assert.equal(removed.pid, 4242);
+    assert.match(removed.reason, /process 4242 no longer runs on this host/);
+    assert.ok(events.some((e) => e.event === 'reconcile' && e.stage === 'canary-widened' && e.recorded === null));
+  });
+
+  test('operations the killed update left pending are cleared by a refresh before the stage is applied again, and said', async () => {
+    const plan = fopGate();
+    const world = new FakeWorld(plan, 'canary-widened', 'canary-widened');
+    world.lock = { kind: 'removed', locks: [deadLock] };
+    const left = [{ urn: 'urn:pulumi:fop-gate::stepwise::kubernetes:apps/v1:Deployment::fop-gate-canary', operation: 'updating' }];
+    world.pending = [...left];
+    const { log, events } = await release({ plan, world });
+    assert.deepEqual(log.slice(0, 3), ['locks: removed', 'refresh --clear-pending-creates (1)', 'apply canary-widened --refresh']);
+    const pending = events.find((e) => e.event === 'pending-operations');
+    assert.ok(pending?.event === 'pending-operations');
+    assert.deepEqual(pending.operations, left);
+  });
+
+  test('a lock that may be a running update stops the release before anything is written or applied; exit 1 naming pulumi cancel', async () => {
+    const plan = fopGate();
+    const world = new FakeWorld(plan, 'canary');
+    world.lock = { kind: 'held', reason: 'the stack is locked by an update (…); free it with `pulumi cancel --stack fop-gate --yes`' };
+    const { result, log, events } = await release({ plan, world });
+    assert.deepEqual(result, { outcome: 'failed', stage: 'canary', exitCode: 1 });
+    assert.deepEqual(log, ['locks: held']);
+    const locked = events.find((e) => e.event === 'locked');
+    assert.ok(locked?.event === 'locked');
+    assert.match(locked.reason, /pulumi cancel --stack fop-gate/);
+  });
+
+  test('--dry-run never touches a lock', async () => {
+    const plan = fopGate();
+    const world = new FakeWorld(plan, 'canary');
+    world.lock = { kind: 'removed', locks: [deadLock] };
+    const { log } = await release({ plan, world, dryRun: true });
+    assert.ok(!log.includes('locks: removed'));
+  });
+});
+
+describe('release: a resumed release whose first stage fails', () => {
+  test('rolls back to the stage before, and says this run did not see that stage pass (no gate of this run vouches for it)', async () => {
+    const plan = fopGate();
+    const world = new FakeWorld(plan, 'canary-widened');
+    world.gates['canary-widened'] = 'fail';
+    const { result, events } = await release({ plan, world });
+    assert.deepEqual(result, { outcome: 'rolled-back', stage: 'canary', exitCode: 1 });
+    const rollback = events.find((e) => e.event === 'rollback');
+    assert.deepEqual(rollback, { event: 'rollback', stack: 'fop-gate', from: 'canary-widened', to: 'canary', vouched: false });
+    const done = events[events.length - 1];
+    assert.ok(done.event === 'done');
+    assert.match(
+      done.reason,
+      /rolled back to canary, the stage before it, which this run did not see pass \(it resumed at canary-widened\)/,
+    );
+    assert.match(done.reason, /stepwise gate fop-gate/);
+  });
+
+  test('a stage that fails after one this run saw pass rolls back to it, vouched', async () => {
+    const plan = fopGate();
+    const world = new FakeWorld(plan, 'canary');
+    world.gates['canary-widened'] = 'fail';
+    const { events } = await release({ plan, world });
+    const rollback = events.find((e) => e.event === 'rollback');
+    assert.deepEqual(rollback, { event: 'rollback', stack: 'fop-gate', from: 'canary-widened', to: 'canary', vouched: true });
   });
 });

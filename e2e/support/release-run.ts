@@ -6,6 +6,7 @@
  * Asynchronous on purpose: the suite's watches keep reading while the release runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ReleaseEvent } from '../../lib/release/release-event';
@@ -29,7 +30,12 @@ export function startRelease(
   project: { readonly dir: string; readonly stackName: string; readonly env: Readonly<Record<string, string>> },
   binDir: string | undefined,
   args: readonly string[],
-  options: { env?: Readonly<Record<string, string>>; onEvent?: (event: SeenEvent, child: ChildProcess) => void } = {},
+  options: {
+    env?: Readonly<Record<string, string>>;
+    onEvent?: (event: SeenEvent, child: ChildProcess) => void;
+    /** Run it as the leader of its own process group, as a CI runner runs a job's script. */
+    processGroup?: boolean;
+  } = {},
 ): RunningRelease {
   const env: NodeJS.ProcessEnv = { ...process.env, ...project.env, ...options.env, NO_COLOR: '1' };
   if (binDir) env.PATH = `${binDir}${path.delimiter}${env.PATH ?? ''}`;
@@ -41,6 +47,7 @@ export function startRelease(
       cwd: project.dir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.processGroup ?? false,
     },
   );
   const events: SeenEvent[] = [];
@@ -62,6 +69,51 @@ export function startRelease(
     child.on('exit', (code, signal) => resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), stderr }));
   });
   return { child, events, exited };
+}
+
+/**
+ * Kills a job the way a CI runner does when it gives up on it: SIGKILL to the job's process group
+ * and to every process descended from it — the `pulumi` CLI the Automation API started and the
+ * provider plugins `pulumi` starts in process groups of their own. Nothing runs a handler.
+ * Returns the commands of the processes it killed (read from /proc before the kill).
+ */
+export function killJob(pid: number): string[] {
+  const parents = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command may hold spaces and parentheses: the fields after the last ')' are fixed.
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(fields[1]));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  }
+  const commands = tree.map((p) => {
+    try {
+      return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0];
+    } catch {
+      return '?';
+    }
+  });
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // no such group: the descendants below are killed one by one
+  }
+  for (const p of tree) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  return commands;
 }
 
 /** The last event, which for a release that ran to its end is `done`. */

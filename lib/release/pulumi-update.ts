@@ -11,6 +11,9 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { StepwiseError } from '../model/errors';
 import { setStageInText } from '../stacks/stage-edit';
+import { readBackendLocks, removeFileLock } from './backend-locks';
+import type { PendingOperation } from './release-event';
+import { freeStaleLocks, processIsAlive, type LockOutcome } from './stack-lock';
 
 /** The project a release runs in: the directory holding Pulumi.yaml, and the stack. */
 export interface PulumiProject {
@@ -29,6 +32,10 @@ export interface PulumiUpdates {
    * update, and after one that failed or was cancelled.
    */
   recordedStage(): Promise<string | undefined>;
+  /** Removes the stack's locks that provably belong to a dead `pulumi` of this host, or says why not (lib/release/stack-lock.ts). */
+  freeStaleLocks(): Promise<LockOutcome>;
+  /** `pulumi refresh --clear-pending-creates` when the state holds pending operations; returns them. */
+  clearPendingOperations(): Promise<readonly PendingOperation[]>;
   /** `pulumi up` (with `--refresh` when asked); throws an Error with Pulumi's error lines when it fails. */
   up(options: { readonly refresh: boolean; readonly signal?: AbortSignal }): Promise<void>;
   /** `pulumi preview` of the stack file with `stepwise:stage` set to `stage`, the file itself untouched. */
@@ -62,11 +69,35 @@ export async function pulumiUpdates(project: PulumiProject, log: (line: string) 
       const value = outputs.stage?.value;
       return typeof value === 'string' && value !== '' ? value : undefined;
     },
+    async freeStaleLocks() {
+      const [who, history] = await Promise.all([stack.workspace.whoAmI(), stack.history(1)]);
+      return freeStaleLocks(
+        project.stackName,
+        {
+          read: async () => readBackendLocks({ backendUrl: who.url ?? '', project: projectName, stack: project.stackName }, history[0]),
+          remove: async (lock) => removeFileLock(lock),
+        },
+        { hostname: os.hostname(), isAlive: processIsAlive },
+      );
+    },
+    async clearPendingOperations() {
+      const operations = pendingOperations(await stack.exportStack());
+      if (operations.length === 0) return [];
+      try {
+        // Non-create operations are dropped by the next update anyway; a pending create stays in
+        // the state until a refresh clears it (pulumi v3.248.0, pkg/backend/snapshot.go). The
+        // refresh also reads every object the interrupted update may have changed.
+        await stack.refresh({ clearPendingCreates: true, onOutput, color: 'never' });
+      } catch (error) {
+        throw new Error(updateFailure(error));
+      }
+      return operations;
+    },
     async up({ refresh, signal }) {
       try {
         await stack.up({ refresh, signal, onOutput, color: 'never' });
       } catch (error) {
-        throw new Error(updateFailure(error));
+        throw new Error(updateFailure(error) + lockAdvice(error, project.stackName));
       }
     },
     async preview(stage, fromStage) {
@@ -84,6 +115,33 @@ export async function pulumiUpdates(project: PulumiProject, log: (line: string) 
       }
     },
   };
+}
+
+/** The pending operations of an exported state (`pulumi stack export`'s `deployment.pending_operations`). */
+export function pendingOperations(exported: { readonly deployment?: unknown }): PendingOperation[] {
+  const ops = (exported.deployment as { pending_operations?: unknown } | undefined)?.pending_operations;
+  if (!Array.isArray(ops)) return [];
+  return ops.map((op: { resource?: { urn?: unknown }; type?: unknown }) => ({
+    urn: typeof op.resource?.urn === 'string' ? op.resource.urn : '(unknown resource)',
+    operation: typeof op.type === 'string' ? op.type : 'unknown',
+  }));
+}
+
+/**
+ * For an update refused because the stack is locked (a backend whose locks a release cannot read
+ * beforehand, or a lock taken since): the lock lines Pulumi printed and how to free it by hand.
+ */
+function lockAdvice(error: unknown, stackName: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/the stack is currently locked by|Another update is currently in progress/.test(message)) return '';
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /: created by .* \(pid \d+\)/.test(line));
+  return (
+    `${lines.length > 0 ? ` (${lines.slice(0, 3).join('; ')})` : ''}; stepwise does not cancel an update it cannot prove dead: ` +
+    `once you are sure no update of this stack runs, free it with \`pulumi cancel --stack ${stackName} --yes\` and run the release again`
+  );
 }
 
 /** The `name:` of `dir/Pulumi.yaml`, or a StepwiseError saying the release must run in the project. */

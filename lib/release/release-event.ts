@@ -35,6 +35,14 @@ export const OUTCOME_EXIT_CODES: Readonly<Record<ReleaseOutcome, number>> = {
   interrupted: 130,
 };
 
+/** A resource operation an interrupted update left pending in the stack's state. */
+export interface PendingOperation {
+  /** The resource's URN. */
+  readonly urn: string;
+  /** What was under way: `creating`, `updating`, `deleting`, `reading`, `importing`. */
+  readonly operation: string;
+}
+
 /** The phases of a stage, in the order they run. */
 export type StagePhase = 'check' | 'approve' | 'apply' | 'settle' | 'soak' | 'gate';
 
@@ -49,6 +57,33 @@ export type ReleaseEvent =
       readonly recorded: string | null;
       /** The last stage this run goes to. */
       readonly to: string;
+    }
+  | {
+      /** The stack is locked by an update that may be running (another host, a live process, Pulumi Cloud): nothing is applied. */
+      readonly event: 'locked';
+      readonly stack: string;
+      /** Which lock, why stepwise leaves it, and how to free it (`pulumi cancel`). */
+      readonly reason: string;
+    }
+  | {
+      /** A lock left by a killed update on this host (its process is gone) was removed. */
+      readonly event: 'lock-removed';
+      readonly stack: string;
+      /** The lock file. */
+      readonly lock: string;
+      /** The process that took it. */
+      readonly pid?: number;
+      /** The host it ran on (this one). */
+      readonly hostname?: string;
+      readonly reason: string;
+    }
+  | {
+      /** The interrupted update left operations pending; `pulumi refresh --clear-pending-creates` cleared them before the stage is applied again. */
+      readonly event: 'pending-operations';
+      readonly stack: string;
+      /** The stage about to be applied again. */
+      readonly stage: string;
+      readonly operations: readonly PendingOperation[];
     }
   | {
       /** The stack file and the recorded stage differ (an interrupted update): the file's stage is applied again. */
@@ -99,8 +134,10 @@ export type ReleaseEvent =
       readonly stack: string;
       /** The stage that failed. */
       readonly from: string;
-      /** The last good stage it goes back to. */
+      /** The stage it goes back to: the last good one, or the one before a resumed release's first stage. */
       readonly to: string;
+      /** True when this run saw `to` pass its gate; false when the release resumed at `from` and never watched `to`. */
+      readonly vouched: boolean;
     }
   | {
       /** The stage needs an approval that was not given. */
@@ -110,12 +147,22 @@ export type ReleaseEvent =
       readonly how: string;
     }
   | {
-      /** `--dry-run`: what the update to `stage` would change (a Pulumi preview). */
+      /**
+       * `--dry-run`, per stage the release would apply: the first update as a Pulumi preview
+       * against the cluster as it is (`source: pulumi`, `changes`), each later one as the plan's
+       * move from the stage before it (`source: plan`, `moves`, in `stepwise diff`'s words).
+       */
       readonly event: 'preview';
       readonly stack: string;
       readonly stage: string;
-      /** Resources per operation (`same`, `update`, `create`, …), as Pulumi counts them. */
-      readonly changes: Readonly<Record<string, number>>;
+      /** The stage the move starts from (null: an update to re-apply after one that did not succeed, from no recorded stage). */
+      readonly from: string | null;
+      /** `pulumi`: a preview of the update against the cluster now; `plan`: the model's move, since the cluster is not at `from` yet. */
+      readonly source: 'pulumi' | 'plan';
+      /** `source: pulumi`: resources per operation (`same`, `update`, `create`, …), as Pulumi counts them. */
+      readonly changes?: Readonly<Record<string, number>>;
+      /** `source: plan`: each workload that changes and each Service's fewest ready endpoints against its floor. */
+      readonly moves?: readonly string[];
       /** What the release would do after applying it. */
       readonly then: string;
     }
@@ -140,6 +187,16 @@ export function eventText(event: ReleaseEvent): string {
   switch (event.event) {
     case 'start':
       return `${event.stack}: releasing from ${event.stage} to ${event.to} (Pulumi recorded ${event.recorded ?? 'no stage yet'})`;
+    case 'locked':
+      return `${event.stack}: LOCKED: ${event.reason}`;
+    case 'lock-removed':
+      return `${event.stack}: removed the lock ${event.lock}: ${event.reason}`;
+    case 'pending-operations':
+      return `${event.stack}: the interrupted update left ${event.operations.length} operation(s) pending (${event.operations
+        .map((o) => `${o.operation} ${o.urn.split('::').pop()}`)
+        .join(
+          ', ',
+        )}); cleared with pulumi refresh --clear-pending-creates, which reads what the cluster has, before ${event.stage} is applied again`;
     case 'reconcile':
       return `${event.stack}: the stack file names ${event.stage} but the last update recorded ${event.recorded ?? 'no stage'}: applying ${event.stage} again (pulumi up --refresh)`;
     case 'phase':
@@ -155,14 +212,17 @@ export function eventText(event: ReleaseEvent): string {
     case 'failed':
       return `${event.stack}: ${event.stage}: FAILED during ${event.phase}: ${event.reason}`;
     case 'rollback':
-      return `${event.stack}: rolling back from ${event.from} to ${event.to}`;
+      return `${event.stack}: rolling back from ${event.from} to ${event.to}${event.vouched ? '' : ` (a stage this run did not see pass: it resumed at ${event.from})`}`;
     case 'approval-needed':
       return `${event.stack}: ${event.stage} needs an approval: ${event.how}`;
     case 'preview': {
-      const changes = Object.entries(event.changes)
+      if (event.source === 'plan') {
+        return `${event.stack}: ${event.stage}: would move from ${event.from} (from the plan; a Pulumi preview cannot see a cluster not yet at ${event.from}): ${(event.moves ?? []).join('; ') || 'no change'}; then ${event.then}`;
+      }
+      const changes = Object.entries(event.changes ?? {})
         .map(([op, n]) => `${n} ${op}`)
         .join(', ');
-      return `${event.stack}: ${event.stage}: would apply (${changes || 'no changes'}), then ${event.then}`;
+      return `${event.stack}: ${event.stage}: would apply (pulumi preview against the cluster now: ${changes || 'no changes'}), then ${event.then}`;
     }
     case 'done':
       return `${event.stack}: ${event.outcome} at ${event.stage}: ${event.reason}`;

@@ -14,13 +14,15 @@
  * unwatched, and a release never goes on from a stage it has not seen pass.
  */
 import type { GateReportJson } from '../gate/report';
-import { findingLines } from '../review/diff-format';
+import { capacityLine, findingLines, workloadLine } from '../review/diff-format';
+import { stageDiff } from '../review/diff-stages';
 import type { Plan } from '../model/plan';
 import { formatDuration, stagePolicies, type StagePolicy } from '../model/stage-policy';
 import type { Approvals } from './approvals';
 import { howToApprove } from './approvals';
-import { OUTCOME_EXIT_CODES, type ReleaseEvent, type ReleaseOutcome, type StagePhase } from './release-event';
+import { OUTCOME_EXIT_CODES, type PendingOperation, type ReleaseEvent, type ReleaseOutcome, type StagePhase } from './release-event';
 import { releaseCheckErrors } from './release-safety';
+import type { LockOutcome } from './stack-lock';
 
 /** What the gate said about a stage. */
 export type StageGateResult =
@@ -32,6 +34,17 @@ export type SettleResult = { readonly settled: true } | { readonly settled: fals
 
 /** The effects a release needs, each a small adapter (lib/release/*-piece.ts hold the real ones). */
 export interface ReleasePieces {
+  /**
+   * Frees the stack of locks a killed update left, when each provably belongs to a dead process
+   * (lib/release/stack-lock.ts), or says why it cannot. Never called for `--dry-run`.
+   */
+  freeStaleLocks(): Promise<LockOutcome>;
+  /**
+   * Clears the resource operations an interrupted update left pending in the state (`pulumi
+   * refresh --clear-pending-creates`, which also reads the cluster) and returns them; none, nothing
+   * runs. Throws (an Error whose message says why) when the refresh fails.
+   */
+  clearPendingOperations(): Promise<readonly PendingOperation[]>;
   /**
    * The stage the cluster has, as the last update recorded it when that update succeeded (with
    * --gitops, as the cluster reads); undefined when nothing says (before the first update, after
@@ -169,9 +182,28 @@ export async function runRelease(
     return undefined;
   };
 
+  /** Clears what an interrupted update left pending, before the stage is applied again. */
+  const clearPending = async (index: number): Promise<StageFailure | undefined> => {
+    try {
+      const operations = await pieces.clearPendingOperations();
+      if (operations.length > 0) emit({ event: 'pending-operations', stack, stage: stages[index].name, operations });
+    } catch (error) {
+      interrupted();
+      return {
+        phase: 'apply',
+        reason: `clearing the interrupted update's pending operations failed: ${(error as Error).message}`,
+        applyFailed: true,
+      };
+    }
+    interrupted();
+    return undefined;
+  };
+
   /**
    * A stage failed: pause there, or go back to `lastGood` one stage at a time, each move applied
-   * (make before break) and settled like a forward one.
+   * (make before break) and settled like a forward one. `lastGood` undefined: the release started
+   * at the failed stage (a resumed release), so it goes back to the stage before, which this run
+   * never saw pass — and says so (docs/release.md, "A resumed release that fails").
    */
   const fail = async (index: number, failure: StageFailure, lastGood: number | undefined): Promise<ReleaseResult> => {
     const name = stages[index].name;
@@ -184,7 +216,8 @@ export async function runRelease(
     if (target < 0 || target >= index) {
       return done('failed', `${name} failed (${failure.reason}) and is the first stage: there is no stage to roll back to`);
     }
-    emit({ event: 'rollback', stack, from: name, to: stages[target].name });
+    const vouched = lastGood !== undefined;
+    emit({ event: 'rollback', stack, from: name, to: stages[target].name, vouched });
     let refresh = failure.applyFailed;
     for (let i = index - 1; i >= target; i--) {
       write(i, i + 1);
@@ -207,13 +240,39 @@ export async function runRelease(
         );
       }
     }
+    if (!vouched) {
+      return done(
+        'rolled-back',
+        `${name} failed (${failure.reason}); rolled back to ${stages[target].name}, the stage before it, which this run did not see pass (it resumed at ${name}): the cluster is at ${stages[target].name}, but no gate of this run vouches for it — check it (\`stepwise gate ${stack}\`) before releasing again`,
+      );
+    }
     return done('rolled-back', `${name} failed (${failure.reason}); rolled back to ${stages[target].name}, the last good stage`);
   };
 
   try {
-    const recorded = await pieces.recordedStage();
+    // A killed update leaves the stack locked: free it when provably dead, else stop here. Its
+    // stage output is not to be trusted either (the program registers it before any object changes).
+    const lock: LockOutcome = request.dryRun ? { kind: 'free' } : await pieces.freeStaleLocks();
+    interrupted();
+    const recorded = lock.kind === 'removed' ? undefined : await pieces.recordedStage();
     interrupted();
     emit({ event: 'start', stack, stage: stages[fileStage].name, recorded: recorded ?? null, to: stages[request.toIndex].name });
+    if (lock.kind === 'held') {
+      emit({ event: 'locked', stack, reason: lock.reason });
+      return done('failed', `the stack is locked by an update stepwise cannot prove dead; nothing was applied (see the locked event)`);
+    }
+    if (lock.kind === 'removed') {
+      for (const l of lock.locks) {
+        emit({
+          event: 'lock-removed',
+          stack,
+          lock: l.where,
+          ...(l.pid !== undefined ? { pid: l.pid } : {}),
+          ...(l.hostname !== undefined ? { hostname: l.hostname } : {}),
+          reason: `process ${l.pid} no longer runs on this host (${l.hostname}): the update that took the lock was killed`,
+        });
+      }
+    }
 
     phase(fileStage, 'check');
     const errors = releaseCheckErrors(plan, fileStage, request.toIndex);
@@ -242,7 +301,7 @@ export async function runRelease(
         return done('awaiting-approval', `${stages[startIndex].name} (named by ${request.file}, not yet applied) needs an approval`);
       }
       emit({ event: 'reconcile', stack, stage: stages[startIndex].name, recorded: recorded ?? null });
-      const failure = await apply(startIndex, true);
+      const failure = (await clearPending(startIndex)) ?? (await apply(startIndex, true));
       if (failure) return await fail(startIndex, failure, undefined);
     }
     const startFailure = await watch(startIndex);
@@ -274,7 +333,13 @@ export async function runRelease(
   }
 }
 
-/** `--dry-run`: every step the release would take, with a Pulumi preview of each update. */
+/**
+ * `--dry-run`: every step the release would take. Only the first update is previewed with Pulumi:
+ * it is the only one whose starting point (the cluster as it is now) a preview can see; a preview
+ * of a later stage against today's cluster would show the jump from today's stage, not the move
+ * from the stage before it. The later steps are shown from the model, as `stepwise diff` shows
+ * each move (workloads changed, the fewest ready endpoints against the floor).
+ */
 async function dryRun(
   request: ReleaseRequest,
   pieces: ReleasePieces,
@@ -283,7 +348,8 @@ async function dryRun(
   recorded: string | undefined,
   done: (outcome: ReleaseOutcome, reason: string) => ReleaseResult,
 ): Promise<ReleaseResult> {
-  const { stages } = request.plan;
+  const { plan } = request;
+  const { stages } = plan;
   const then = (i: number) => {
     const p = policies[i];
     const steps = [
@@ -293,13 +359,35 @@ async function dryRun(
     ];
     return `${steps.join(', ')}; on failure ${p.onFailure === 'pause' ? 'stop there' : 'roll back'}`;
   };
-  const first = recorded === stages[request.stageIndex].name ? request.stageIndex + 1 : request.stageIndex;
+  const reapply = recorded !== stages[request.stageIndex].name;
+  const first = reapply ? request.stageIndex : request.stageIndex + 1;
   for (let i = first; i <= request.toIndex; i++) {
     const name = stages[i].name;
     if (policies[i].approvalRequired && !request.approvals.has(name)) {
       emit({ event: 'approval-needed', stack: request.stack, stage: name, how: howToApprove(name) });
     }
-    emit({ event: 'preview', stack: request.stack, stage: name, changes: await pieces.preview(name), then: then(i) });
+    const from = i === first && reapply ? (recorded ?? null) : stages[i - 1].name;
+    if (i === first) {
+      emit({
+        event: 'preview',
+        stack: request.stack,
+        stage: name,
+        from,
+        source: 'pulumi',
+        changes: await pieces.preview(name),
+        then: then(i),
+      });
+    } else {
+      emit({ event: 'preview', stack: request.stack, stage: name, from, source: 'plan', moves: planMoves(plan, i), then: then(i) });
+    }
   }
   return done('dry-run', 'nothing was changed');
+}
+
+/** The move into stage `index` from the stage before it, in `stepwise diff`'s words: each workload that changes, each Service's floor. */
+function planMoves(plan: Plan, index: number): string[] {
+  const diff = stageDiff({ plan, stage: plan.stages[index - 1].name }, { plan, stage: plan.stages[index].name });
+  const workloads = diff.workloads.filter((w) => !/: unchanged \(/.test(workloadLine(w))).map(workloadLine);
+  const services = diff.services.flatMap((s) => capacityLine(s) ?? []);
+  return [...workloads, ...services];
 }

@@ -1,5 +1,8 @@
 import { countFindings } from './check';
 import type { Finding } from '../model/finding';
+import type { Plan } from '../model/plan';
+import { stagePolicies } from '../model/stage-policy';
+import { stageReleaseView, type StageReleaseView } from './plan-json';
 
 /**
  * How `stepwise check` prints findings: grouped by severity (errors, then warnings), each with
@@ -33,7 +36,19 @@ export function summaryLine(stack: string, errors: number, warnings: number): st
   return `check ${stack}: ${counts} (${verdict})`;
 }
 
-/** `stepwise check --json`: the counts and every finding. */
-export function checkJson(stack: string, findings: readonly Finding[]): string {
-  return `${JSON.stringify({ stack, ...countFindings(findings), findings }, null, 2)}\n`;
+/**
+ * `stepwise check --json`: the counts, every finding, and the release policy of each stage that
+ * sets one (`release`: the same view `stepwise plan --json` and `diff --format json` give).
+ */
+export function checkJson(stack: string, findings: readonly Finding[], plan: Plan): string {
+  return `${JSON.stringify({ stack, ...countFindings(findings), findings, release: releasePolicies(plan) }, null, 2)}\n`;
+}
+
+/** Each stage that sets a policy key, with its policy: what `stepwise release` does at that stage. */
+function releasePolicies(plan: Plan): ({ readonly stage: string } & StageReleaseView)[] {
+  const policies = stagePolicies(plan);
+  return plan.stages.flatMap((stage, i) => {
+    const view = stageReleaseView(policies[i]);
+    return view ? [{ stage: stage.name, ...view }] : [];
+  });
 }

@@ -22,7 +22,7 @@ workload's maxUnavailable allows, unless the plan sets checks.capacityFloor.
 options:
   --capacity-floor N|N%  the floor for every Service: a count, or a percent of its endpoints in
                          the first stage (overrides checks.capacityFloor)
-  --json                 the findings as JSON
+  --json                 the findings, and each stage's release policy, as JSON
   --stacks DIR           where the Pulumi.<stack>.yaml files are (default: stacks)
   -h, --help             this text
 
@@ -43,7 +43,7 @@ export const command: Command = {
       // Only a stack with a nodePort can clash with another; the others are read only then.
       ...(hasNodePort(stack.plan) ? nodePortInAnotherStack(stack, otherStacksInCluster(stacksDir, stack.name)) : []),
     ];
-    context.out(values.json ? checkJson(stack.name, findings) : checkReport(stack.name, findings));
+    context.out(values.json ? checkJson(stack.name, findings, stack.plan) : checkReport(stack.name, findings));
     return countFindings(findings).errors > 0 ? 1 : 0;
   },
 };

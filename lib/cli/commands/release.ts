@@ -32,7 +32,9 @@ may take. A stage with \`approval: required\` is applied only when approved with
 ${APPROVE_ENV} environment variable (comma-separated stages) or a file given with --approvals.
 Interrupted (Ctrl-C, a cancelled job, a killed runner), run it again: it compares the stack file
 with the stage Pulumi recorded, applies the file's stage again if that update did not finish, and
-watches the stage it starts from before going on. Run it in the project directory (Pulumi.yaml);
+watches the stage it starts from before going on. A stack left locked by a killed \`pulumi up\` is
+freed only when the lock provably belongs to a dead process (a file backend's lock taken on this
+host by a process that is gone); any other lock stops the release, which names \`pulumi cancel\`. Run it in the project directory (Pulumi.yaml);
 commit the stack file afterwards. See docs/release.md.
 
 With --gitops the release never changes the cluster: each stage is rendered into the output
@@ -44,7 +46,8 @@ options:
   --to STAGE          stop after this stage (default: the last stage)
   --approve STAGE     approve a stage with approval: required (repeatable)
   --approvals FILE    a file of approved stage names, one per line
-  --dry-run           check, then show each step with a Pulumi preview of each update; change nothing
+  --dry-run           check, then preview the next update with Pulumi and show each later move
+                      from the plan (as stepwise diff does); change nothing
   --json              one JSON event per line on stdout (docs/release.md: the event format)
   --prometheus URL    query this Prometheus for the gate instead of analysis.prometheus.url
   --context NAME      the kubeconfig context to read the cluster with (default: the current one)
@@ -182,6 +185,8 @@ export const command: Command = {
 function pulumiPieces(pulumi: PulumiUpdates, signal: AbortSignal) {
   return {
     recordedStage: () => pulumi.recordedStage(),
+    freeStaleLocks: () => pulumi.freeStaleLocks(),
+    clearPendingOperations: () => pulumi.clearPendingOperations(),
     apply: (_stage: string, { refresh }: { readonly refresh: boolean }) => pulumi.up({ refresh, signal }),
     preview: (stage: string, fromStage: string) => pulumi.preview(stage, fromStage),
   };
@@ -191,6 +196,9 @@ function pulumiPieces(pulumi: PulumiUpdates, signal: AbortSignal) {
 function gitopsPieces(gitops: GitOpsUpdates) {
   return {
     recordedStage: () => gitops.clusterStage(),
+    // A GitOps release takes no Pulumi lock and leaves no Pulumi state behind.
+    freeStaleLocks: async () => ({ kind: 'free' }) as const,
+    clearPendingOperations: async () => [],
     apply: () => gitops.publish(),
     preview: async (stage: string, fromStage: string) => gitops.preview(stage, fromStage),
   };
