@@ -44,7 +44,7 @@ function project(url: string, stage = 'canary'): Project {
       .replace('stepwise:stage: baseline', `stepwise:stage: ${stage}`)
       .replace(
         '    stages:\n',
-        `    analysis:\n      prometheus:\n        url: ${url}\n        timeoutSeconds: 5\n      interval: 10s\n    stages:\n`,
+        `    analysis:\n      prometheus:\n        url: ${url}\n        timeoutSeconds: 30\n      interval: 10s\n    stages:\n`,
       );
   for (const app of ['fop-gate', 'pay', 'ghost']) fs.writeFileSync(path.join(stacks, `Pulumi.${app}.yaml`), gated(app));
   const cwd = path.dirname(stacks);
