@@ -2,17 +2,18 @@
  * What a command loads. A command that only reads a stack file (`plan`, `check`) must not load
  * cdk8s, the Kubernetes schemas, the Kubernetes client or the Pulumi SDK: they are most of a cold
  * start. Each command runs as the built binary in its own process with a preloaded probe
- * (test/support/module-probe.cjs) that records every module file the process loaded.
+ * (test/support/module-probe.mjs) that records every module file the process loaded.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { CLI_PATH } from './support/cli';
 import { copyOfStacks, tempDir } from './support/example-stacks';
 
-const PROBE = path.join(__dirname, 'support', 'module-probe.cjs');
+const PROBE = path.join(__dirname, 'support', 'module-probe.mjs');
 
 /** The packages that make a cold start slow, and what they are. */
 const HEAVY_PACKAGES: Readonly<Record<string, string>> = {
@@ -31,7 +32,7 @@ async function packagesLoadedBy(args: readonly string[]): Promise<{ code: number
   if (!fs.existsSync(CLI_PATH)) throw new Error('dist-js/bin/stepwise.js is missing: run `npm run build` first');
   const out = path.join(tempDir(), 'modules.json');
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', PROBE, CLI_PATH, ...args], {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(PROBE).href, CLI_PATH, ...args], {
       env: { ...process.env, STEPWISE_MODULE_PROBE_OUT: out },
       stdio: 'ignore',
     });
@@ -74,7 +75,8 @@ describe('what a command that only reads a stack file loads', () => {
   test('the probe sees them when a command needs them: stepwise diff renders manifests with cdk8s', async () => {
     const { code, packages } = await packagesLoadedBy(['diff', 'fop-gate', '--to', 'canary', '--stacks', stacks]);
     assert.equal(code, 0);
-    for (const name of ['cdk8s', 'cdk8s-plus-27', 'kubernetes-models']) assert.ok(packages.includes(name), `${name}: ${packages.join(', ')}`);
+    for (const name of ['cdk8s', 'cdk8s-plus-27', 'kubernetes-models'])
+      assert.ok(packages.includes(name), `${name}: ${packages.join(', ')}`);
     assert.deepEqual(
       heavy(packages).filter((p) => p.startsWith('@pulumi/') || p === '@kubernetes/client-node'),
       [],
