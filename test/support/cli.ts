@@ -7,8 +7,11 @@
  * directory and output streams and nothing else shared), which is what most behaviour needs and
  * costs milliseconds instead of a Node start. A test that depends on being a separate process (the
  * real entry point's exit code and streams, environment variables, stdin, signals) says so with
- * `{ process: true }` or by passing `env`, `input` or a `cwd` other than this process's; those run
- * the built command (dist-js/bin/stepwise.js) through `runCliProcess`.
+ * `{ process: true }` or by passing `env` or `input`; those run the built command
+ * (dist-js/bin/stepwise.js) through `runCliProcess`. In process, a command run in another
+ * directory (`cwd`) reaches its relative paths joined to that directory, so it prints them that
+ * way (e.g. `/tmp/x/stacks/Pulumi.fop-gate.yaml`); a test of how a path the user typed is shown
+ * (`stacks/Pulumi.fop-gate.yaml`, relative to the process's directory) runs a process.
  *
  * `npm test` builds first (`pretest` runs `npm run build`); when running one suite with
  * `npx tsx --test`, run `npm run build` yourself after changing lib/ or bin/.
@@ -51,7 +54,7 @@ export interface CliOptions {
   /**
    * Run the built command (dist-js/bin/stepwise.js) in its own Node process, for what depends on
    * being one: the real entry point, its exit code, streams and signals.
-   * @default false, unless `env`, `input` or another `cwd` is given
+   * @default false, unless `env` or `input` is given
    */
   readonly process?: boolean;
 }
@@ -65,14 +68,9 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   return needsProcess(options) ? runCliProcess(args, options) : runCliInProcess(args, options);
 }
 
-/**
- * Whether a run must be a process: asked for, or given what only a process has of its own (an
- * environment, stdin, or a working directory other than this process's: the commands print a path
- * as the user typed it, relative to their directory, and this process never changes its own).
- */
+/** Whether a run must be a process: asked for, or given what only a process has of its own (an environment, stdin). */
 function needsProcess(options: CliOptions): boolean {
-  if (options.process || options.env !== undefined || options.input !== undefined) return true;
-  return path.resolve(options.cwd ?? ROOT) !== process.cwd();
+  return options.process === true || options.env !== undefined || options.input !== undefined;
 }
 
 /**
