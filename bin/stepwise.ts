@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /** The `stepwise` command (compiled to dist-js/bin/stepwise.js by `npm run build`). */
-import { cliMain } from '../lib/cli/main';
-import { runMain } from '../lib/command-line/run-main';
+import { stepwiseMain } from '../lib/cli/main';
 
-runMain('stepwise', () =>
-  cliMain(process.argv.slice(2), {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-    cwd: process.cwd(),
-  }),
-);
+void stepwiseMain(process.argv.slice(2), {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  cwd: process.cwd(),
+  debug: Boolean(process.env.STEPWISE_DEBUG),
+}).then((code) => {
+  process.exitCode = code;
+});

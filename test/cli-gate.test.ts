@@ -28,6 +28,8 @@ interface Project {
   read(stack: string): string;
   write(stack: string, text: string): void;
   run(...args: string[]): Promise<CliResult>;
+  /** As `run`, as its own process (the output names the stack file as typed, relative to its directory). */
+  runProcess(...args: string[]): Promise<CliResult>;
 }
 
 /**
@@ -44,7 +46,7 @@ function project(url: string, stage = 'canary'): Project {
       .replace('stepwise:stage: baseline', `stepwise:stage: ${stage}`)
       .replace(
         '    stages:\n',
-        `    analysis:\n      prometheus:\n        url: ${url}\n        timeoutSeconds: 5\n      interval: 10s\n    stages:\n`,
+        `    analysis:\n      prometheus:\n        url: ${url}\n        timeoutSeconds: 30\n      interval: 10s\n    stages:\n`,
       );
   for (const app of ['fop-gate', 'pay', 'ghost']) fs.writeFileSync(path.join(stacks, `Pulumi.${app}.yaml`), gated(app));
   const cwd = path.dirname(stacks);
@@ -54,6 +56,11 @@ function project(url: string, stage = 'canary'): Project {
     write: (stack, text) => fs.writeFileSync(path.join(stacks, `Pulumi.${stack}.yaml`), text),
     async run(...args) {
       const result = await runCli(args, { cwd });
+      assertNoStackTrace(result.stderr);
+      return result;
+    },
+    async runProcess(...args) {
+      const result = await runCli(args, { cwd, process: true });
       assertNoStackTrace(result.stderr);
       return result;
     },
@@ -162,7 +169,7 @@ describe('stepwise promote runs the gate', () => {
   test('a failing canary is refused and the file is not touched', async () => {
     const p = project(prometheusUrl());
     const before = p.read('pay');
-    const result = await p.run('promote', 'pay');
+    const result = await p.runProcess('promote', 'pay'); // names the file as typed
     assertExit(result, 1);
     assert.match(result.stdout, /Verdict: FAIL/);
     assert.match(

@@ -1,5 +1,6 @@
 /**
- * `stepwise promote` as a user runs it: a real process editing a copy of the example stacks.
+ * `stepwise promote` as a user runs it, editing a copy of the example stacks (in process, and as a
+ * process where the output names the stack file as the user typed it).
  * (Its metric gate runs against a real Prometheus in cli-gate.test.ts; rollback has its own file.)
  */
 import assert from 'node:assert/strict';
@@ -20,7 +21,8 @@ describe('stepwise promote', () => {
   test('moves the stack to the next stage, changing only the stage lines of the file', async () => {
     const p = stacksProject();
     const before = p.read('fop-gate');
-    const result = await p.run('promote', 'fop-gate');
+    // A process: the message names the file as typed, relative to the process's directory.
+    const result = await p.runProcess('promote', 'fop-gate');
     assertExit(result, 0);
     assert.equal(p.read('fop-gate'), withStage(before, 'canary', 'baseline'));
     assert.match(result.stdout, /^fop-gate: baseline → canary\n/);
@@ -64,7 +66,7 @@ describe('stepwise promote', () => {
   test('--dry-run prints the change and writes nothing', async () => {
     const p = stacksProject();
     const before = p.read('trade-aone');
-    const result = await p.run('promote', 'trade-aone', '--dry-run');
+    const result = await p.runProcess('promote', 'trade-aone', '--dry-run'); // names the file as typed
     assertExit(result, 0);
     assert.match(result.stdout, /trade-aone-1: image .*:2024\.05\.1 → .*:2024\.06\.0/);
     assert.match(
@@ -152,7 +154,7 @@ describe('stepwise promote', () => {
         .read('fop-gate')
         .replace('stepwise:stage: baseline\n', 'stepwise:stage: &current baseline\n  stepwise:fromStage: *current\n');
       fs.writeFileSync(p.file('fop-gate'), aliased);
-      const result = await p.run('promote', 'fop-gate', ...dryRun);
+      const result = await p.runProcess('promote', 'fop-gate', ...dryRun); // names the file as typed
       assertExit(result, 1);
       assert.equal(result.stdout, '');
       assert.match(
@@ -168,7 +170,7 @@ describe('stepwise promote', () => {
     const p = stacksProject();
     const before = p.read('fop-gate');
     fs.chmodSync(p.file('fop-gate'), 0o444);
-    const result = await p.run('promote', 'fop-gate');
+    const result = await p.runProcess('promote', 'fop-gate'); // names the file as typed
     assertExit(result, 1);
     assert.equal(result.stdout, '');
     assert.match(

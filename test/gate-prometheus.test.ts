@@ -132,8 +132,8 @@ describe('metric gate when Prometheus cannot answer', () => {
   });
 });
 
-/** An analysis section as a stack file would have it, with a 10s interval so a few scrapes suffice. */
-function analysis(url: string, extra = '', timeoutSeconds = 5): Analysis {
+/** An analysis section as a stack file would have it, with a 10s interval so a few scrapes suffice (and a 30 s query timeout, for a busy machine). */
+function analysis(url: string, extra = '', timeoutSeconds = 30): Analysis {
   const text = [`prometheus:`, `  url: ${url}`, `  timeoutSeconds: ${timeoutSeconds}`, `interval: 10s`, extra].join('\n');
   return parseAnalysis(parse(text));
 }

@@ -25,9 +25,9 @@ function pulumiConfig(config: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }
 
-/** Resolves once `done()` holds, checking after each turn of the event loop (for at most 5 s). */
+/** Resolves once `done()` holds, checking after each turn of the event loop (for at most 60 s: a busy machine is slow). */
 async function until(done: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 60_000;
   while (!done() && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
 }
 
@@ -50,10 +50,11 @@ interface ProgramRun {
 /**
  * Runs the program the way the Pulumi Node.js language host does — `node <nodeargs>` from
  * Pulumi.yaml, config in PULUMI_CONFIG, then `require(main)` — against mocks instead of an engine,
- * in a fresh process (a module is evaluated once per process). Reports whether loading the program
- * threw, and the error as Pulumi would see it, or what it registered and exported.
+ * in a fresh process. Reports whether loading the program threw, and the error as Pulumi would see
+ * it, or what it registered and exported. The test of the language host's way uses this; the
+ * others use {@link runProgram}, the same steps in this process.
  */
-function runProgram(
+function runProgramInNewProcess(
   stack: string,
   config: Record<string, unknown>,
   expectedRegistrations = 0,
@@ -73,8 +74,8 @@ function runProgram(
       } catch (error) {
         outcome = { threw: true, runError: pulumi.RunError.isInstance(error), message: error.message };
       }
-      // Registrations complete asynchronously: wait for the expected number (at most 5 s).
-      const deadline = Date.now() + 5000;
+      // Registrations complete asynchronously: wait for the expected number (at most 60 s).
+      const deadline = Date.now() + 60000;
       const report = async () => {
         if (registrations.length < ${expectedRegistrations} && Date.now() < deadline) return setTimeout(report, 10);
         const outputs = program && { stage: await valueOf(program.stage), fromStage: await valueOf(program.fromStage) };
@@ -89,6 +90,36 @@ function runProgram(
   });
   assert.equal(result.status, 0, result.stderr);
   return JSON.parse(result.stdout) as ProgramRun;
+}
+
+/**
+ * The steps of {@link runProgramInNewProcess} in this process: a fresh mock engine, the stack's
+ * config as the language host passes it, then the function `main` exports, called and awaited. The
+ * program keeps no state between runs (it reads its config when called), so each run is as fresh
+ * as a new process, at a fraction of the cost of loading the Pulumi SDK again.
+ */
+async function runProgram(
+  stack: string,
+  config: Record<string, unknown>,
+  expectedRegistrations = 0,
+  recorded?: Record<string, unknown>,
+): Promise<ProgramRun> {
+  const registrations = await recordRegistrations(stack, recorded);
+  pulumi.runtime.setAllConfig(pulumiConfig(config));
+  const main = (await import('../lib/pulumi/index.js')).default;
+  let outcome: Pick<ProgramRun, 'threw' | 'runError' | 'message'>;
+  let program: Awaited<ReturnType<typeof main>> | undefined;
+  try {
+    program = await main();
+    outcome = { threw: false };
+  } catch (error) {
+    outcome = { threw: true, runError: pulumi.RunError.isInstance(error), message: (error as Error).message };
+  }
+  // Registrations complete asynchronously: wait for the expected number (at most 60 s).
+  await until(() => registrations.length >= expectedRegistrations);
+  const outputs = program && { stage: await valueOf(program.stage), fromStage: await valueOf(program.fromStage) };
+  // Through JSON as the process's report is, so both compare alike.
+  return JSON.parse(JSON.stringify({ ...outcome, registered: registrations.length, registrations, outputs })) as ProgramRun;
 }
 
 describe('the Pulumi program (lib/pulumi/index.ts)', () => {
@@ -141,15 +172,15 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
 
   test('the same program, run as the language host runs it, registers the stage without error', () => {
     const objects = renderStackStage(exampleStackAt('web-nginx', 'v1-only')).files.length;
-    const outcome = runProgram('web-nginx', exampleConfig('web-nginx'), objects + 2);
+    const outcome = runProgramInNewProcess('web-nginx', exampleConfig('web-nginx'), objects + 2);
     assert.equal(outcome.threw, false, outcome.message);
     assert.equal(outcome.registered, objects + 2, 'the component, the Namespace and one resource per rendered object');
   });
 
-  test('an unknown stage fails the run with a RunError naming the file, the key and the stages there are, and registers nothing', () => {
+  test('an unknown stage fails the run with a RunError naming the file, the key and the stages there are, and registers nothing', async () => {
     const config = exampleConfig('fop-gate');
     config['stepwise:stage'] = 'canary-wide';
-    const outcome = runProgram('fop-gate', config);
+    const outcome = await runProgram('fop-gate', config);
     assert.equal(outcome.threw, true);
     assert.equal(outcome.runError, true, 'Pulumi prints a RunError without its stack trace');
     assert.match(
@@ -160,10 +191,10 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
     assert.equal(outcome.registered, 0);
   });
 
-  test('negative replicas fail the run with a RunError naming the file, the key path and the fix', () => {
+  test('negative replicas fail the run with a RunError naming the file, the key path and the fix', async () => {
     const config = exampleConfig('fop-gate');
     (config['stepwise:plan'] as any).stages[2].workloads['fop-gate-canary'].replicas = -3;
-    const outcome = runProgram('fop-gate', config);
+    const outcome = await runProgram('fop-gate', config);
     assert.equal(outcome.runError, true);
     assert.match(
       outcome.message ?? '',
@@ -173,10 +204,10 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
     assert.equal(outcome.registered, 0);
   });
 
-  test('a missing image fails the run with a RunError naming the file, the key path and the fix', () => {
+  test('a missing image fails the run with a RunError naming the file, the key path and the fix', async () => {
     const config = exampleConfig('trade-aone');
     delete (config['stepwise:plan'] as any).stages[1].workloads['trade-aone-1'].image;
-    const outcome = runProgram('trade-aone', config);
+    const outcome = await runProgram('trade-aone', config);
     assert.equal(outcome.runError, true);
     assert.match(
       outcome.message ?? '',
@@ -186,10 +217,10 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
     assert.equal(outcome.registered, 0);
   });
 
-  test('a misspelt stepwise key fails the run and suggests the key that exists', () => {
+  test('a misspelt stepwise key fails the run and suggests the key that exists', async () => {
     const config = exampleConfig('fop-gate');
     config['stepwise:fromstage'] = 'baseline';
-    const outcome = runProgram('fop-gate', config);
+    const outcome = await runProgram('fop-gate', config);
     assert.equal(outcome.runError, true);
     assert.match(
       outcome.message ?? '',
@@ -197,12 +228,12 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
     );
   });
 
-  test('a rollback run with stepwise:fromStage, as `stepwise rollback` writes it, scales stable up, then moves the Service, then scales the canary down', () => {
+  test('a rollback run with stepwise:fromStage, as `stepwise rollback` writes it, scales stable up, then moves the Service, then scales the canary down', async () => {
     const config = exampleConfig('fop-gate');
     config['stepwise:stage'] = 'canary';
     config['stepwise:fromStage'] = 'canary-widened';
     const objects = renderStackStage(exampleStackAt('fop-gate', 'canary', 'canary-widened')).files.length;
-    const run = runProgram('fop-gate', config, objects + 2);
+    const run = await runProgram('fop-gate', config, objects + 2);
     assert.equal(run.threw, false, run.message);
     assert.deepEqual(run.outputs, { stage: 'canary', fromStage: 'canary-widened' });
     // Without fromStage the program would order baseline → canary: the Service waiting on the canary.
@@ -213,7 +244,7 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
   });
 
   /** fop-gate deployed at `canary` after the last update recorded `recorded`, the file saying `fromStage` (or nothing). */
-  function rollbackToCanary(recorded: string | undefined, fromStage?: string): ProgramRun {
+  function rollbackToCanary(recorded: string | undefined, fromStage?: string): Promise<ProgramRun> {
     const config = exampleConfig('fop-gate');
     config['stepwise:stage'] = 'canary';
     if (fromStage !== undefined) config['stepwise:fromStage'] = fromStage;
@@ -229,29 +260,29 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
     assert.deepEqual(dependenciesOf(registrationOf(kube, 'Deployment', 'fop-gate-canary'), kube), ['Service/fop-gate']);
   }
 
-  test('with no stepwise:fromStage, an update is ordered from the stage the last update recorded: a hand-made rollback scales stable up first', () => {
-    const run = rollbackToCanary('canary-widened');
+  test('with no stepwise:fromStage, an update is ordered from the stage the last update recorded: a hand-made rollback scales stable up first', async () => {
+    const run = await rollbackToCanary('canary-widened');
     assert.equal(run.threw, false, run.message);
     assert.deepEqual(run.outputs, { stage: 'canary', fromStage: 'canary-widened' });
     assertOrderedFromCanaryWidened(run);
   });
 
-  test('a stale stepwise:fromStage (a stage edited by hand) is overruled by the recorded stage', () => {
-    const run = rollbackToCanary('canary-widened', 'baseline');
+  test('a stale stepwise:fromStage (a stage edited by hand) is overruled by the recorded stage', async () => {
+    const run = await rollbackToCanary('canary-widened', 'baseline');
     assert.equal(run.threw, false, run.message);
     assert.deepEqual(run.outputs, { stage: 'canary', fromStage: 'canary-widened' });
     assertOrderedFromCanaryWidened(run);
   });
 
-  test('a recorded stage the plan no longer has leaves the order to stepwise:fromStage', () => {
-    const run = rollbackToCanary('canary-wider', 'canary-widened');
+  test('a recorded stage the plan no longer has leaves the order to stepwise:fromStage', async () => {
+    const run = await rollbackToCanary('canary-wider', 'canary-widened');
     assert.equal(run.threw, false, run.message);
     assert.deepEqual(run.outputs, { stage: 'canary', fromStage: 'canary-widened' });
     assertOrderedFromCanaryWidened(run);
   });
 
-  test("a stack's first update, with nothing recorded and no fromStage, is ordered from the stage before it in the plan", () => {
-    const run = rollbackToCanary(undefined);
+  test("a stack's first update, with nothing recorded and no fromStage, is ordered from the stage before it in the plan", async () => {
+    const run = await rollbackToCanary(undefined);
     assert.deepEqual(run.outputs, { stage: 'canary', fromStage: 'baseline' });
   });
 
@@ -264,9 +295,9 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
     return config;
   }
 
-  test('a Service that changed since the stage in stepwise:fromStage and selects no pods fails the run before anything registers', () => {
+  test('a Service that changed since the stage in stepwise:fromStage and selects no pods fails the run before anything registers', async () => {
     // From v2-scaled the Service's selector gains version: v2, which selects no pod in v1-removed.
-    const run = runProgram('web-nginx', nginxV2GoneFrom('v2-scaled'));
+    const run = await runProgram('web-nginx', nginxV2GoneFrom('v2-scaled'));
     assert.equal(run.threw, true);
     assert.equal(run.runError, true);
     assert.match(
@@ -276,10 +307,10 @@ describe('the Pulumi program (lib/pulumi/index.ts)', () => {
     assert.equal(run.registered, 0);
   });
 
-  test('the same Service, unchanged since the stage in stepwise:fromStage, may select no pods: the run registers the stage', () => {
+  test('the same Service, unchanged since the stage in stepwise:fromStage, may select no pods: the run registers the stage', async () => {
     // From cutover the Service already selects version: v2, so this update leaves it as it is.
     const objects = renderStackStage(exampleStackAt('web-nginx', 'v1-removed')).files.length;
-    const run = runProgram('web-nginx', nginxV2GoneFrom('cutover'), objects + 2);
+    const run = await runProgram('web-nginx', nginxV2GoneFrom('cutover'), objects + 2);
     assert.equal(run.threw, false, run.message);
     assert.equal(run.registered, objects + 2, 'the component, the Namespace and the rendered objects');
   });

@@ -48,12 +48,20 @@ async function tryDeploy(stack: string, stage: string): Promise<DeployedStage | 
   }
 }
 
+/** Every deployable stage of every example, deployed once for this file (the tests only read them). */
+let everyDeployedStage: Promise<(DeployedStage & { label: string })[]> | undefined;
+
 /** Every stage of every example the program deploys. */
 async function* deployedStages(): AsyncGenerator<DeployedStage & { label: string }> {
-  for (const { stack, stage } of everyStage()) {
-    const deployed = await tryDeploy(stack, stage);
-    if (deployed) yield { ...deployed, label: `${stack}/${stage}` };
-  }
+  everyDeployedStage ??= (async () => {
+    const deployed: (DeployedStage & { label: string })[] = [];
+    for (const { stack, stage } of everyStage()) {
+      const one = await tryDeploy(stack, stage);
+      if (one) deployed.push({ ...one, label: `${stack}/${stage}` });
+    }
+    return deployed;
+  })();
+  yield* await everyDeployedStage;
 }
 
 describe('the Pulumi program registers exactly the rendered objects', () => {

@@ -7,12 +7,39 @@ import { parse, parseAllDocuments } from 'yaml';
 import { renderStackStage } from '../lib/synth/render-stack';
 import { validateObject } from '../lib/synth/schema-validation';
 import { toYaml } from '../lib/synth/yaml-emitter';
+import { synthMain } from '../lib/synth/main';
+import { errorLines, UsageError } from '../lib/command-line/run-main';
 import { EXAMPLE_STACKS, ROOT, copyOfStacks, exampleStack, tempDir } from './support/example-stacks';
 
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
-function synth(args: string[], env: NodeJS.ProcessEnv = {}) {
+/** What a run of `npm run synth` left: its exit code and output. */
+interface SynthRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `npm run synth -- ARGS` as its own process (lib/synth/main.ts through tsx, from the repository root). */
+function synthProcess(args: string[], env: NodeJS.ProcessEnv = {}): SynthRun {
   return spawnSync(TSX, [path.join(ROOT, 'lib/synth/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
+/**
+ * `npm run synth -- ARGS` in this process: `synthMain`, what lib/synth/main.ts runs, with its output
+ * captured and its errors printed as `runMain` prints them. An environment makes it a process.
+ */
+function synth(args: string[], env: NodeJS.ProcessEnv = {}): SynthRun {
+  if (Object.keys(env).length > 0) return synthProcess(args, env);
+  let stdout = '';
+  let stderr = '';
+  try {
+    const status = synthMain(args, { out: (text) => (stdout += text), err: (text) => (stderr += text), env: process.env });
+    return { status, stdout, stderr };
+  } catch (error) {
+    for (const line of errorLines(error)) stderr += `stepwise synth: ${line}\n`;
+    return { status: error instanceof UsageError ? 2 : 1, stdout, stderr };
+  }
 }
 
 /** Every file under `dir` with its content, for byte-for-byte comparison. */
@@ -241,7 +268,7 @@ describe('npm run synth', () => {
   });
 
   test('an unknown flag is a usage error (exit 2)', () => {
-    const result = synth(['--outdir', 'x']);
+    const result = synthProcess(['--outdir', 'x']); // the real entry point's exit code
     assert.equal(result.status, 2);
     assert.match(result.stderr, /usage: npm run synth/);
   });

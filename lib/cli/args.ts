@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { closest } from '../model/plain-data';
 import { DEFAULT_STACKS_DIR } from '../stacks';
@@ -42,9 +43,21 @@ export function requireStackName(positionals: readonly string[], usage: string):
   return positionals[0];
 }
 
-/** The stacks directory: `--stacks DIR`, else `stacks/` (Pulumi.yaml's stackConfigDir). */
-export function stacksDirOf(values: { stacks?: string }): string {
-  return values.stacks ?? DEFAULT_STACKS_DIR;
+/**
+ * The stacks directory: `--stacks DIR`, else `stacks/` (Pulumi.yaml's stackConfigDir), resolved
+ * against the directory the command runs in (see {@link pathFrom}).
+ */
+export function stacksDirOf(values: { stacks?: string }, cwd: string): string {
+  return pathFrom(cwd, values.stacks ?? DEFAULT_STACKS_DIR);
+}
+
+/**
+ * A path the user typed, usable by this process when the command runs in `cwd`: unchanged when it
+ * is absolute or `cwd` is this process's directory (the binary's case, so messages show it as
+ * typed), else joined to `cwd` (a command run in process with another directory, as the tests do).
+ */
+export function pathFrom(cwd: string, typed: string): string {
+  return path.isAbsolute(typed) || path.resolve(cwd) === process.cwd() ? typed : path.join(cwd, typed);
 }
 
 /** A `--format` value checked against the formats a command supports. */

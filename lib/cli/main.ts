@@ -1,7 +1,7 @@
 import { closest } from '../model/plain-data';
 import type { CommandContext } from './command';
 import { COMMANDS } from './registry';
-import { UsageError } from '../command-line/run-main';
+import { runProgram, UsageError } from '../command-line/run-main';
 
 /** `stepwise --help`. */
 export function topLevelUsage(): string {
@@ -44,4 +44,22 @@ export async function cliMain(argv: readonly string[], context: CommandContext):
     return 0;
   }
   return command.run(rest, context);
+}
+
+/** Where `stepwise` runs: its directory, its environment and its two output streams. */
+export interface StepwiseIo extends CommandContext {
+  /** Print an error's stack trace after its lines, as `STEPWISE_DEBUG=1` asks. @default false */
+  readonly debug?: boolean;
+}
+
+/**
+ * The whole `stepwise` program, as `bin/stepwise.ts` runs it, without touching the process: runs
+ * the command line, prints errors as `stepwise: <line>` (never a stack trace unless `debug`), and
+ * resolves to the exit code (0, 1 findings or failure, 2 usage, 3 for `status`'s unreachable
+ * cluster). Tests run commands through this in process; it never exits, never changes directory
+ * and keeps no state between runs.
+ */
+export function stepwiseMain(argv: readonly string[], io: StepwiseIo): Promise<number> {
+  const context: CommandContext = { out: io.out, err: io.err, cwd: io.cwd };
+  return runProgram('stepwise', () => cliMain(argv, context), io);
 }

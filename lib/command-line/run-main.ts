@@ -17,21 +17,37 @@ export function errorLines(error: unknown): string[] {
   return [`internal error: ${message} (set STEPWISE_DEBUG=1 for details, and please report it)`];
 }
 
+/** Where a program writes its errors, and whether it may add a stack trace to them. */
+export interface ProgramErrorOutput {
+  /** Standard error. */
+  readonly err: (text: string) => void;
+  /** Print an error's stack trace after its lines (`STEPWISE_DEBUG` set). @default false */
+  readonly debug?: boolean;
+}
+
 /**
- * Runs a command's main function: prints errors as `<program>: <line>` to stderr and exits with
- * 2 for usage errors, 1 for everything else (or the code the function returns).
+ * Runs a command's main function and resolves to its exit code: what it returns, else 2 for a
+ * usage error and 1 for anything else, printed as `<program>: <line>` on `output.err`. It never
+ * touches the process (no exit, no exit code, no chdir), so a test can run a command in process
+ * exactly as the binary does; {@link runMain} is the process-wide wrapper.
+ */
+export async function runProgram(program: string, main: () => Promise<number> | number, output: ProgramErrorOutput): Promise<number> {
+  try {
+    return await main();
+  } catch (error) {
+    for (const line of errorLines(error)) output.err(`${program}: ${line}\n`);
+    if (output.debug && error instanceof Error && error.stack) output.err(`${error.stack}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+/**
+ * Runs a command's main function as this process's program: prints errors as `<program>: <line>`
+ * to stderr and sets the exit code to 2 for usage errors, 1 for everything else (or the code the
+ * function returns).
  */
 export function runMain(program: string, main: () => Promise<number> | number): void {
-  Promise.resolve()
-    .then(main)
-    .then(
-      (code) => {
-        process.exitCode = code;
-      },
-      (error: unknown) => {
-        for (const line of errorLines(error)) process.stderr.write(`${program}: ${line}\n`);
-        if (process.env.STEPWISE_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-        process.exitCode = error instanceof UsageError ? 2 : 1;
-      },
-    );
+  void runProgram(program, main, { err: (text) => process.stderr.write(text), debug: Boolean(process.env.STEPWISE_DEBUG) }).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -17,8 +17,28 @@ error (unknown stack or flag).
   --stacks DIR   where the Pulumi.<stack>.yaml files are (default: stacks)
   --out DIR      output folder (default: $CDK8S_OUTDIR, else dist)`;
 
-/** `npm run synth`: every stack's current stage into `dist/<stack>/`, all or nothing. */
-export function synthMain(argv: readonly string[]): number {
+/** Where `npm run synth` writes and what it reads of its environment. */
+export interface SynthIo {
+  /** Standard output. */
+  readonly out: (text: string) => void;
+  /** Standard error. */
+  readonly err: (text: string) => void;
+  /** The environment (`CDK8S_OUTDIR`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** This process's streams and environment. */
+const PROCESS_IO: SynthIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  env: process.env,
+};
+
+/**
+ * `npm run synth`: every stack's current stage into `dist/<stack>/`, all or nothing. It writes
+ * only through `io` (this process's streams by default), so a test can run it in process.
+ */
+export function synthMain(argv: readonly string[], io: SynthIo = PROCESS_IO): number {
   let parsed;
   try {
     parsed = parseArgs({
@@ -30,12 +50,12 @@ export function synthMain(argv: readonly string[]): number {
     throw new UsageError(`${(error as Error).message}\n${SYNTH_USAGE}`);
   }
   if (parsed.values.help) {
-    process.stdout.write(`${SYNTH_USAGE}\n`);
+    io.out(`${SYNTH_USAGE}\n`);
     return 0;
   }
   const stacksDir = parsed.values.stacks ?? DEFAULT_STACKS_DIR;
   // `cdk8s synth` runs this file with CDK8S_OUTDIR set (see cdk8s.yaml).
-  const outDir = parsed.values.out ?? process.env.CDK8S_OUTDIR ?? 'dist';
+  const outDir = parsed.values.out ?? io.env.CDK8S_OUTDIR ?? 'dist';
   // Every name must be a stack file in stacksDir before anything is read: a name becomes a folder
   // of outDir, and a path such as 'x/../../evil' would write (and replace) a folder outside it.
   const names = stackNamesForCli(stacksDir, parsed.positionals);
@@ -52,13 +72,11 @@ export function synthMain(argv: readonly string[]): number {
     }
   }
   if (problems.length > 0) {
-    process.stderr.write(`stepwise synth: ${outDir}/ left unchanged, ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n`);
+    io.err(`stepwise synth: ${outDir}/ left unchanged, ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n`);
     throw new StepwiseErrors(problems);
   }
   const written = writeRenderedStages(outDir, rendered);
-  rendered.forEach((r, i) =>
-    process.stdout.write(`${written[i]}/  stage ${r.stage}: ${r.files.length} object${r.files.length === 1 ? '' : 's'}\n`),
-  );
+  rendered.forEach((r, i) => io.out(`${written[i]}/  stage ${r.stage}: ${r.files.length} object${r.files.length === 1 ? '' : 's'}\n`));
   return 0;
 }
 

@@ -40,10 +40,14 @@ export function examplePlanData(name: string): Record<string, any> {
   return exampleConfig(name)['stepwise:plan'] as Record<string, any>;
 }
 
-/** A temporary directory, removed when the process exits. */
+/** The temporary directories of this process, removed by one exit listener. */
+const TEMP_DIRS: string[] = [];
+
+/** A temporary directory (a fresh name under the OS's temporary directory), removed when the process exits. */
 export function tempDir(prefix = 'stepwise-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  if (TEMP_DIRS.length === 0) process.on('exit', () => TEMP_DIRS.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  TEMP_DIRS.push(dir);
   return dir;
 }
 

@@ -36,7 +36,7 @@ export const command: Command = {
     const options = { ...STACK_OPTIONS, json: { type: 'boolean' }, 'capacity-floor': { type: 'string' } } as const;
     const { values, positionals } = parseCommandArgs(args, options, USAGE);
     const capacityFloor = values['capacity-floor'] === undefined ? undefined : parseFloorFlag(values['capacity-floor']);
-    const stacksDir = stacksDirOf(values);
+    const stacksDir = stacksDirOf(values, context.cwd);
     const stack = loadStackForCli(stacksDir, requireStackName(positionals, USAGE));
     const findings = [
       ...checkPlan(stack.plan, { capacityFloor }),

@@ -52,7 +52,7 @@ export const command: Command = {
       throw new UsageError(`--base compares each version at its own current stage; it cannot be combined with --from or --to\n\n${USAGE}`);
     }
     if (values.base === '') throw new UsageError(`--base needs a git ref, e.g. --base origin/main\n\n${USAGE}`);
-    const stacksDir = stacksDirOf(values);
+    const stacksDir = stacksDirOf(values, context.cwd);
     const stack = loadStackForCli(stacksDir, name);
 
     let before: { stack: Stack; side: StageSide; label: string };

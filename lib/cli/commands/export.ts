@@ -51,7 +51,7 @@ export const command: Command = {
       );
     }
     if (values.out === '') throw new UsageError(`--out needs a file name\n\n${USAGE}`);
-    const stack = loadStackForCli(stacksDirOf(values), requireStackName(positionals, USAGE));
+    const stack = loadStackForCli(stacksDirOf(values, context.cwd), requireStackName(positionals, USAGE));
     // Problems are about the plan, so they name the stack file and the plan's config key.
     const where = `${stack.file}: config.stepwise:plan`;
     let object;

@@ -38,7 +38,7 @@ export const command: Command = {
       const { values, positionals } = parseCommandArgs(args, OPTIONS, USAGE);
       const name = requireStackName(positionals, USAGE);
       const prometheusUrl = prometheusOption(values.prometheus);
-      const stack = loadStackForCli(stacksDirOf(values), name);
+      const stack = loadStackForCli(stacksDirOf(values, context.cwd), name);
       const result = await gateStack(stack, prometheusUrl);
       if ('none' in result) {
         context.err(

@@ -37,7 +37,7 @@ export const command: Command = {
       throw new UsageError(`--json and --format ${values.format} contradict each other: give one\n\n${USAGE}`);
     }
     const format = values.json ? 'json' : formatOption(values.format, FORMATS, USAGE);
-    const stack = loadStackForCli(stacksDirOf(values), requireStackName(positionals, USAGE));
+    const stack = loadStackForCli(stacksDirOf(values, context.cwd), requireStackName(positionals, USAGE));
     const view = planView(stack);
     context.out(format === 'json' ? planJson(view) : format === 'svg' ? planSvg(view) : planTable(view));
     return 0;

@@ -84,7 +84,7 @@ export function stageMoveCommand(direction: MoveDirection): Command {
         const { values, positionals } = parseCommandArgs(args, PROMOTE_OPTIONS, usage);
         request = {
           name: requireStackName(positionals, usage),
-          stacksDir: stacksDirOf(values),
+          stacksDir: stacksDirOf(values, context.cwd),
           to: values.to,
           dryRun: values['dry-run'] ?? false,
           skipGate: values['skip-gate'] ?? false,
@@ -95,7 +95,7 @@ export function stageMoveCommand(direction: MoveDirection): Command {
         const { values, positionals } = parseCommandArgs(args, ROLLBACK_OPTIONS, usage);
         request = {
           name: requireStackName(positionals, usage),
-          stacksDir: stacksDirOf(values),
+          stacksDir: stacksDirOf(values, context.cwd),
           to: values.to,
           dryRun: values['dry-run'] ?? false,
           skipGate: false,

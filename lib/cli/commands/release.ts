@@ -92,7 +92,7 @@ export const command: Command = {
       if (values[flag] !== undefined && !values.gitops) throw new UsageError(`--${flag} needs --gitops\n\n${USAGE}`);
     }
     if (values.push && !values.commit) throw new UsageError(`--push needs --commit\n\n${USAGE}`);
-    const stack = loadStackForCli(stacksDirOf(values), name);
+    const stack = loadStackForCli(stacksDirOf(values, context.cwd), name);
     const toIndex = values.to === undefined ? stack.plan.stages.length - 1 : stageForCli(stack, values.to, '--to').index;
     if (toIndex < stack.stageIndex) {
       throw new UsageError(
@@ -133,7 +133,7 @@ export const command: Command = {
             gitopsUpdates(
               {
                 dir: context.cwd,
-                stacksDir: stacksDirOf(values),
+                stacksDir: stacksDirOf(values, context.cwd),
                 stackName: stack.name,
                 outDir: values.out ?? process.env.CDK8S_OUTDIR ?? 'dist',
                 commit: values.commit ?? false,

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { renderStackStage, type RenderedStage } from '../../synth/render-stack';
 import { writeAllStages, writeRenderedStages } from '../../synth/write-output';
-import { parseCommandArgs, requireStackName, stacksDirOf, STACK_OPTIONS } from '../args';
+import { parseCommandArgs, pathFrom, requireStackName, stacksDirOf, STACK_OPTIONS } from '../args';
 import type { Command } from '../command';
 import { loadStackForCli, stageForCli } from '../../command-line/load-stack';
 import { UsageError } from '../../command-line/run-main';
@@ -34,7 +34,7 @@ export const command: Command = {
       throw new UsageError(`--stage and --all-stages contradict each other: give one\n\n${USAGE}`);
     }
     if (values.out === '') throw new UsageError(`--out needs a directory\n\n${USAGE}`);
-    const stack = loadStackForCli(stacksDirOf(values), requireStackName(positionals, USAGE));
+    const stack = loadStackForCli(stacksDirOf(values, context.cwd), requireStackName(positionals, USAGE));
     const stages = values['all-stages']
       ? stack.plan.stages.map((s) => s.name)
       : [values.stage === undefined ? stack.stage : stageForCli(stack, values.stage).name];
@@ -46,10 +46,10 @@ export const command: Command = {
       return 0;
     }
     if (values['all-stages']) {
-      const target = writeAllStages(values.out, stack.name, rendered);
+      const target = writeAllStages(pathFrom(context.cwd, values.out), stack.name, rendered);
       for (const r of rendered) context.out(`${path.join(target, r.stage)}/  stage ${r.stage}: ${objects(r.files.length)}\n`);
     } else {
-      const [target] = writeRenderedStages(values.out, rendered);
+      const [target] = writeRenderedStages(pathFrom(context.cwd, values.out), rendered);
       context.out(`${target}/  stage ${rendered[0].stage}: ${objects(rendered[0].files.length)}\n`);
     }
     return 0;

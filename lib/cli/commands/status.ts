@@ -49,7 +49,7 @@ export const command: Command = {
       const name = requireStackName(positionals, USAGE);
       const timeoutSeconds = timeoutOption(values.timeout);
       if (values.context === '') throw new UsageError(`--context needs a context name\n\n${USAGE}`);
-      const stack = loadStackForCli(stacksDirOf(values), name);
+      const stack = loadStackForCli(stacksDirOf(values, context.cwd), name);
       const target = await kubeTarget(values.context);
       if ('message' in target) {
         context.err(`stepwise: status ${stack.name}: ${target.message}\n`);

@@ -1,0 +1,86 @@
+/**
+ * What a command loads. A command that only reads a stack file (`plan`, `check`) must not load
+ * cdk8s, the Kubernetes schemas, the Kubernetes client or the Pulumi SDK: they are most of a cold
+ * start. Each command runs as the built binary in its own process with a preloaded probe
+ * (test/support/module-probe.mjs) that records every module file the process loaded.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, test } from 'node:test';
+import { CLI_PATH } from './support/cli';
+import { copyOfStacks, tempDir } from './support/example-stacks';
+
+const PROBE = path.join(__dirname, 'support', 'module-probe.mjs');
+
+/** The packages that make a cold start slow, and what they are. */
+const HEAVY_PACKAGES: Readonly<Record<string, string>> = {
+  cdk8s: 'cdk8s',
+  'cdk8s-plus-27': 'cdk8s-plus',
+  constructs: 'constructs',
+  'kubernetes-models': 'the Kubernetes schemas',
+  '@kubernetes-models/': 'the Kubernetes schemas (CRDs)',
+  ajv: 'the schema validator',
+  '@kubernetes/client-node': 'the Kubernetes client',
+  '@pulumi/': 'the Pulumi SDK',
+};
+
+/** The npm packages whose files a run of `stepwise ARGS` loaded, e.g. `yaml`, `@pulumi/pulumi`. */
+async function packagesLoadedBy(args: readonly string[]): Promise<{ code: number; packages: string[] }> {
+  if (!fs.existsSync(CLI_PATH)) throw new Error('dist-js/bin/stepwise.js is missing: run `npm run build` first');
+  const out = path.join(tempDir(), 'modules.json');
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(PROBE).href, CLI_PATH, ...args], {
+      env: { ...process.env, STEPWISE_MODULE_PROBE_OUT: out },
+      stdio: 'ignore',
+    });
+    child.on('error', reject);
+    child.on('close', (exit) => resolve(exit ?? 1));
+  });
+  const files = JSON.parse(fs.readFileSync(out, 'utf8')) as string[];
+  const packages = new Set<string>();
+  for (const file of files) {
+    const inModules = file.split(`${path.sep}node_modules${path.sep}`).at(-1);
+    if (inModules === undefined || inModules === file) continue;
+    const parts = inModules.split(path.sep);
+    packages.add(parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]);
+  }
+  return { code, packages: [...packages].sort() };
+}
+
+/** The heavy packages among `packages`. */
+function heavy(packages: readonly string[]): string[] {
+  return packages.filter((p) => Object.keys(HEAVY_PACKAGES).some((h) => (h.endsWith('/') ? p.startsWith(h) : p === h)));
+}
+
+describe('what a command that only reads a stack file loads', () => {
+  const stacks = copyOfStacks();
+
+  for (const args of [
+    ['plan', 'fop-gate'],
+    ['plan', 'search-nginx', '--format', 'json'],
+    ['check', 'fop-gate'],
+    ['check', 'web-nginx', '--json'],
+  ]) {
+    test(`stepwise ${args.join(' ')} loads none of cdk8s, the Kubernetes schemas or client, or the Pulumi SDK`, async () => {
+      const { code, packages } = await packagesLoadedBy([...args, '--stacks', stacks]);
+      assert.equal(code, 0);
+      assert.ok(packages.includes('yaml'), `the probe saw the YAML parser load: ${packages.join(', ')}`);
+      assert.deepEqual(heavy(packages), []);
+    });
+  }
+
+  test('the probe sees them when a command needs them: stepwise diff renders manifests with cdk8s', async () => {
+    const { code, packages } = await packagesLoadedBy(['diff', 'fop-gate', '--to', 'canary', '--stacks', stacks]);
+    assert.equal(code, 0);
+    for (const name of ['cdk8s', 'cdk8s-plus-27', 'kubernetes-models'])
+      assert.ok(packages.includes(name), `${name}: ${packages.join(', ')}`);
+    assert.deepEqual(
+      heavy(packages).filter((p) => p.startsWith('@pulumi/') || p === '@kubernetes/client-node'),
+      [],
+      'diff needs neither Pulumi nor a cluster',
+    );
+  });
+});
