@@ -72,6 +72,16 @@ describe('what a command that only reads a stack file loads', () => {
     });
   }
 
+  test('a stack whose workloads use the pod template passthrough loads the PodSpec and Container schemas that check it, and nothing else heavy', async () => {
+    const { code, packages } = await packagesLoadedBy(['plan', 'orders-api', '--stacks', stacks]);
+    assert.equal(code, 0);
+    assert.ok(packages.includes('kubernetes-models'), packages.join(', '));
+    assert.deepEqual(
+      heavy(packages).filter((p) => !['kubernetes-models', 'ajv'].includes(p) && !p.startsWith('@kubernetes-models/')),
+      [],
+    );
+  });
+
   test('the probe sees them when a command needs them: stepwise diff renders manifests with cdk8s', async () => {
     const { code, packages } = await packagesLoadedBy(['diff', 'fop-gate', '--to', 'canary', '--stacks', stacks]);
     assert.equal(code, 0);

@@ -6,8 +6,6 @@
  * container's name and image, the security context, and what a structured key renders — and a
  * passthrough that sets one is refused with the key to use instead.
  */
-import { Container } from 'kubernetes-models/v1/Container';
-import { PodSpec } from 'kubernetes-models/v1/PodSpec';
 import { StepwiseError, joinKeyPath } from './errors';
 import { closest, describe, isPlainObject } from './plain-data';
 import { KUBERNETES_POD_FIELDS } from './pod-template-fields';
@@ -53,6 +51,21 @@ const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
 
 /** A schema-backed model of kubernetes-models: `validate()` throws ajv's errors. */
 type SchemaModel = new (data: never) => { validate(): void };
+
+/**
+ * The kubernetes-models class of `kind`, loaded the first time a stack file uses the passthrough:
+ * the schemas are large, and a command that only reads a stack without one (`plan`, `check`) must
+ * not pay for them. `import()` would make parsing async.
+ */
+function schemaModel(kind: 'PodSpec' | 'Container'): SchemaModel {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const loaded =
+    kind === 'PodSpec'
+      ? (require('kubernetes-models/v1/PodSpec') as typeof import('kubernetes-models/v1/PodSpec')).PodSpec
+      : (require('kubernetes-models/v1/Container') as typeof import('kubernetes-models/v1/Container')).Container;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return loaded as unknown as SchemaModel;
+}
 
 /**
  * Where `value` breaks the Kubernetes object type `type` (a name of `KUBERNETES_POD_FIELDS`,
@@ -106,7 +119,7 @@ function kubeSchemaProblems(
   keyPath: string,
   pathOf: (instancePath: string) => string,
 ): StepwiseError[] {
-  const Model = (kind === 'PodSpec' ? PodSpec : Container) as unknown as SchemaModel;
+  const Model = schemaModel(kind);
   try {
     new Model(object as never).validate();
     return [];
