@@ -25,7 +25,26 @@ describe('stepwise check on the example stacks', () => {
   test('fop-gate passes with no findings', async () => {
     const result = await runCli(['check', 'fop-gate', '--stacks', stacks]);
     assertExit(result, 0);
-    assert.equal(result.stdout, 'check fop-gate: 0 errors, 0 warnings (no problems found)\n');
+    assert.match(result.stdout, /\ncheck fop-gate: 0 errors, 0 warnings \(no problems found\)\n$/);
+    assert.doesNotMatch(result.stdout, /^(errors|warnings)/m);
+  });
+
+  test('check lists the release policy of each stage that sets one, before its findings', async () => {
+    const result = await runCli(['check', 'web-nginx', '--stacks', stacks]);
+    assertExit(result, 0);
+    assert.ok(
+      result.stdout.startsWith(
+        [
+          'release policy (stepwise release):',
+          '  v2-canary  soak 5m, no approval, on failure rollback',
+          '  v2-scaled  soak 5m, no approval, on failure rollback',
+          '  cutover    soak 5m, no approval, on failure rollback',
+          '',
+          'warnings (6):',
+        ].join('\n'),
+      ),
+      result.stdout,
+    );
   });
 
   test('web-nginx passes with a warning per security override, each with its reason', async () => {

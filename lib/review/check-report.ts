@@ -3,14 +3,24 @@ import type { Finding } from '../model/finding';
 import type { Plan } from '../model/plan';
 import { stagePolicies } from '../model/stage-policy';
 import { stageReleaseView, type StageReleaseView } from './plan-json';
+import { releaseText } from './plan-table';
 
 /**
- * How `stepwise check` prints findings: grouped by severity (errors, then warnings), each with
- * where (stage, object), the rule, the problem and the fix, then one summary line.
+ * How `stepwise check` prints findings: the release policy of each stage that sets one (what
+ * `stepwise release` will do there, which `check` has proven safe to roll back from), then the
+ * findings grouped by severity (errors, then warnings), each with where (stage, object), the rule,
+ * the problem and the fix, then one summary line.
  */
-export function checkReport(stack: string, findings: readonly Finding[]): string {
+export function checkReport(stack: string, findings: readonly Finding[], plan?: Plan): string {
   const { errors, warnings } = countFindings(findings);
   const out: string[] = [];
+  const policies = plan ? releasePolicies(plan) : [];
+  if (policies.length > 0) {
+    const width = Math.max(...policies.map((p) => p.stage.length));
+    out.push('release policy (stepwise release):');
+    for (const { stage, ...view } of policies) out.push(`  ${stage.padEnd(width)}  ${releaseText(view)}`);
+    out.push('');
+  }
   for (const [severity, heading] of [
     ['error', 'errors'],
     ['warning', 'warnings'],

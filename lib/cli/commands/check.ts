@@ -13,7 +13,8 @@ import { UsageError } from '../../command-line/run-main';
 const USAGE = `usage: stepwise check <stack> [--capacity-floor N|N%] [--json] [--stacks DIR]
 
 Static safety analysis of the stack's whole stage sequence, before anything is applied. Each
-finding names the stage (or transition), the object, the problem and the fix.
+finding names the stage (or transition), the object, the problem and the fix. The release policy
+of each stage that sets one (what \`stepwise release\` does there) is listed first.
 ${ruleList()}
 
 The capacity floor of a Service is its ready endpoints in the first stage minus what each
@@ -43,7 +44,7 @@ export const command: Command = {
       // Only a stack with a nodePort can clash with another; the others are read only then.
       ...(hasNodePort(stack.plan) ? nodePortInAnotherStack(stack, otherStacksInCluster(stacksDir, stack.name)) : []),
     ];
-    context.out(values.json ? checkJson(stack.name, findings, stack.plan) : checkReport(stack.name, findings));
+    context.out(values.json ? checkJson(stack.name, findings, stack.plan) : checkReport(stack.name, findings, stack.plan));
     return countFindings(findings).errors > 0 ? 1 : 0;
   },
 };
