@@ -104,12 +104,15 @@ describe('the blog nginx cutover as a plan', () => {
     });
   }
 
-  test('nginx-dm budget excludes pods carrying a version label once nginx-v2 runs beside it', () => {
-    const dm = objectsOf('v2-canary', 'PodDisruptionBudget').find((b) => b.metadata.name === 'nginx-dm');
-    assert.deepEqual(dm?.spec.selector, {
-      matchLabels: { name: 'nginx' },
-      matchExpressions: [{ key: 'version', operator: 'DoesNotExist' }],
-    });
+  test('nginx-dm budget excludes pods carrying a version label in every stage it runs in, so it never changes when nginx-v2 comes or goes', () => {
+    for (const stage of ['v1-only', 'v2-canary', 'v2-scaled', 'cutover']) {
+      const dm = objectsOf(stage, 'PodDisruptionBudget').find((b) => b.metadata.name === 'nginx-dm');
+      assert.deepEqual(
+        dm?.spec.selector,
+        { matchLabels: { name: 'nginx' }, matchExpressions: [{ key: 'version', operator: 'DoesNotExist' }] },
+        stage,
+      );
+    }
   });
 
   test('the Service selecting name: nginx counts both workloads’ pods, and no transition leaves it below its floor', () => {

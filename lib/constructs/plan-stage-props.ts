@@ -35,6 +35,7 @@ export function planStageProps(plan: Plan, stage: string, fromStage?: string): R
       workloadProps(running.workload, running.state, changeCause(templateStage(plan, running.workload.name, index))),
     ),
     services: state.services.map((s) => ({ ...s.service, selector: s.selector })),
+    releaseWorkloads: plan.workloads,
     trafficRouter: isWeighted(routing) ? { routing, weights: routing.stageWeights[index] } : undefined,
     syncWaves,
   };

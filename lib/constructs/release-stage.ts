@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { StepwiseErrors, type Labels, type ReleaseKind } from '../model';
-import { disruptionBudgetSelectors } from '../model/workload-overlap';
+import { disruptionBudgetSelectors, type SelectingWorkload } from '../model/workload-overlap';
 import { ReleaseServiceObject } from './release-service';
 import { stageProblems } from './stage-rules';
 import { resolveService, type ServiceProps } from './service-props';
@@ -31,6 +31,16 @@ export interface ReleaseStageProps {
   readonly workloads: readonly WorkloadProps[];
   /** The Services in front of the workloads, with their selectors in this stage. */
   readonly services: readonly ServiceProps[];
+  /**
+   * Every workload the release runs in any stage (name, pod labels, Deployment selector). Where
+   * one workload's selector also matches another's pods (the blog's `nginx-dm`, selecting
+   * `name: nginx`, beside `nginx-v2`), its PodDisruptionBudget is narrowed so that no pod is ever
+   * under two budgets (the eviction API refuses to evict such a pod). Narrowed against the whole
+   * release, a budget stays the same from stage to stage; against this stage alone it changes when
+   * the other workload appears, and pods created in between are under two budgets until it does.
+   * @default - this stage's workloads
+   */
+  readonly releaseWorkloads?: readonly SelectingWorkload[];
   /**
    * Route requests by exact weight per track through an ingress, a Gateway or a mesh: renders a
    * Service per track and the router's objects with this stage's weights.
@@ -75,7 +85,7 @@ export abstract class ReleaseStage extends Construct {
     // constructs library keeps its children under.
     const deployments = new Map<string, WorkloadDeployment>();
     // A pod under two budgets cannot be evicted: each budget selects only its own workload's pods.
-    const budgetSelectors = disruptionBudgetSelectors(workloads.map((w) => w.workload));
+    const budgetSelectors = disruptionBudgetSelectors(props.releaseWorkloads ?? workloads.map((w) => w.workload));
     for (const { workload, state, changeCause } of workloads) {
       const deployment = new WorkloadDeployment(this, `workload-${workload.name}`, {
         namespace,
