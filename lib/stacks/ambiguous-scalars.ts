@@ -25,7 +25,7 @@ export interface AmbiguousScalar {
 const TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{2}:\d{2}(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d{1,2}(?::\d{2})?))?)?$/;
 
 /** How the Go reader reads a plain scalar that YAML 1.2 reads otherwise, or undefined if they agree. */
-function pulumiReading(source: string): string | undefined {
+export function pulumiReading(source: string): string | undefined {
   if (TIMESTAMP.test(source)) return 'a date (it reaches the program as text like "2026-11-30 00:00:00 +0000 UTC")';
   const digits = source.replace(/_/g, '');
   const sign = /^[-+]/.test(digits) ? digits[0] : '';

@@ -1,3 +1,4 @@
+import { readPlainYaml } from './plain-yaml-read';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Composer, LineCounter, Parser, YAMLParseError, isAlias, visit, type CST, type Document } from 'yaml';
@@ -36,11 +37,18 @@ export function listStacks(stacksDir: string): string[] {
 }
 
 /**
- * Parses YAML text, turning syntax errors into a StepwiseError with the line: a duplicated key
+ * Parses YAML text (the common file with the fast reader, plain-yaml-read.ts), turning syntax errors into a StepwiseError with the line: a duplicated key
  * also with its key path, a control character with its column, and nesting deeper than
  * `MAX_YAML_NESTING` (64) levels before the `yaml` package runs out of stack on it.
  */
 export function parseStackYaml(text: string, file: string): unknown {
+  // The common file is read fast; anything else, including every problem, by the `yaml` package.
+  const plain = readPlainYaml(text);
+  return plain !== undefined ? plain : readYamlDocument(text, file);
+}
+
+/** {@link parseStackYaml} through the `yaml` package's document: every problem with its line. */
+export function readYamlDocument(text: string, file: string): unknown {
   const control = firstControlCharacter(text);
   if (control) {
     throw new StepwiseError({
