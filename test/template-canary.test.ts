@@ -1,0 +1,143 @@
+/**
+ * A canary that changes only its pod template (an env var, a memory limit) with the same image is
+ * the new version: the canary pair, the metric gate's target and check's share of the new version
+ * all see it. The fixture is the orders-api example, whose canary turns a feature flag on and then
+ * raises a memory limit without changing its image.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { gateTargetForStage } from '../lib/gate';
+import { baselineTemplates, canaryPair, parsePlan, runsNewVersion, type Plan } from '../lib/model';
+import { checkPlan } from '../lib/review/check';
+import { exampleStack, examplePlanData } from './support/example-stacks';
+
+/** The orders-api example's plan. */
+function ordersApi(): Plan {
+  return exampleStack('orders-api').plan;
+}
+
+/** The orders-api example's plan with `edit` applied to its plain data first. */
+function ordersApiWith(edit: (data: Record<string, any>) => void): Plan {
+  const data = examplePlanData('orders-api');
+  edit(data);
+  return parsePlan(data);
+}
+
+/** `canary/stable` per stage, or `none` where nothing runs the new version. */
+function gateTargets(plan: Plan): Record<string, string> {
+  return Object.fromEntries(
+    plan.stages.map((stage, i) => {
+      const chosen = gateTargetForStage(plan, i);
+      return [stage.name, 'none' in chosen ? 'none' : `${chosen.target.canary.name}/${chosen.target.stable?.name ?? '-'}`];
+    }),
+  );
+}
+
+/** The canary-widened-unwatched findings of `plan` as `stage: problem`. */
+function widenedUnwatched(plan: Plan): string[] {
+  return checkPlan(plan)
+    .filter((f) => f.rule === 'canary-widened-unwatched')
+    .map((f) => `${f.stage}: ${f.problem}`);
+}
+
+describe('the new version is any pod template the first stage does not run', () => {
+  test('a workload that only turns an env var on with the same image runs the new version', () => {
+    const plan = ordersApi();
+    const baseline = baselineTemplates(plan);
+    const flag = plan.stages.find((s) => s.name === 'canary-flag')!;
+    assert.equal(runsNewVersion(plan, 'orders-api-canary', flag, baseline), true);
+    assert.equal(runsNewVersion(plan, 'orders-api', flag, baseline), false);
+  });
+
+  test('no workload of the first stage runs the new version', () => {
+    const plan = ordersApi();
+    const baseline = baselineTemplates(plan);
+    for (const w of plan.workloads) assert.equal(runsNewVersion(plan, w.name, plan.stages[0], baseline), false, w.name);
+  });
+
+  test('a workload the stage does not run does not run the new version', () => {
+    const plan = ordersApi();
+    assert.equal(runsNewVersion(plan, 'no-such-workload', plan.stages[1], baselineTemplates(plan)), false);
+  });
+});
+
+describe('the canary pair of a template-only canary', () => {
+  test('the workload whose env var changes first is the canary, the other one stable', () => {
+    const pair = canaryPair(ordersApi());
+    assert.equal(pair?.canary.name, 'orders-api-canary');
+    assert.equal(pair?.stable.name, 'orders-api');
+  });
+
+  test('a canary whose first change is a memory limit alone is the canary', () => {
+    const plan = ordersApiWith((data) => {
+      data.stages = data.stages.filter((s: { name: string }) => s.name !== 'canary-flag');
+      for (const stage of data.stages) for (const w of Object.values<Record<string, unknown>>(stage.workloads)) delete w.env;
+    });
+    assert.equal(canaryPair(plan)?.canary.name, 'orders-api-canary');
+  });
+
+  test('the stable workload is the canary when it takes the template change first', () => {
+    const plan = ordersApiWith((data) => {
+      const flag = data.stages.find((s: { name: string }) => s.name === 'canary-flag');
+      flag.workloads['orders-api'].env = { FEATURE_FAST_CHECKOUT: 'on' };
+      delete flag.workloads['orders-api-canary'].env;
+    });
+    assert.equal(canaryPair(plan)?.canary.name, 'orders-api');
+  });
+});
+
+describe('the metric gate of a template-only canary', () => {
+  test('the gate measures the canary against stable from the stage its env var changes', () => {
+    assert.deepEqual(gateTargets(ordersApi()), {
+      baseline: 'none',
+      'canary-flag': 'orders-api-canary/orders-api',
+      'canary-memory': 'orders-api-canary/orders-api',
+      stable: 'orders-api-canary/orders-api',
+    });
+  });
+
+  test('the first stage has nothing to measure, and says the template is the baseline too', () => {
+    const chosen = gateTargetForStage(ordersApi(), 0);
+    assert.ok('none' in chosen);
+    assert.match(
+      chosen.none,
+      /no workload runs a new version yet \(every workload runs the baseline's registry\.example\.com\/shop\/orders-api:3\.2\.0 and pod template\)/,
+    );
+  });
+
+  test('a stage that returns the canary to the baseline template has nothing to measure', () => {
+    const plan = ordersApiWith((data) => {
+      const flag = data.stages.find((s: { name: string }) => s.name === 'canary-flag');
+      delete flag.workloads['orders-api-canary'].env;
+    });
+    assert.equal(gateTargets(plan)['canary-flag'], 'none');
+  });
+});
+
+describe('check: canary-widened-unwatched counts a template-only canary', () => {
+  test('a stage that sends an env-only canary requests with no soak and no gate is a warning', () => {
+    assert.deepEqual(widenedUnwatched(ordersApi()), [
+      'canary-flag: sends the new version 20% of the requests (0% before) with no soak and no metric gate, so a release moves on as soon as its pods are ready',
+      'stable: sends the new version 100% of the requests (20% before) with no soak and no metric gate, so a release moves on as soon as its pods are ready',
+    ]);
+  });
+
+  test('a limit-only stage that keeps the new version at the same share is not a warning', () => {
+    assert.ok(!widenedUnwatched(ordersApi()).some((line) => line.startsWith('canary-memory:')));
+  });
+
+  test('a paused canary whose env change is still pending sends the new version nothing', () => {
+    const plan = ordersApiWith((data) => {
+      const flag = data.stages.find((s: { name: string }) => s.name === 'canary-flag');
+      flag.workloads['orders-api-canary'].paused = true;
+    });
+    assert.ok(!widenedUnwatched(plan).some((line) => line.startsWith('canary-flag:')));
+  });
+
+  test('soak on the widening stages silences the warning', () => {
+    const plan = ordersApiWith((data) => {
+      for (const stage of data.stages) stage.soak = '5m';
+    });
+    assert.deepEqual(widenedUnwatched(plan), []);
+  });
+});
