@@ -9,7 +9,14 @@ import { describe, test } from 'node:test';
 import { gateTargetForStage } from '../lib/gate';
 import { baselineTemplates, canaryPair, parsePlan, runsNewVersion, type Plan } from '../lib/model';
 import { checkPlan } from '../lib/review/check';
-import { exampleStack, examplePlanData } from './support/example-stacks';
+import { isWeighted } from '../lib/routing';
+import type { Stack } from '../lib/stacks';
+import type { LiveCluster } from '../lib/status/live-cluster';
+import { templateDifferences } from '../lib/status/pod-template-match';
+import { liveRouterWeights } from '../lib/status/router-weights';
+import { matchStage } from '../lib/status/stage-match';
+import { EXAMPLE_STACKS, exampleStack, examplePlanData } from './support/example-stacks';
+import { asStoredByApiServer, settledCluster, stageTemplates, withDeployment, withEnv } from './support/live-cluster';
 
 /** The orders-api example's plan. */
 function ordersApi(): Plan {
@@ -139,5 +146,105 @@ describe('check: canary-widened-unwatched counts a template-only canary', () => 
       for (const stage of data.stages) stage.soak = '5m';
     });
     assert.deepEqual(widenedUnwatched(plan), []);
+  });
+});
+
+/** Which stage `live` is in for `stack` whose file says `stackStage`, pod templates compared as `stepwise status` does. */
+function statusMatch(stack: Stack, live: LiveCluster, stackStage = stack.stage) {
+  const routing = stack.plan.traffic;
+  const weights = isWeighted(routing) ? liveRouterWeights(stack.plan, routing, live.routerObjects) : undefined;
+  return matchStage(stack.plan, routing, live, weights, stackStage, stackStage, stageTemplates(stack));
+}
+
+/** `stack` settled at `stage`, every Deployment's pod template as the API server stores it. */
+function storedCluster(stack: Stack, stage: string): LiveCluster {
+  const cluster = settledCluster(stack, stage);
+  return cluster.deployments.reduce((c, d) => withDeployment(c, d.name, asStoredByApiServer), cluster);
+}
+
+describe('status tells apart stages that differ only in the pod template', () => {
+  test('a cluster at the env-only canary stage is reported there, though the stack file says baseline', () => {
+    const stack = exampleStack('orders-api');
+    const result = statusMatch(stack, storedCluster(stack, 'canary-flag'), 'baseline');
+    assert.equal(result.stage, 'canary-flag');
+    assert.deepEqual(result.matches, ['canary-flag']);
+  });
+
+  test('a cluster at the limit-only stage is reported there, not at the stage before it', () => {
+    const stack = exampleStack('orders-api');
+    const result = statusMatch(stack, storedCluster(stack, 'canary-memory'), 'canary-flag');
+    assert.deepEqual(result.matches, ['canary-memory']);
+  });
+
+  for (const name of EXAMPLE_STACKS) {
+    test(`${name}: a cluster settled at each stage, as the API server stores it, is reported at that stage`, () => {
+      const stack = exampleStack(name);
+      for (const stage of stack.plan.stages) {
+        const result = statusMatch(stack, storedCluster(stack, stage.name), stage.name);
+        assert.equal(result.stage, stage.name);
+        assert.deepEqual(result.drift, []);
+      }
+    });
+  }
+
+  test('an env var changed by hand is drift naming the Deployment, the env var, the live and the planned value', () => {
+    const stack = exampleStack('orders-api');
+    const live = withDeployment(storedCluster(stack, 'canary-flag'), 'orders-api', withEnv('orders-api', 'FEATURE_FAST_CHECKOUT', 'maybe'));
+    const result = statusMatch(stack, live, 'canary-flag');
+    assert.equal(result.stage, null);
+    assert.deepEqual(result.drift, [
+      {
+        kind: 'Deployment',
+        name: 'orders-api',
+        field: 'template.spec.containers.orders-api.env.FEATURE_FAST_CHECKOUT.value',
+        live: 'maybe',
+        planned: 'off',
+      },
+    ]);
+  });
+});
+
+describe('comparing a live pod template with the rendered one', () => {
+  test('a quantity the API server rewrote is the same amount', () => {
+    const rendered = { spec: { containers: [{ name: 'app', resources: { limits: { memory: '1024Mi', cpu: '1000m' } } }] } };
+    const live = { spec: { containers: [{ name: 'app', resources: { limits: { memory: '1Gi', cpu: '1' } } }] } };
+    assert.deepEqual(templateDifferences(rendered, live), []);
+  });
+
+  test('a limit only the live container has is a difference', () => {
+    const rendered = { spec: { containers: [{ name: 'app', resources: { requests: { cpu: '250m' } } }] } };
+    const live = { spec: { containers: [{ name: 'app', resources: { requests: { cpu: '250m', memory: '1Gi' } } }] } };
+    assert.deepEqual(templateDifferences(rendered, live), [
+      { path: 'spec.containers.app.resources.requests.memory', live: '1Gi', planned: null },
+    ]);
+  });
+
+  test('an env var only the live container has is a difference', () => {
+    const rendered = { spec: { containers: [{ name: 'app', env: [{ name: 'A', value: '1' }] }] } };
+    const live = {
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            env: [
+              { name: 'A', value: '1' },
+              { name: 'B', value: '2' },
+            ],
+          },
+        ],
+      },
+    };
+    assert.equal(templateDifferences(rendered, live).length, 1);
+  });
+
+  test('fields the API server fills in and false values it leaves out are no difference', () => {
+    const rendered = { spec: { containers: [{ name: 'app', volumeMounts: [{ name: 'tmp', mountPath: '/tmp', readOnly: false }] }] } };
+    const live = {
+      spec: {
+        dnsPolicy: 'ClusterFirst',
+        containers: [{ name: 'app', terminationMessagePath: '/dev/termination-log', volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] }],
+      },
+    };
+    assert.deepEqual(templateDifferences(rendered, live), []);
   });
 });
