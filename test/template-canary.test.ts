@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { gateTargetForStage } from '../lib/gate';
 import { baselineTemplates, canaryPair, parsePlan, runsNewVersion, type Plan } from '../lib/model';
-import { checkPlan } from '../lib/review/check';
+import { checkPlan, checkStagePair } from '../lib/review/check';
 import { isWeighted } from '../lib/routing';
 import type { Stack } from '../lib/stacks';
 import type { LiveCluster } from '../lib/status/live-cluster';
@@ -246,5 +246,31 @@ describe('comparing a live pod template with the rendered one', () => {
       },
     };
     assert.deepEqual(templateDifferences(rendered, live), []);
+  });
+});
+
+describe('capacity fixes name any pod template change, not only the image', () => {
+  test('a stage that changes only an env var and scales down is told to change the pod template and scale down in separate stages', () => {
+    const plan = ordersApiWith((data) => {
+      const stable = data.stages.find((s: { name: string }) => s.name === 'stable');
+      stable.workloads['orders-api'].replicas = 3;
+      stable.workloads['orders-api-canary'].replicas = 2;
+      data.workloads['orders-api'].strategy = { type: 'RollingUpdate', maxSurge: 0, maxUnavailable: 1 };
+    });
+    const found = checkPlan(plan, { capacityFloor: 5 }).filter((f) => f.rule === 'capacity-below-floor');
+    assert.equal(found.length, 1);
+    assert.equal(found[0].stage, 'canary-memory → stable');
+    assert.match(found[0].fix, /^change the pod template \(image, env, resources\.\.\.\) and scale down in separate stages/);
+  });
+
+  test('a rollback that undoes only a memory limit says it changes the pod template of the workload', () => {
+    const plan = ordersApiWith((data) => {
+      data.workloads['orders-api-canary'].strategy = { type: 'RollingUpdate', maxSurge: 0, maxUnavailable: 1 };
+    });
+    const found = checkStagePair({ plan, stage: 'canary-memory' }, { plan, stage: 'canary-flag' }, { capacityFloor: 5 }).filter(
+      (f) => f.rule === 'capacity-below-floor',
+    );
+    assert.equal(found.length, 1);
+    assert.match(found[0].fix, /^rolling back changes the pod template of orders-api-canary: /);
   });
 });
