@@ -5,6 +5,7 @@
  * raises a memory limit without changing its image.
  */
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { gateTargetForStage } from '../lib/gate';
 import { baselineTemplates, canaryPair, parsePlan, runsNewVersion, type Plan } from '../lib/model';
@@ -15,6 +16,7 @@ import type { LiveCluster } from '../lib/status/live-cluster';
 import { templateDifferences } from '../lib/status/pod-template-match';
 import { liveRouterWeights } from '../lib/status/router-weights';
 import { matchStage } from '../lib/status/stage-match';
+import { assertExit, editStackFile, stacksProject } from './support/cli';
 import { EXAMPLE_STACKS, exampleStack, examplePlanData } from './support/example-stacks';
 import { asStoredByApiServer, settledCluster, stageTemplates, withDeployment, withEnv } from './support/live-cluster';
 
@@ -118,6 +120,22 @@ describe('the metric gate of a template-only canary', () => {
       delete flag.workloads['orders-api-canary'].env;
     });
     assert.equal(gateTargets(plan)['canary-flag'], 'none');
+  });
+});
+
+describe('stepwise gate on a template-only canary', () => {
+  test('gate orders-api at canary-flag measures orders-api-canary against orders-api', async () => {
+    const project = stacksProject();
+    editStackFile(path.join(project.dir, 'stacks'), 'orders-api', (config) => {
+      config['stepwise:stage'] = 'canary-flag';
+      // Port 9 refuses at once: the report is inconclusive, but names what it would measure.
+      config['stepwise:plan'].analysis = { prometheus: { url: 'http://127.0.0.1:9', timeoutSeconds: 2 } };
+    });
+    const result = await project.run('gate', 'orders-api', '--json');
+    assertExit(result, 2);
+    const report = JSON.parse(result.stdout) as { canary: string; stable: string };
+    assert.equal(report.canary, 'orders-api-canary');
+    assert.equal(report.stable, 'orders-api');
   });
 });
 
