@@ -16,6 +16,7 @@ import type { LiveCluster } from '../lib/status/live-cluster';
 import { templateDifferences } from '../lib/status/pod-template-match';
 import { liveRouterWeights } from '../lib/status/router-weights';
 import { matchStage } from '../lib/status/stage-match';
+import { differenceLine } from '../lib/status/status-format';
 import { assertExit, editStackFile, stacksProject } from './support/cli';
 import { EXAMPLE_STACKS, exampleStack, examplePlanData } from './support/example-stacks';
 import { asStoredByApiServer, settledCluster, stageTemplates, withDeployment, withEnv } from './support/live-cluster';
@@ -219,6 +220,15 @@ describe('status tells apart stages that differ only in the pod template', () =>
         planned: 'off',
       },
     ]);
+  });
+
+  test('status prints a template drift as the field, the live value and the stage’s', () => {
+    const stack = exampleStack('orders-api');
+    const live = withDeployment(storedCluster(stack, 'baseline'), 'orders-api', withEnv('orders-api', 'FEATURE_FAST_CHECKOUT', 'maybe'));
+    assert.deepEqual(
+      statusMatch(stack, live, 'baseline').drift.map((d) => differenceLine(d, 'baseline')),
+      ['Deployment orders-api: template.spec.containers.orders-api.env.FEATURE_FAST_CHECKOUT.value is maybe, baseline has off'],
+    );
   });
 });
 
