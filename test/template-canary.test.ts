@@ -65,6 +65,23 @@ describe('the new version is any pod template the first stage does not run', () 
     for (const w of plan.workloads) assert.equal(runsNewVersion(plan, w.name, plan.stages[0], baseline), false, w.name);
   });
 
+  test('a workload the first stage does not run is new when its template differs, even with the same image', () => {
+    // web-nginx with v2 on v1's image but its own env var: the cutover moves to a new template.
+    const data = examplePlanData('web-nginx');
+    data.workloads['nginx-v2'].env = { FEATURE_X: 'on' };
+    for (const stage of data.stages) if (stage.workloads['nginx-v2']) stage.workloads['nginx-v2'].image = 'nginx:1.16.1';
+    const plan = parsePlan(data);
+    assert.equal(gateTargets(plan)['v2-canary'], 'nginx-v2/nginx-dm');
+  });
+
+  test('a workload that runs another workload’s baseline template under its own labels runs no new version', () => {
+    // web-nginx with v2 on v1's image and template: nothing new to measure.
+    const data = examplePlanData('web-nginx');
+    for (const stage of data.stages) if (stage.workloads['nginx-v2']) stage.workloads['nginx-v2'].image = 'nginx:1.16.1';
+    const plan = parsePlan(data);
+    assert.equal(gateTargets(plan)['v2-canary'], 'none');
+  });
+
   test('a workload the stage does not run does not run the new version', () => {
     const plan = ordersApi();
     assert.equal(runsNewVersion(plan, 'no-such-workload', plan.stages[1], baselineTemplates(plan)), false);

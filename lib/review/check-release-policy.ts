@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding';
-import { baselineTemplates } from '../model/new-version';
+import { baselineTemplates, podsRunNewVersion } from '../model/new-version';
 import type { Plan } from '../model/plan';
 import { allStageStates, type StageState } from '../model/stage-state';
 import { stagePolicies } from '../model/stage-policy';
@@ -49,6 +49,6 @@ export const canaryWidenedUnwatched: PlanRule = (plan) => {
 function newVersionShare(plan: Plan, state: StageState, baseline: ReadonlySet<string>): number {
   const traffic = routedTraffic(state, plan.traffic);
   return state.workloads
-    .filter((w) => w.pods.template !== undefined && !baseline.has(w.pods.template))
+    .filter((w) => w.pods.template !== undefined && podsRunNewVersion(plan, w.workload.name, w.pods.template, baseline))
     .reduce((sum, w) => sum + (traffic[w.workload.name] ?? 0), 0);
 }
