@@ -60,7 +60,7 @@ describe('the workload the metric gate measures', () => {
   test('a stage without a new image says why there is nothing to measure', () => {
     const chosen = gateTargetForStage(exampleStack('fop-gate').plan, 0);
     assert.ok('none' in chosen);
-    assert.match(chosen.none, /in stage 'baseline' no workload runs a new image yet/);
+    assert.match(chosen.none, /in stage 'baseline' no workload runs a new version yet/);
   });
 });
 

@@ -120,7 +120,7 @@ describe('stepwise gate against a real Prometheus', () => {
   test('at a stage where nothing runs the new version there is nothing to measure: exit 2', async () => {
     const result = await project(prometheusUrl(), 'baseline').run('gate', 'fop-gate');
     assertExit(result, 2);
-    assert.match(result.stderr, /nothing to measure: in stage 'baseline' no workload runs a new image yet/);
+    assert.match(result.stderr, /nothing to measure: in stage 'baseline' no workload runs a new version yet/);
   });
 });
 

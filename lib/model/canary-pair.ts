@@ -3,6 +3,7 @@
  * (which workload it measures) and `stepwise export` (which Deployment the controller takes
  * over) both need the answer, and must never give two different ones for the same plan.
  */
+import { baselineTemplates, runsNewVersion } from './new-version';
 import type { Plan, Workload } from './plan';
 
 /** The two workloads a canary release is about. */
@@ -14,9 +15,11 @@ export interface CanaryPair {
 }
 
 /**
- * The canary pair of `plan`, or undefined when it has fewer than two workloads. A "new image" is
- * one no workload runs in the first stage (the baseline the release starts from).
- *  - canary: the workload that runs a new image in the earliest stage; when several start in the
+ * The canary pair of `plan`, or undefined when it has fewer than two workloads. The new version is
+ * a pod template no workload runs in the first stage (the baseline the release starts from): a new
+ * image, or the same image with an env var, a limit or any other template field changed (see
+ * `runsNewVersion`).
+ *  - canary: the workload that runs the new version in the earliest stage; when several start in the
  *    same stage (or none ever does), the one with fewer replicas in the first stage, then the
  *    last declared;
  *  - stable: of the other workloads, the one with the most replicas in the first stage, the first
@@ -26,9 +29,9 @@ export interface CanaryPair {
 export function canaryPair(plan: Plan): CanaryPair | undefined {
   if (plan.workloads.length < 2) return undefined;
   const baseline = plan.stages[0].workloads;
-  const baselineImages = new Set(Object.values(baseline).map((w) => w.image));
+  const templates = baselineTemplates(plan);
   const firstNew = (name: string): number => {
-    const index = plan.stages.findIndex((stage) => stage.workloads[name] !== undefined && !baselineImages.has(stage.workloads[name].image));
+    const index = plan.stages.findIndex((stage) => runsNewVersion(plan, name, stage, templates));
     return index < 0 ? Number.MAX_SAFE_INTEGER : index;
   };
   const baselineReplicas = (name: string): number => baseline[name]?.replicas ?? 0;

@@ -102,7 +102,7 @@ export const CHECK_RULES = {
     scope: 'transition',
     summary: 'a stage sends the new version more requests with no soak and no analysis section (stepwise release would move on unwatched)',
     details:
-      'Give the stage a `soak` (e.g. `soak: 5m`), or the plan an `analysis` section, so `stepwise release` watches the wider canary before it goes on.',
+      'The new version is any pod template the first stage does not run: a new image, or the same image with an env var, a limit or another template field changed. Give the stage a `soak` (e.g. `soak: 5m`), or the plan an `analysis` section, so `stepwise release` watches the wider canary before it goes on.',
   },
   'node-port-in-another-stack': {
     severity: 'warning',

@@ -12,6 +12,7 @@ export * from './api-server-rules';
 export * from './finding';
 export * from './check-rules';
 export * from './canary-pair';
+export * from './new-version';
 export * from './kube-object';
 export * from './release-service';
 export * from './traffic-routing';

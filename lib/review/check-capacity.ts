@@ -68,7 +68,7 @@ function capacityFix(
       return `stage '${to}' keeps only ${s.endpointsAfter} behind the Service: roll back to a stage that keeps at least ${s.capacityFloor} (stepwise rollback --to STAGE), or give '${to}' at least ${s.capacityFloor} replicas behind the Service in the stack file, ${lower}`;
     }
     const rolling = losing.filter((t) => t.rollsOut).map((t) => t.name);
-    const which = rolling.length > 0 ? `rolling back changes the image of ${listOf(rolling)}: ` : '';
+    const which = rolling.length > 0 ? `rolling back changes the pod template of ${listOf(rolling)}: ` : '';
     return `${which}${rollout}, ${lower}`;
   }
   const lower = 'or lower checks.capacityFloor (or pass --capacity-floor) if less capacity is intended';
@@ -76,8 +76,9 @@ function capacityFix(
     return `the stage leaves only ${s.endpointsAfter}: keep at least ${count(s.capacityFloor, 'replica')} behind the Service (scale another selected workload up first, in an earlier stage), ${lower}`;
   }
   if (s.minDuring === 'make') return `${rollout}, ${lower}`;
-  // A break-phase dip is a scale-down that also changes the image: it rolls out at the new count.
-  return `change images and scale down in separate stages, or ${rollout}, ${lower}`;
+  // A break-phase dip is a scale-down that also changes the pod template (the image, an env var, a
+  // limit...): it rolls out at the new count.
+  return `change the pod template (image, env, resources...) and scale down in separate stages, or ${rollout}, ${lower}`;
 }
 
 /** Workloads behind the Service that have fewer available pods than before in the phase of its minimum. */

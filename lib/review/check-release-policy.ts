@@ -1,4 +1,5 @@
 import type { Finding } from '../model/finding';
+import { baselineTemplates, podsRunNewVersion } from '../model/new-version';
 import type { Plan } from '../model/plan';
 import { allStageStates, type StageState } from '../model/stage-state';
 import { stagePolicies } from '../model/stage-policy';
@@ -12,7 +13,8 @@ import type { PlanRule } from './check-rule';
  */
 
 /**
- * `canary-widened-unwatched`: a stage sends a larger share of requests to a new image than the
+ * `canary-widened-unwatched`: a stage sends a larger share of requests to the new version (a pod
+ * template the first stage does not run: a new image, or an env var, a limit... changed) than the
  * stage before, and nothing watches it: the stage has no `soak` and the plan no `analysis`
  * section, so `stepwise release` moves on as soon as the pods are ready, before any error rate
  * could show. A warning: a plan may be released by people who watch the dashboards themselves.
@@ -21,7 +23,8 @@ export const canaryWidenedUnwatched: PlanRule = (plan) => {
   if (plan.analysis) return [];
   const policies = stagePolicies(plan);
   const states = allStageStates(plan);
-  const shares = states.map((state) => newImageShare(plan, state));
+  const baseline = baselineTemplates(plan);
+  const shares = states.map((state) => newVersionShare(plan, state, baseline));
   return states.slice(1).flatMap((state, i): Finding[] => {
     const before = shares[i];
     const after = shares[i + 1];
@@ -39,11 +42,13 @@ export const canaryWidenedUnwatched: PlanRule = (plan) => {
   });
 };
 
-/** The share of requests (0–1) the stage sends to pods running an image the first stage does not run. */
-function newImageShare(plan: Plan, state: StageState): number {
-  const baseline = new Set(Object.values(plan.stages[0].workloads).map((w) => w.image));
+/**
+ * The share of requests (0–1) the stage sends to pods running a pod template the first stage does
+ * not run (`baseline`): the pods' own template, so a paused Deployment's pending change is not counted.
+ */
+function newVersionShare(plan: Plan, state: StageState, baseline: ReadonlySet<string>): number {
   const traffic = routedTraffic(state, plan.traffic);
   return state.workloads
-    .filter((w) => w.pods.image !== undefined && !baseline.has(w.pods.image))
+    .filter((w) => w.pods.template !== undefined && podsRunNewVersion(plan, w.workload.name, w.pods.template, baseline))
     .reduce((sum, w) => sum + (traffic[w.workload.name] ?? 0), 0);
 }

@@ -140,7 +140,7 @@ export function summaryText(review: StageReview): string {
   const { diff } = review;
   const lines = [reviewTitle(review)];
   if (diff.unchanged && review.planChanges.length === 0 && review.findings.length === 0) {
-    lines.push('  no change: the two stages run the same workloads, images, replicas, selectors and traffic shares');
+    lines.push('  no change: the two stages run the same workloads, pod templates, replicas, selectors and traffic shares');
     return `${lines.join('\n')}\n`;
   }
   lines.push('', 'Workloads:', ...diff.workloads.map((w) => `  ${workloadLine(w)}`));
@@ -171,7 +171,7 @@ function reviewMarkdown(review: StageReview): string {
   const { diff } = review;
   const out: string[] = [`### \`${review.stack}\`: ${code(sideName(diff.from))} → ${code(sideName(diff.to))}`, ''];
   if (diff.unchanged && review.planChanges.length === 0 && review.findings.length === 0) {
-    out.push('No change: the two stages run the same workloads, images, replicas, selectors and traffic shares.', '');
+    out.push('No change: the two stages run the same workloads, pod templates, replicas, selectors and traffic shares.', '');
   } else {
     out.push('| workload | change | replicas | image | traffic |', '| --- | --- | --- | --- | --- |');
     for (const w of diff.workloads) {

@@ -90,7 +90,7 @@ export interface StageDiff {
   readonly services: readonly ServiceDiff[];
   /** Pods before and after, the most that can exist during the transition, and the fewest available. */
   readonly pods: { readonly before: number; readonly after: number; readonly peak: number; readonly minAvailable: number };
-  /** True when nothing a cluster would see changes (same replicas, images, selectors and traffic shares). */
+  /** True when nothing a cluster would see changes (same replicas, pod templates, selectors and traffic shares). */
   readonly unchanged: boolean;
   /** The release policy of the stage arrived at (soak, approval, onFailure), or null when it sets none. */
   readonly release: StageReleaseView | null;

@@ -21,6 +21,11 @@ export interface LiveDeployment {
   readonly paused: boolean;
   /** The pod template's containers and their images, in template order. */
   readonly containers: readonly { readonly name: string; readonly image: string }[];
+  /**
+   * `spec.template` as the API server stored it (defaults filled in), compared with the rendered
+   * one (pod-template-match.ts); undefined when it was not read.
+   */
+  readonly template?: unknown;
   /** `spec.selector`. */
   readonly selector: WorkloadSelector;
   /** `metadata.generation` against `status.observedGeneration`: the controller has not acted on the spec yet while lower. */
@@ -148,7 +153,10 @@ export interface DeploymentJson {
       readonly matchExpressions?:
         readonly { readonly key: string; readonly operator: string; readonly values?: readonly string[] | null }[] | null;
     };
-    readonly template?: { readonly spec?: { readonly containers?: readonly { readonly name?: string; readonly image?: string }[] } };
+    readonly template?: {
+      readonly metadata?: unknown;
+      readonly spec?: { readonly containers?: readonly { readonly name?: string; readonly image?: string }[] };
+    };
   };
   readonly status?: {
     readonly observedGeneration?: number;
@@ -200,6 +208,7 @@ export function liveDeploymentOf(json: DeploymentJson): LiveDeployment | undefin
     replicas: json.spec?.replicas ?? 1,
     paused: json.spec?.paused === true,
     containers: (json.spec?.template?.spec?.containers ?? []).map((c) => ({ name: c.name ?? '', image: c.image ?? '' })),
+    ...(json.spec?.template !== undefined ? { template: json.spec.template } : {}),
     selector: {
       matchLabels: { ...(selector.matchLabels ?? {}) },
       matchExpressions: (selector.matchExpressions ?? []).map((e) => ({

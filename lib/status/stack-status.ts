@@ -8,6 +8,7 @@ import { isReadProblem, readCluster, type ClusterReadProblem } from './cluster-r
 import type { KubeTarget } from './kube-context';
 import { liveRouterWeights } from './router-weights';
 import { matchStage } from './stage-match';
+import type { RenderedTemplates } from './stage-spec';
 import { statusReport, type StatusReport } from './status-report';
 
 /**
@@ -28,9 +29,14 @@ export async function readStackStatus(
   const live = await readCluster(target, plan.namespace, routerRefs, timeoutSeconds);
   if (isReadProblem(live)) return live;
   const weights = isWeighted(routing) ? liveRouterWeights(plan, routing, live.routerObjects) : undefined;
-  const match = matchStage(plan, routing, live, weights, stack.stage, stack.fromStage);
   // Loaded only now: a cluster that cannot be reached is reported without loading cdk8s.
   const { renderStackStage } = await import('../synth/render-stack.js');
+  // Every stage's pod templates, so stages that differ only in an env var or a limit are told apart.
+  const templates = plan.stages.map((stage): RenderedTemplates => {
+    const deployments = renderStackStage(stack, stage.name).files.filter((f) => f.object.kind === 'Deployment');
+    return new Map(deployments.map((f) => [f.object.metadata.name, (f.object as { spec?: { template?: unknown } }).spec?.template]));
+  });
+  const match = matchStage(plan, routing, live, weights, stack.stage, stack.fromStage, templates);
   const rendered = renderStackStage(stack, match.stage ?? stack.stage).files.map((f) => f.object);
   return statusReport({ stack, routing, cluster: { context: target.context, server: target.server }, live, weights, match, rendered });
 }

@@ -8,7 +8,8 @@ import type { Plan } from '../model/plan';
 import type { TrafficRouting } from '../routing';
 import type { LiveCluster } from './live-cluster';
 import type { LiveRouterWeights } from './router-weights';
-import { stageSpec, type StageSpec } from './stage-spec';
+import { templateDifferences } from './pod-template-match';
+import { stageSpec, type RenderedTemplates, type StageSpec } from './stage-spec';
 
 /** One field whose live value is not the stage's. */
 export interface SpecDifference {
@@ -18,7 +19,9 @@ export interface SpecDifference {
   readonly name: string;
   /**
    * The field: `exists`, `spec.replicas`, `spec.paused`, `containers.<name>.image`,
-   * `spec.selector` (as `a=b,c=d`), or `weights.<track>` (a router's weight of a track).
+   * `template.<path>` (a pod template field other than the images, e.g.
+   * `template.spec.containers.orders-api.env.FEATURE_X.value`), `spec.selector` (as `a=b,c=d`),
+   * or `weights.<track>` (a router's weight of a track).
    */
   readonly field: string;
   /** The live value; null when there is none (a container the cluster does not have). */
@@ -71,6 +74,12 @@ export function specDifferences(spec: StageSpec, live: LiveCluster, weights: Liv
       const sidecar = planned.sidecars.find((c) => c.name === other.name);
       if (other.image !== sidecar?.image) differs(`containers.${other.name}.image`, other.image, sidecar?.image ?? null);
     }
+    if (planned.template !== undefined && found.template !== undefined) {
+      // The images are compared above, each under its own field.
+      for (const d of templateDifferences(planned.template, found.template, (path) => /^spec\.containers\.[^.]+\.image$/.test(path))) {
+        differs(`template.${d.path}`, d.live, d.planned);
+      }
+    }
     if (found.paused !== planned.paused) differs('spec.paused', found.paused, planned.paused);
   }
   for (const name of spec.absentDeployments) {
@@ -99,7 +108,11 @@ export function specDifferences(spec: StageSpec, live: LiveCluster, weights: Liv
   return differences;
 }
 
-/** The stage the cluster is in, judged against every stage of `plan`. */
+/**
+ * The stage the cluster is in, judged against every stage of `plan`. With `templates` (each
+ * stage's rendered pod templates, in stage order) the Deployments' pod templates are compared
+ * too, so stages that differ only in an env var or a limit are told apart.
+ */
 export function matchStage(
   plan: Plan,
   routing: TrafficRouting,
@@ -107,8 +120,9 @@ export function matchStage(
   weights: LiveRouterWeights | undefined,
   stackStage: string,
   fromStage: string,
+  templates?: readonly RenderedTemplates[],
 ): StageMatch {
-  const differences = plan.stages.map((_, i) => specDifferences(stageSpec(plan, routing, i), live, weights));
+  const differences = plan.stages.map((_, i) => specDifferences(stageSpec(plan, routing, i, templates?.[i]), live, weights));
   const matches = plan.stages.filter((_, i) => differences[i].length === 0).map((s) => s.name);
   const stage = [stackStage, fromStage].find((s) => matches.includes(s)) ?? matches[0] ?? null;
   if (stage !== null) return { stage, matches, drift: [], nearest: null };

@@ -1,6 +1,7 @@
 /**
  * What the cluster's objects say in each stage of a plan, in the fields a stage decides: per
- * Deployment its replicas, image and paused flag (or that it does not exist), per Service its
+ * Deployment its replicas, image and paused flag (or that it does not exist) and, when the caller
+ * rendered the stage, its pod template (env, resources, args... whatever a stage changes), per Service its
  * selector, and for a weighted router the weight of each track. `stepwise status` compares the
  * live objects with these to tell which stage the cluster is in. Pure, from the model.
  */
@@ -20,7 +21,15 @@ export interface DeploymentSpec {
   readonly container: { readonly name: string; readonly image: string };
   /** The sidecar containers of the stage's pod template (`pod.containers`) and their images. */
   readonly sidecars: readonly { readonly name: string; readonly image: string }[];
+  /**
+   * The pod template the stage renders (`spec.template`), when the caller rendered the stage:
+   * what tells apart stages that change only an env var or a limit. Undefined: not compared.
+   */
+  readonly template?: unknown;
 }
+
+/** The pod template (`spec.template`) each Deployment of one stage renders, by Deployment name. */
+export type RenderedTemplates = ReadonlyMap<string, unknown>;
 
 /** The sidecars (`pod.containers`) of a workload's definition, by name and image. */
 function sidecarsOf(definition: Workload): { name: string; image: string }[] {
@@ -48,8 +57,11 @@ export interface StageSpec {
   readonly routerWeights?: Readonly<Record<string, number>>;
 }
 
-/** The spec of the stage at `index` (`routing` is the plan's parsed `traffic` section). */
-export function stageSpec(plan: Plan, routing: TrafficRouting, index: number): StageSpec {
+/**
+ * The spec of the stage at `index` (`routing` is the plan's parsed `traffic` section), with the pod
+ * templates of `templates` (the stage rendered) when given.
+ */
+export function stageSpec(plan: Plan, routing: TrafficRouting, index: number, templates?: RenderedTemplates): StageSpec {
   const stage = plan.stages[index];
   const deployments: DeploymentSpec[] = [];
   const absentDeployments: string[] = [];
@@ -63,6 +75,7 @@ export function stageSpec(plan: Plan, routing: TrafficRouting, index: number): S
         paused: state.paused,
         container: { name: workload.containerName, image: state.image },
         sidecars: sidecarsOf(definitionIn(workload, state)),
+        ...(templates?.has(workload.name) ? { template: templates.get(workload.name) } : {}),
       });
     }
   }

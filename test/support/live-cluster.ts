@@ -24,6 +24,7 @@ import {
   type LivePod,
   type LiveRouterObject,
 } from '../../lib/status/live-cluster';
+import type { RenderedTemplates } from '../../lib/status/stage-spec';
 
 /** The namespace of `stack` settled at `stage`, router objects included. */
 export function settledCluster(stack: Stack, stage: string): LiveCluster {
@@ -107,4 +108,65 @@ export function withoutService(cluster: LiveCluster, name: string): LiveCluster 
 function assertHas(objects: readonly { name: string }[], name: string, kind: string): void {
   if (!objects.some((o) => o.name === name))
     throw new Error(`the test cluster has no ${kind} ${name}: ${objects.map((o) => o.name).join(', ')}`);
+}
+
+/** The pod templates every stage of `stack` renders, in stage order (what `stepwise status` compares live Deployments with). */
+export function stageTemplates(stack: Stack): RenderedTemplates[] {
+  return stack.plan.stages.map(
+    (stage) =>
+      new Map(
+        renderStackStage(stack, stage.name)
+          .files.filter((f) => f.object.kind === 'Deployment')
+          .map((f) => [f.object.metadata.name, (f.object as { spec?: { template?: unknown } }).spec?.template]),
+      ),
+  );
+}
+
+/**
+ * A change for {@link withDeployment}: the pod template as the API server stores it: `omitempty`
+ * fields left out when false or empty, quantities in canonical form (`1024Mi` → `1Gi`), and the
+ * defaults it fills in (`terminationMessagePath`, a probe's `timeoutSeconds`, the pod's
+ * `restartPolicy` and `dnsPolicy`).
+ */
+export function asStoredByApiServer(d: LiveDeployment): LiveDeployment {
+  const stored = structuredClone(d.template) as { spec: Record<string, unknown> & { containers: Record<string, unknown>[] } };
+  Object.assign(stored.spec, { restartPolicy: 'Always', dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler' });
+  for (const c of stored.spec.containers) {
+    c.terminationMessagePath = '/dev/termination-log';
+    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+      if (c[probe]) Object.assign(c[probe] as object, { timeoutSeconds: 1, successThreshold: 1 });
+    }
+  }
+  return { ...d, template: canonical(stored) };
+}
+
+/** `value` with false and empty `omitempty` fields dropped and `<n*1024>Mi` written `<n>Gi`. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== false && v !== '')
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  }
+  if (typeof value === 'string') {
+    const mi = /^(\d+)Mi$/.exec(value);
+    if (mi && Number(mi[1]) % 1024 === 0) return `${Number(mi[1]) / 1024}Gi`;
+  }
+  return value;
+}
+
+/** A change for {@link withDeployment}: env var `name` of container `container` set to `value` by hand (`kubectl set env`). */
+export function withEnv(container: string, name: string, value: string): (d: LiveDeployment) => LiveDeployment {
+  return (d) => {
+    const template = structuredClone(d.template) as { spec: { containers: { name: string; env?: { name: string; value?: string }[] }[] } };
+    const c = template.spec.containers.find((x) => x.name === container);
+    if (!c) throw new Error(`the test Deployment ${d.name} has no container ${container}`);
+    const env = (c.env ??= []);
+    const found = env.find((e) => e.name === name);
+    if (found) found.value = value;
+    else env.push({ name, value });
+    return { ...d, template };
+  };
 }

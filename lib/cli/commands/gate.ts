@@ -12,10 +12,12 @@ stack's current stage, prints each value against its threshold and exits with th
 Missing data, NaN, an unreachable or slow Prometheus are never a pass. See docs/guides/metric-gate.md.
 
 The canary in the current stage (the stable workload is what relativeTo: stable compares with):
-  CanaryService    the workload that gets the new image first (e.g. fop-gate-canary); stable: the other one
-  BatchedRollout   the newest batch on the new image; stable: the first batch still on the baseline image
-  SelectorCutover  v2, the workload on the new image; stable: v1 while it exists
-A stage where no workload runs a new image yet has nothing to measure (exit 2).
+  CanaryService    the workload that gets the new version first (e.g. fop-gate-canary); stable: the other one
+  BatchedRollout   the newest batch on the new version; stable: the first batch still on the baseline
+  SelectorCutover  v2, the workload on the new version; stable: v1 while it exists
+The new version is any pod template the first stage does not run: a new image, or the same image
+with an env var, a resource limit or any other template field changed.
+A stage where no workload runs a new version yet has nothing to measure (exit 2).
 
 options:
   --json            print the report as one JSON document
