@@ -17,6 +17,7 @@ import { namespaceObject } from '../lib/constructs/release-namespace';
 import { listStacks, stackFromText } from '../lib/stacks';
 import type { KubeObject } from './support/kube-api';
 import { GitOpsSync } from './support/gitops-sync';
+import { createWorkloadPrerequisites } from './support/workload-prerequisites';
 import { assertMoveKeptPromises, deploymentUids, startMove } from './support/move-promises';
 import { exampleRoute, useSuite, withMinReadySeconds } from './support/suite';
 import { describeNamespace, TransitionObserver } from './support/transition-observer';
@@ -45,6 +46,8 @@ for (const stackName of STACKS) {
       // The namespace, as `pulumi up` creates it (Argo CD's CreateNamespace=true, or a platform
       // team, does this on the GitOps path): restricted Pod Security enforced unless the plan relaxes it.
       await suite.cluster.api.apply('/api/v1/namespaces', namespaceObject(plan) as KubeObject);
+      // What the app's owners have in place before its first sync (orders-api's ServiceAccount, Secrets, …).
+      await createWorkloadPrerequisites(suite.cluster.api, plan);
       const observer = await TransitionObserver.start(suite.cluster.api, plan.namespace);
       const gitops = new GitOpsSync(suite, dir, stackName, plan.namespace);
       const stepwise = (...args: string[]) =>

@@ -5,12 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { namespaceObject } from '../lib/constructs/release-namespace';
 import { listStacks } from '../lib/stacks';
 import { assertMoveKeptPromises, deploymentUids, startMove } from './support/move-promises';
+import type { KubeObject } from './support/kube-api';
 import { ReleaseProject } from './support/pulumi-engine';
 import { objectsRecordedStale } from './support/recorded-objects';
 import { exampleRoute, useSuite, withMinReadySeconds } from './support/suite';
 import { describeNamespace, TransitionObserver } from './support/transition-observer';
+import { createWorkloadPrerequisites } from './support/workload-prerequisites';
 
 const suite = useSuite();
 
@@ -22,6 +25,10 @@ for (const stackName of STACKS) {
     test('forward to the last stage and back: never below the plan, switch after ready, break after switch, nothing replaced, nothing left to change', async () => {
       const project = await ReleaseProject.create(suite.engine, stackName, withMinReadySeconds(1));
       const { plan } = project.read();
+      // What the app's owners have in place before its first pulumi up (orders-api's ServiceAccount,
+      // Secrets, …), in the namespace the program then takes over.
+      await suite.cluster.api.apply('/api/v1/namespaces', namespaceObject(plan) as KubeObject);
+      await createWorkloadPrerequisites(suite.cluster.api, plan);
       const observer = await TransitionObserver.start(suite.cluster.api, plan.namespace);
       try {
         assert.equal((await project.up()).summary.result, 'succeeded');

@@ -305,7 +305,11 @@ function fakeNode(name: string): { metadata: { name: string; [key: string]: unkn
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/hostname': name, type: 'kwok' }, annotations: { 'kwok.x-k8s.io/node': 'fake' } },
+    metadata: {
+      name,
+      labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' },
+      annotations: { 'kwok.x-k8s.io/node': 'fake' },
+    },
     spec: {},
     status: {
       allocatable: { cpu: '64', memory: '256Gi', pods: '250' },
