@@ -11,9 +11,10 @@ export function cpuMillicores(quantity: string): number {
   return Math.round(Number(quantity) * 1000);
 }
 
-/** The factor of each memory quantity suffix, in bytes. */
-const MEMORY_SUFFIXES: Readonly<Record<string, number>> = {
+/** The factor of each Kubernetes quantity suffix. */
+const QUANTITY_SUFFIXES: Readonly<Record<string, number>> = {
   '': 1,
+  m: 1e-3,
   k: 1e3,
   M: 1e6,
   G: 1e9,
@@ -28,16 +29,20 @@ const MEMORY_SUFFIXES: Readonly<Record<string, number>> = {
   Ei: 1024 ** 6,
 };
 
+/** The amount of a Kubernetes quantity (`1.5Gi` → 1610612736, `250m` → 0.25, `1e9`), NaN when it is none. */
+export function quantityAmount(quantity: string): number {
+  const match = /^([+-]?[\d.]+)(?:[eE]([+-]?\d+)|([a-zA-Z]*))$/.exec(quantity);
+  if (!match) return Number.NaN;
+  const amount = Number(match[1]);
+  return match[2] !== undefined ? amount * 10 ** Number(match[2]) : amount * (QUANTITY_SUFFIXES[match[3]] ?? Number.NaN);
+}
+
 /**
  * A validated memory quantity (`256Mi`, `8Gi`, `1.5Gi`, `512M`, `1e9`, `1073741824`) in MiB, not
  * always whole: `1Gi` → 1024, `512M` → 488.28125. For comparing a request with its limit.
  */
 export function memoryMebibytes(quantity: string): number {
-  const match = /^([\d.]+)(?:[eE](\d+)|([a-zA-Z]*))$/.exec(quantity);
-  if (!match) return Number.NaN;
-  const amount = Number(match[1]);
-  const bytes = match[2] !== undefined ? amount * 10 ** Number(match[2]) : amount * (MEMORY_SUFFIXES[match[3]] ?? Number.NaN);
-  return bytes / 1024 ** 2;
+  return quantityAmount(quantity) / 1024 ** 2;
 }
 
 /**

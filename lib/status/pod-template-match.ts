@@ -13,6 +13,7 @@
  *    stage does not set is a difference, not a default.
  * Pure.
  */
+import { quantityAmount } from '../model/quantities';
 
 /** One field of the pod template whose live value is not the rendered one. */
 export interface TemplateDifference {
@@ -102,32 +103,6 @@ function sameScalar(rendered: unknown, live: unknown, path: string): boolean {
     return !Number.isNaN(a) && Math.abs(a - b) <= Math.abs(a) * 1e-12;
   }
   return false;
-}
-
-/** The factor of each quantity suffix. */
-const QUANTITY_SUFFIXES: Readonly<Record<string, number>> = {
-  '': 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-  Pi: 1024 ** 5,
-  Ei: 1024 ** 6,
-};
-
-/** The amount of a Kubernetes quantity (`1.5Gi`, `250m`, `1e9`), NaN when it is none. */
-function quantityAmount(quantity: string): number {
-  const match = /^([+-]?[\d.]+)(?:[eE]([+-]?\d+)|([a-zA-Z]*))$/.exec(quantity);
-  if (!match) return Number.NaN;
-  const amount = Number(match[1]);
-  return match[2] !== undefined ? amount * 10 ** Number(match[2]) : amount * (QUANTITY_SUFFIXES[match[3]] ?? Number.NaN);
 }
 
 /** A value the API server leaves out when it stores it (`omitempty`). */
