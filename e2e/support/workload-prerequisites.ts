@@ -7,7 +7,8 @@
  *
  * A claim is bound to a volume made for it (the suite's controller-manager runs no volume binder,
  * and kwok mounts nothing): the PersistentVolume names the claim, the claim the volume, as the
- * binder would leave them, so the scheduler places the pods. Each claim gets a new volume: one the
+ * binder would leave them (both `Bound`, which pulumi-kubernetes' Deployment await also waits
+ * for), so the scheduler places the pods. Each claim gets a new volume: one the
  * scheduler bound to an earlier claim of the same name records that claim's UID.
  */
 import { randomBytes } from 'node:crypto';
@@ -48,6 +49,14 @@ export async function createWorkloadPrerequisites(api: KubeApi, plan: Plan): Pro
     const collection =
       kind === 'PersistentVolume' ? '/api/v1/persistentvolumes' : `/api/v1/namespaces/${metadata.namespace}/${String(kind).toLowerCase()}s`;
     await api.apply(collection, object);
+    // The phases the binder would set, through the status subresource.
+    if (kind === 'PersistentVolume') await api.mergePatch(`${collection}/${metadata.name}/status`, { status: { phase: 'Bound' } });
+    if (kind === 'PersistentVolumeClaim') {
+      const { spec } = object as unknown as { spec: { accessModes: string[]; resources: { requests: { storage: string } } } };
+      await api.mergePatch(`${collection}/${metadata.name}/status`, {
+        status: { phase: 'Bound', accessModes: spec.accessModes, capacity: { storage: spec.resources.requests.storage } },
+      });
+    }
   }
 }
 
