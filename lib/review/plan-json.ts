@@ -1,7 +1,7 @@
 import { sortedLabels, type Labels } from '../model/labels';
 import type { ReleaseKind } from '../model/plan';
 import { templateChanges } from '../model/pod-template';
-import { allStageStates } from '../model/stage-state';
+import { allStageStates, type StageState } from '../model/stage-state';
 import { formatDuration, stagePolicies, type FailureAction, type StagePolicy } from '../model/stage-policy';
 import { consecutiveTransitions, type TransitionPhase, type WorkloadChange } from '../model/transition';
 import { routedTraffic } from '../routing/routed-traffic';
@@ -133,31 +133,31 @@ export function planView(stack: Stack): PlanView {
     traffic: routedTraffic(state, plan.traffic),
     ...releaseOf(policies[state.index]),
   }));
-  const transitions = consecutiveTransitions(plan, states).map((t): TransitionView => ({
-    from: t.from.stage.name,
-    to: t.to.stage.name,
-    peakPods: t.peakPods,
-    minAvailablePods: t.minAvailablePods,
-    workloads: t.workloads.map((w) => {
-      const template =
-        w.from && w.to
-          ? templateChanges(
-              t.from.workloads.find((r) => r.workload.name === w.name)?.workload,
-              t.to.workloads.find((r) => r.workload.name === w.name)?.workload,
-            )
-          : [];
-      return { name: w.name, change: w.change, rollsOut: w.rollsOut, phase: w.phase, ...(template.length > 0 ? { template } : {}) };
-    }),
-    services: t.services.map((s) => ({
-      name: s.name,
-      selectorChanges: s.selectorChanges,
-      endpointsBefore: s.endpointsBefore,
-      endpointsAfter: s.endpointsAfter,
-      minReadyEndpoints: s.minReadyEndpoints,
-      minDuring: s.minDuring,
-      capacityFloor: s.capacityFloor,
-    })),
-  }));
+  const definitions = (state: StageState) => new Map(state.workloads.map((r) => [r.workload.name, r.workload]));
+  const transitions = consecutiveTransitions(plan, states).map((t): TransitionView => {
+    // Looked up by name, not searched: a plan may hold thousands of workloads.
+    const before = definitions(t.from);
+    const after = definitions(t.to);
+    return {
+      from: t.from.stage.name,
+      to: t.to.stage.name,
+      peakPods: t.peakPods,
+      minAvailablePods: t.minAvailablePods,
+      workloads: t.workloads.map((w) => {
+        const template = w.from && w.to ? templateChanges(before.get(w.name), after.get(w.name)) : [];
+        return { name: w.name, change: w.change, rollsOut: w.rollsOut, phase: w.phase, ...(template.length > 0 ? { template } : {}) };
+      }),
+      services: t.services.map((s) => ({
+        name: s.name,
+        selectorChanges: s.selectorChanges,
+        endpointsBefore: s.endpointsBefore,
+        endpointsAfter: s.endpointsAfter,
+        minReadyEndpoints: s.minReadyEndpoints,
+        minDuring: s.minDuring,
+        capacityFloor: s.capacityFloor,
+      })),
+    };
+  });
   return { stack: stack.name, kind: plan.kind, namespace: plan.namespace, stage: stack.stage, stages, transitions };
 }
 
