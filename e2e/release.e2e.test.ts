@@ -19,6 +19,7 @@ import { GitOpsSync } from './support/gitops-sync';
 import type { KubeObject } from './support/kube-api';
 import { prometheusScraping, type TrafficProfile } from '../test/support/prometheus';
 import { ReleaseProject } from './support/pulumi-engine';
+import { processIsAlive } from '../lib/release/stack-lock';
 import { killJob, lastEvent, startRelease, type SeenEvent } from './support/release-run';
 import { useSuite, withMinReadySeconds } from './support/suite';
 import { describeNamespace, TransitionObserver } from './support/transition-observer';
@@ -338,6 +339,10 @@ test('a job killed (SIGKILL, its whole process tree) while pulumi up runs leaves
     assert.ok(lockFile, 'the killed update left its lock');
     const lock = JSON.parse(fs.readFileSync(path.join(lockDir, lockFile), 'utf8')) as { pid: number; hostname: string };
     assert.equal(lock.hostname, os.hostname());
+    // The re-run comes once the job is gone: SIGKILL is delivered at once, but the kernel may take a
+    // moment to end the process (a zombie left unreaped counts as gone; see processIsAlive).
+    for (let i = 0; i < 100 && processIsAlive(lock.pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(processIsAlive(lock.pid), false, `the killed pulumi (pid ${lock.pid}) has ended`);
     const pendingLeft = ((await project.stack.exportStack()).deployment as { pending_operations?: unknown[] }).pending_operations ?? [];
     t.diagnostic(
       `killed: ${killedCommands.map((c) => path.basename(c)).join(', ')}; pending operations left: ${JSON.stringify(pendingLeft.map((op: any) => [op.type, op.resource?.urn?.split('::').pop()]))}`,
@@ -387,6 +392,9 @@ test('a job killed (SIGKILL, its whole process tree) while pulumi up runs leaves
     await assertFloorHeldSinceBaseline(observer, killed.events, plan);
   } finally {
     observer.stop();
+    // A failed assertion may leave the killed update's lock: free it, so the failure shows rather
+    // than the clean-up's "the stack is currently locked".
+    await project.stack.cancel().catch(() => undefined);
     await project.destroy();
   }
 });

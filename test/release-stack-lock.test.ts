@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -138,4 +140,25 @@ describe('reading the locks of a backend', () => {
     assert.equal(processIsAlive(process.pid), true);
     assert.equal(processIsAlive(2 ** 22 + 12345), false);
   });
+
+  test(
+    'a process that has exited but is not reaped yet (a killed pulumi whose parent died too) is not alive',
+    { skip: !fs.existsSync('/proc/self/stat') },
+    async () => {
+      // `sleep 0` exits at once; its parent has become `sleep 30`, which never reaps it: a zombie.
+      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      try {
+        const pid = Number((await once(parent.stdout, 'data'))[0].toString().trim());
+        const state = () => {
+          const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+          return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+        };
+        for (let i = 0; i < 200 && state() !== 'Z'; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(state(), 'Z', 'the child is a zombie');
+        assert.equal(processIsAlive(pid), false);
+      } finally {
+        parent.kill('SIGKILL');
+      }
+    },
+  );
 });

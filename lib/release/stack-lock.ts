@@ -25,6 +25,7 @@
  * that are given the host's name but run in their own PID namespace (Docker's `--network host`,
  * Kubernetes' `hostNetwork`) break it; docs/release.md says so.
  */
+import * as fs from 'node:fs';
 
 /** One lock on a stack, as the backend holds it. */
 export interface UpdateLock {
@@ -127,15 +128,29 @@ export function parseLockFile(where: string, text: string): UpdateLock {
 }
 
 /**
- * Whether a process exists on this host: `kill(pid, 0)` succeeds, or fails with EPERM (it exists
- * but belongs to another user). Only ESRCH proves it gone.
+ * Whether a process runs on this host: `kill(pid, 0)` succeeds, or fails with EPERM (it exists
+ * but belongs to another user), and it has not exited. Only ESRCH, or a process that has exited
+ * and waits to be reaped (a zombie: its parent was killed with it, and the container's first
+ * process may take its time or never reap it), proves it gone.
  */
 export function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+  return !hasExited(pid);
+}
+
+/** True when Linux's /proc says `pid` has exited (state Z or X); false where there is no /proc to ask. */
+function hasExited(pid: number): boolean {
+  try {
+    // The command may hold spaces and parentheses: the state is the first field after the last ')'.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
   }
 }
 
