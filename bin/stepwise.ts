@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /** The `stepwise` command (compiled to dist-js/bin/stepwise.js by `npm run build`). */
 import { stepwiseMain } from '../lib/cli/main';
+import { endQuietlyOnClosedOutput } from '../lib/command-line/run-main';
+
+endQuietlyOnClosedOutput();
 
 void stepwiseMain(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),

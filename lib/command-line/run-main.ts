@@ -41,12 +41,28 @@ export async function runProgram(program: string, main: () => Promise<number> | 
   }
 }
 
+/** The exit code of a program whose reader went away (`stepwise plan big | head`), as a shell reports one killed by SIGPIPE. */
+export const CLOSED_PIPE_EXIT_CODE = 141;
+
+/**
+ * Makes this process end quietly when the reader of its standard output goes away (`| head`,
+ * `| less` quit early): no `EPIPE` stack trace, exit code {@link CLOSED_PIPE_EXIT_CODE}, as
+ * `git log | head` ends. Node ignores SIGPIPE, so without this the write error is thrown.
+ */
+export function endQuietlyOnClosedOutput(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(CLOSED_PIPE_EXIT_CODE);
+  });
+}
+
 /**
  * Runs a command's main function as this process's program: prints errors as `<program>: <line>`
  * to stderr and sets the exit code to 2 for usage errors, 1 for everything else (or the code the
  * function returns).
  */
 export function runMain(program: string, main: () => Promise<number> | number): void {
+  endQuietlyOnClosedOutput();
   void runProgram(program, main, { err: (text) => process.stderr.write(text), debug: Boolean(process.env.STEPWISE_DEBUG) }).then((code) => {
     process.exitCode = code;
   });

@@ -3,6 +3,7 @@
  * itself: the Deployment it takes over, the Service and tracks it routes through, and the
  * traffic steps the stages walk. Pure; the exporters turn it into their controller's object.
  */
+import { named } from '../model/named';
 import { canaryPair } from '../model/canary-pair';
 import { StepwiseError } from '../model/errors';
 import type { Plan, ReleaseService, Workload } from '../model/plan';
@@ -121,7 +122,7 @@ function weightedPair(plan: Plan, routing: WeightedRouting) {
       fix: 'give the plan one workload per track, stable and canary',
     });
   }
-  const byName = (name: string) => plan.workloads.find((w) => w.name === name) as Workload;
+  const byName = (name: string) => named(plan.workloads, name) as Workload;
   const stable = byName(stableTrack.workloads[0]);
   const canary = byName(others[0].workloads[0]);
   // The gate measures the pair's canary (canaryPair); the controller must take over the other one.

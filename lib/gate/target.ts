@@ -17,6 +17,7 @@
  *   be several); stable is the workload still on a baseline template (v1), while it exists.
  * A stage where no workload runs the new version has nothing to measure: there is no target.
  */
+import { named } from '../model/named';
 import type { Plan } from '../model';
 import { canaryPair } from '../model/canary-pair';
 import { baselineTemplates, runsNewVersion } from '../model/new-version';
@@ -44,7 +45,7 @@ export function gateTargetForStage(plan: Plan, stageIndex: number): StageGateTar
     while (first > 0 && isNew(name, first - 1)) first--;
     return first;
   };
-  const workload = (name: string) => plan.workloads.find((w) => w.name === name)!;
+  const workload = (name: string) => named(plan.workloads, name)!;
   const queried = (name: string) => ({ name, labels: workload(name).labels });
 
   let canary: string;

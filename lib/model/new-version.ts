@@ -10,6 +10,7 @@
  * template under its own labels runs no new version, while a workload the first stage does not run
  * is new when its template (image or any other field) is one the first stage has not.
  */
+import { named } from './named';
 import { definitionIn, type Plan, type Stage, type Workload, type WorkloadInStage } from './plan';
 import { POD_TEMPLATE_KEYS, podTemplateKey } from './pod-template';
 
@@ -39,7 +40,7 @@ export function baselineTemplates(plan: Plan): ReadonlySet<string> {
  * declare or the stage does not run.
  */
 export function runsNewVersion(plan: Plan, name: string, stage: Stage, baseline: ReadonlySet<string>): boolean {
-  const workload = plan.workloads.find((w) => w.name === name);
+  const workload = named(plan.workloads, name);
   const state = stage.workloads[name];
   return workload !== undefined && state !== undefined && !baseline.has(versionOf(workload, state));
 }
@@ -50,7 +51,7 @@ export function runsNewVersion(plan: Plan, name: string, stage: Stage, baseline:
  * the workload's states in the plan's stages. False when no stage gives the workload that template.
  */
 export function podsRunNewVersion(plan: Plan, name: string, template: string, baseline: ReadonlySet<string>): boolean {
-  const workload = plan.workloads.find((w) => w.name === name);
+  const workload = named(plan.workloads, name);
   if (workload === undefined) return false;
   const stage = plan.stages.find((s) => s.workloads[name] !== undefined && podTemplateKey(workload, s.workloads[name]) === template);
   return stage !== undefined && runsNewVersion(plan, name, stage, baseline);

@@ -70,16 +70,27 @@ export function findStage(plan: Plan, name: string): { stage: Stage; index: numb
  */
 export function stageState(plan: Plan, index: number): StageState {
   stageAt(plan, index);
-  let state = stageStateFrom(plan, 0, undefined);
-  for (let i = 1; i <= index; i++) state = stageStateFrom(plan, i, state);
-  return state;
+  let states = reached.get(plan);
+  if (states === undefined) {
+    states = [];
+    reached.set(plan, states);
+  }
+  for (let i = states.length; i <= index; i++) states.push(stageStateFrom(plan, i, states[i - 1]));
+  return states[index];
 }
+
+/**
+ * The stages of each plan reached so far by {@link stageState}, in order. A parsed plan is never
+ * changed (its types are readonly), so a stage is computed once per plan however many rules,
+ * views and routers ask for it: `check` of a thousand workloads would otherwise compute every
+ * stage several times over.
+ */
+const reached = new WeakMap<Plan, StageState[]>();
 
 /** Every stage of the plan, in order, each reached from the one before ({@link stageState}). */
 export function allStageStates(plan: Plan): StageState[] {
-  const states: StageState[] = [];
-  plan.stages.forEach((_, i) => states.push(stageStateFrom(plan, i, states[i - 1])));
-  return states;
+  stageState(plan, plan.stages.length - 1);
+  return [...(reached.get(plan) as StageState[])];
 }
 
 /**
@@ -161,13 +172,26 @@ function serviceAmong(service: ReleaseService, selector: Labels, candidates: rea
  * it; a workload no Service selects gets 0.
  */
 export function trafficByWorkload(state: StageState): Record<string, number> {
-  const result: Record<string, number> = {};
-  for (const w of state.workloads) {
-    const service = state.services.find((s) => s.endpoints.includes(w.workload.name));
-    result[w.workload.name] = service?.traffic[w.workload.name] ?? 0;
+  const firstService = new Map<string, ServiceInStage>();
+  for (const service of state.services) {
+    for (const name of service.endpoints) if (!firstService.has(name)) firstService.set(name, service);
   }
+  const result: Record<string, number> = {};
+  for (const w of state.workloads) result[w.workload.name] = firstService.get(w.workload.name)?.traffic[w.workload.name] ?? 0;
   return result;
 }
+
+/** The workload called `name` as it runs in `state`, or undefined when the stage does not run it. */
+export function runningWorkload(state: StageState, name: string): RunningWorkload | undefined {
+  let index = runningByName.get(state);
+  if (index === undefined) {
+    index = new Map(state.workloads.map((w) => [w.workload.name, w]));
+    runningByName.set(state, index);
+  }
+  return index.get(name);
+}
+
+const runningByName = new WeakMap<StageState, ReadonlyMap<string, RunningWorkload>>();
 
 /**
  * Per image, the share of requests of the first Service (in plan order): the share already on a

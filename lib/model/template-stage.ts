@@ -1,3 +1,4 @@
+import { named } from './named';
 import type { Plan } from './plan';
 import { podTemplateKey } from './pod-template';
 
@@ -8,7 +9,7 @@ import { podTemplateKey } from './pod-template';
  * of the stage that made it (`kubernetes.io/change-cause`, see `changeCause`).
  */
 export function templateStage(plan: Plan, workload: string, stageIndex: number): string {
-  const definition = plan.workloads.find((w) => w.name === workload);
+  const definition = named(plan.workloads, workload);
   const templateIn = (index: number) => {
     const state = plan.stages[index].workloads[workload];
     return state && definition ? podTemplateKey(definition, state) : undefined;

@@ -1,3 +1,4 @@
+import { named } from '../model/named';
 import { formatLabels, labelsMatch, type Labels } from '../model/labels';
 import type { Plan } from '../model/plan';
 import { stageState } from '../model/stage-state';
@@ -89,7 +90,7 @@ function workloadsLosingPods(plan: Plan, transition: Transition, s: ServiceTrans
 }
 
 function selects(plan: Plan, selector: Labels, t: WorkloadTransition): boolean {
-  const workload = plan.workloads.find((w) => w.name === t.name);
+  const workload = named(plan.workloads, t.name);
   return workload !== undefined && labelsMatch(selector, workload.labels);
 }
 

@@ -1,3 +1,4 @@
+import { runningWorkload } from '../model/stage-state';
 import { templateChanges } from '../model/pod-template';
 import type { Finding } from '../model/finding';
 import { transitionLabel, type TransitionRule } from './check-rule';
@@ -12,8 +13,8 @@ import { transitionLabel, type TransitionRule } from './check-rule';
 export const templateChangeNotRolledOut: TransitionRule = (_plan, transition) =>
   transition.workloads.flatMap((t): Finding[] => {
     if (!t.from || !t.to || !t.to.paused || t.rollsOut) return [];
-    const before = transition.from.workloads.find((w) => w.workload.name === t.name)?.workload;
-    const after = transition.to.workloads.find((w) => w.workload.name === t.name)?.workload;
+    const before = runningWorkload(transition.from, t.name)?.workload;
+    const after = runningWorkload(transition.to, t.name)?.workload;
     const changes = templateChanges(before, after);
     if (changes.length === 0) return [];
     return [

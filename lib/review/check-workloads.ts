@@ -1,3 +1,4 @@
+import { named } from '../model/named';
 import { isAlwaysZero } from '../model/int-or-percent';
 import { formatLabels, workloadSelectorMatches, type WorkloadSelector } from '../model/labels';
 import type { Plan, Workload } from '../model/plan';
@@ -105,7 +106,7 @@ function runningInBoth(before: Plan, after: Plan, beforeStage: string, afterStag
   const wasRunning = before.stages.find((s) => s.name === beforeStage)?.workloads ?? {};
   const willRun = after.stages.find((s) => s.name === afterStage)?.workloads ?? {};
   return after.workloads.flatMap((now): [Workload, Workload][] => {
-    const old = before.workloads.find((w) => w.name === now.name);
+    const old = named(before.workloads, now.name);
     return old && wasRunning[now.name] && willRun[now.name] ? [[old, now]] : [];
   });
 }

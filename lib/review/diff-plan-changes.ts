@@ -5,6 +5,7 @@
  * reviewer must see them before merging. What Kubernetes rejects outright (a changed Deployment
  * selector, a renamed Deployment) is a `stepwise check` finding: `checkStagePair` in check.ts.
  */
+import { named } from '../model/named';
 import { POD_TEMPLATE_KEYS, formatLabels, type Plan, type Workload } from '../model';
 import { describeSelector } from './check-workloads';
 
@@ -64,11 +65,11 @@ export function planChanges(before: Plan, after: Plan): PlanChange[] {
     });
   }
   for (const workload of after.workloads) {
-    const old = before.workloads.find((w) => w.name === workload.name);
+    const old = named(before.workloads, workload.name);
     if (old) changes.push(...workloadChanges(old, workload));
   }
   for (const service of after.services) {
-    const old = before.services.find((s) => s.name === service.name);
+    const old = named(before.services, service.name);
     if (!old) continue;
     if (old.type !== service.type) {
       changes.push({

@@ -6,6 +6,7 @@
  */
 import {
   findStage,
+  runningWorkload,
   stageState,
   stageStateOf,
   templateChanges,
@@ -130,8 +131,8 @@ export function stageDiff(from: StageSide, to: StageSide): StageDiff {
     paused: { from: t.from?.paused, to: t.to?.paused },
     traffic: { from: t.from ? (trafficBefore[t.name] ?? 0) : undefined, to: t.to ? (trafficAfter[t.name] ?? 0) : undefined },
     template: templateChanges(
-      before.workloads.find((w) => w.workload.name === t.name)?.workload,
-      after.workloads.find((w) => w.workload.name === t.name)?.workload,
+      runningWorkload(before, t.name)?.workload,
+      runningWorkload(after, t.name)?.workload,
     ),
     rollsOut: t.rollsOut,
     phase: t.phase,
