@@ -56,8 +56,8 @@ describe('plan view (the data behind plan, --json and --format svg)', () => {
   test('each stage has replicas and image per workload, endpoints per Service and traffic per workload', () => {
     const widened = planView(exampleStack('fop-gate')).stages[2];
     assert.deepEqual(widened.workloads, [
-      { name: 'fop-gate', replicas: 7, image: 'registry.example.com/dora/fop-gate:1.4.0', paused: false },
-      { name: 'fop-gate-canary', replicas: 3, image: 'registry.example.com/dora/fop-gate:1.5.0', paused: false },
+      { name: 'fop-gate', replicas: 7, image: 'registry.example.com/dora/fop-gate:1.4.0', paused: false, version: 1 },
+      { name: 'fop-gate-canary', replicas: 3, image: 'registry.example.com/dora/fop-gate:1.5.0', paused: false, version: 2 },
     ]);
     assert.deepEqual(widened.services, [
       { name: 'fop-gate', selector: { app: 'fop-gate' }, endpoints: ['fop-gate', 'fop-gate-canary'], readyEndpoints: 10 },
@@ -152,6 +152,44 @@ describe('plan SVG chart', () => {
     assert.match(svg, />fop-gate-canary<\/text>/);
     assert.match(svg, />fop-gate:1\.5\.0<\/text>/);
     assert.match(svg, />10% of requests|>10%<\/text>/);
+  });
+
+  test('hatches by version: a canary that changes only an env var or a limit is drawn and listed as a version of its own', () => {
+    const view = planView(exampleStack('orders-api'));
+    const image = 'registry.example.com/shop/orders-api:3.2.0';
+    assert.deepEqual(view.versions, [
+      { version: 1, image, changes: [] },
+      { version: 2, image, changes: ['env.FEATURE_FAST_CHECKOUT off → on'] },
+      { version: 3, image, changes: ['env.FEATURE_FAST_CHECKOUT off → on', 'resources.limits.memory 1Gi → 1.5Gi'] },
+    ]);
+    assert.deepEqual(
+      view.stages.map((s) => s.workloads.map((w) => `${w.name}=${w.version}`).join(' ')),
+      [
+        'orders-api=1 orders-api-canary=1',
+        'orders-api=1 orders-api-canary=2',
+        'orders-api=1 orders-api-canary=3',
+        'orders-api=3 orders-api-canary=3',
+      ],
+    );
+    const chart = planSvg(view);
+    // The canary's segment in canary-flag is hatched, the stable one's is not, though both run one image.
+    const segmentOf = (tip: string) =>
+      new RegExp(`<title>${tip}[^<]*</title>\\n<rect [^>]*/>\\n(<rect [^>]*fill="url\\(#version-(\\d)\\)"/>)?`).exec(chart);
+    assert.equal(segmentOf('canary-flag / orders-api: 4 replicas')?.[2], undefined);
+    assert.equal(segmentOf('canary-flag / orders-api-canary: 1 replica of [^ ]+ with env.FEATURE_FAST_CHECKOUT off → on')?.[2], '1');
+    assert.match(chart, />env\.FEATURE_FAST_CHECKOUT off → on<\/text>/);
+    assert.match(chart, />resources\.limits\.memory 1Gi → 1\.5Gi<\/text>/);
+    assertBalancedTags(chart);
+  });
+
+  test('is tall enough for its legend when the plan has more workloads than the bars are high', () => {
+    const data = examplePlanData('trade-aone');
+    const view = planView(stackOf('trade-aone', parsePlan(data)));
+    const many = { ...view, versions: Array.from({ length: 30 }, (_, i) => ({ version: i + 1, image: `app:${i}`, changes: [] })) };
+    const chart = planSvg(many);
+    const height = Number(/^<svg [^>]*height="(\d+)"/.exec(chart)?.[1]);
+    const lowest = Math.max(...[...chart.matchAll(/ y="([\d.]+)"/g)].map((m) => Number(m[1])));
+    assert.ok(lowest < height, `${lowest} < ${height}`);
   });
 
   test('marks a stage without ready endpoints instead of drawing a traffic bar', () => {

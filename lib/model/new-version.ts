@@ -17,7 +17,14 @@ import { POD_TEMPLATE_KEYS, podTemplateKey } from './pod-template';
 const VERSION_KEYS = POD_TEMPLATE_KEYS.filter((key) => key !== 'labels');
 const versionTexts = new WeakMap<Workload, string>();
 
-/** The version `workload` runs where its state is `state`: the image and the template fields but the labels. */
+/**
+ * The version `workload` runs where its state is `state`: the image and the template fields but
+ * the labels, as one text. Two workloads run the same version when their texts are equal.
+ */
+export function podVersion(workload: Workload, state: WorkloadInStage): string {
+  return versionOf(workload, state);
+}
+
 function versionOf(workload: Workload, state: WorkloadInStage): string {
   const definition = definitionIn(workload, state);
   let text = versionTexts.get(definition);

@@ -1,5 +1,6 @@
 import { sortedLabels, type Labels } from '../model/labels';
-import type { ReleaseKind } from '../model/plan';
+import { podVersion } from '../model/new-version';
+import { definitionIn, type ReleaseKind, type Workload, type WorkloadInStage } from '../model/plan';
 import { templateChanges } from '../model/pod-template';
 import { allStageStates, type StageState } from '../model/stage-state';
 import { formatDuration, stagePolicies, type FailureAction, type StagePolicy } from '../model/stage-policy';
@@ -26,6 +27,25 @@ export interface PlanView {
   readonly stages: readonly StageView[];
   /** The transitions from each stage to the next. */
   readonly transitions: readonly TransitionView[];
+  /**
+   * The versions the stages run, in order of first appearance (the first stage's first): a
+   * version is a pod template but its labels (lib/model/new-version.ts), so the same image with
+   * an env var or a limit changed is another version.
+   */
+  readonly versions: readonly VersionView[];
+}
+
+/** One version the plan runs. */
+export interface VersionView {
+  /** Its number, from 1 in order of first appearance. */
+  readonly version: number;
+  /** Its image. */
+  readonly image: string;
+  /**
+   * What differs from the first version with the same image (`env.FEATURE_X off → on`), in
+   * template order; empty for the first version of each image.
+   */
+  readonly changes: readonly string[];
 }
 
 /** One stage. */
@@ -37,7 +57,14 @@ export interface StageView {
   /** True for the stage the cluster should be in. */
   readonly current: boolean;
   /** The workloads that exist in the stage, in plan order. */
-  readonly workloads: readonly { readonly name: string; readonly replicas: number; readonly image: string; readonly paused: boolean }[];
+  readonly workloads: readonly {
+    readonly name: string;
+    readonly replicas: number;
+    readonly image: string;
+    readonly paused: boolean;
+    /** The version (see `PlanView.versions`) its spec runs in this stage: its pods once rolled out. */
+    readonly version: number;
+  }[];
   /** Every Service: its selector in this stage and the workloads it sends requests to. */
   readonly services: readonly {
     readonly name: string;
@@ -114,6 +141,7 @@ export function planView(stack: Stack): PlanView {
   const { plan } = stack;
   const states = allStageStates(plan);
   const policies = stagePolicies(plan);
+  const versions = new PlanVersions();
   const stages = states.map((state): StageView => ({
     name: state.stage.name,
     ...(state.stage.description !== undefined ? { description: state.stage.description } : {}),
@@ -123,6 +151,7 @@ export function planView(stack: Stack): PlanView {
       replicas: w.state.replicas,
       image: w.state.image,
       paused: w.state.paused,
+      version: versions.of(w.workload, w.state),
     })),
     services: state.services.map((s) => ({
       name: s.service.name,
@@ -158,7 +187,38 @@ export function planView(stack: Stack): PlanView {
       })),
     };
   });
-  return { stack: stack.name, kind: plan.kind, namespace: plan.namespace, stage: stack.stage, stages, transitions };
+  return {
+    stack: stack.name,
+    kind: plan.kind,
+    namespace: plan.namespace,
+    stage: stack.stage,
+    stages,
+    transitions,
+    versions: versions.views,
+  };
+}
+
+/** The versions of a plan numbered as they are met, each described against the first version of its image. */
+class PlanVersions {
+  readonly views: VersionView[] = [];
+  private readonly numbers = new Map<string, number>();
+  private readonly firstOfImage = new Map<string, Workload>();
+
+  /** The number of the version `workload` runs where its state is `state` (its definition in that stage). */
+  of(workload: Workload, state: WorkloadInStage): number {
+    const key = podVersion(workload, state);
+    const known = this.numbers.get(key);
+    if (known !== undefined) return known;
+    const definition = definitionIn(workload, state);
+    const first = this.firstOfImage.get(state.image);
+    if (first === undefined) this.firstOfImage.set(state.image, definition);
+    // The labels tell workloads apart and are not part of a version.
+    const changes = first ? templateChanges(first, definition).filter((change) => !change.startsWith('labels.')) : [];
+    const version = this.views.length + 1;
+    this.numbers.set(key, version);
+    this.views.push({ version, image: state.image, changes });
+    return version;
+  }
 }
 
 function releaseOf(policy: StagePolicy): { release?: StageReleaseView } {

@@ -1,18 +1,18 @@
-import type { PlanView, StageView } from './plan-json';
+import type { PlanView, StageView, VersionView } from './plan-json';
 import { formatShare } from './traffic-share-format';
 
 /**
  * `stepwise plan --format svg`: a chart a reviewer can look at. Per stage, a stacked bar of
- * replicas per workload (colour = workload, hatching = image, so the new image is visible as it
- * spreads) and below it a stacked bar of the traffic share per workload. The current stage is
+ * replicas per workload (colour = workload, hatching = version, so the new version is visible as
+ * it spreads: a new image, or the same image with an env var or a limit changed) and below it a stacked bar of the traffic share per workload. The current stage is
  * shaded. Pure and deterministic: the same view gives the same bytes.
  */
 
 /** Colour-blind-friendly colours (Tableau 10), one per workload in plan order, repeating after ten. */
 const COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
-/** Fills laid over a segment to tell images apart: the plan's first image is plain. */
-const IMAGE_PATTERNS = [
+/** Fills laid over a segment to tell versions apart: the plan's first version is plain. */
+const VERSION_PATTERNS = [
   '',
   '<path d="M0,8 L8,0" stroke="#ffffff" stroke-width="2" stroke-opacity="0.65"/>',
   '<path d="M0,0 L8,8 M0,8 L8,0" stroke="#ffffff" stroke-width="1.4" stroke-opacity="0.65"/>',
@@ -30,14 +30,12 @@ const BAR_WIDTH = 56;
 /** The SVG document (with a final newline). */
 export function planSvg(view: PlanView): string {
   const workloads = workloadOrder(view);
-  const images = imageOrder(view);
   const columnWidth = Math.max(112, ...view.stages.map((s) => textWidth(s.name, 12) + 16));
   const plotWidth = columnWidth * view.stages.length;
   const width = MARGIN.left + plotWidth + MARGIN.right + LEGEND_WIDTH;
   const replicasTop = MARGIN.top;
   const trafficTop = replicasTop + REPLICAS_HEIGHT + PANEL_GAP;
   const axisBottom = trafficTop + TRAFFIC_HEIGHT;
-  const height = axisBottom + 56;
   const maxPods = Math.max(1, ...view.stages.map((s) => s.workloads.reduce((sum, w) => sum + w.replicas, 0)));
   const step = niceStep(maxPods);
   const top = Math.ceil(maxPods / step) * step;
@@ -45,7 +43,10 @@ export function planSvg(view: PlanView): string {
   const yTraffic = (share: number) => trafficTop + TRAFFIC_HEIGHT - share * TRAFFIC_HEIGHT;
   const columnX = (i: number) => MARGIN.left + i * columnWidth;
   const colour = (name: string) => COLOURS[workloads.indexOf(name) % COLOURS.length];
-  const pattern = (image: string) => images.indexOf(image) % IMAGE_PATTERNS.length;
+  const pattern = (version: number) => (version - 1) % VERSION_PATTERNS.length;
+  const key = legend(MARGIN.left + plotWidth + MARGIN.right, replicasTop, workloads, view.versions, colour);
+  // Tall enough for the legend too: a plan with many workloads or versions lists more than the bars are high.
+  const height = Math.max(axisBottom + 56, key.bottom + 16);
 
   const out: string[] = [];
   out.push(
@@ -53,8 +54,8 @@ export function planSvg(view: PlanView): string {
   );
   out.push(`<title id="title">${esc(`stepwise plan ${view.stack}: replicas and traffic share per stage`)}</title>`);
   out.push('<defs>');
-  IMAGE_PATTERNS.forEach((shape, i) => {
-    if (i > 0) out.push(`<pattern id="image-${i}" width="8" height="8" patternUnits="userSpaceOnUse">${shape}</pattern>`);
+  VERSION_PATTERNS.forEach((shape, i) => {
+    if (i > 0) out.push(`<pattern id="version-${i}" width="8" height="8" patternUnits="userSpaceOnUse">${shape}</pattern>`);
   });
   out.push('</defs>');
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
@@ -73,7 +74,7 @@ export function planSvg(view: PlanView): string {
   });
 
   // Replicas panel: grid, axis, bars.
-  out.push(text(MARGIN.left, replicasTop - 40, 'replicas per workload (colour) and image (hatching)', { size: 12, weight: 'bold' }));
+  out.push(text(MARGIN.left, replicasTop - 40, 'replicas per workload (colour) and version (hatching)', { size: 12, weight: 'bold' }));
   for (let n = 0; n <= top; n += step) {
     const y = fmt(yReplicas(n));
     out.push(`<line x1="${MARGIN.left}" y1="${y}" x2="${MARGIN.left + plotWidth}" y2="${y}" stroke="#dddddd"/>`);
@@ -87,8 +88,8 @@ export function planSvg(view: PlanView): string {
       if (w.replicas === 0) continue;
       const y0 = yReplicas(below + w.replicas);
       const h = yReplicas(below) - y0;
-      const tip = `${stage.name} / ${w.name}: ${w.replicas} replica${w.replicas === 1 ? '' : 's'} of ${w.image}${w.paused ? ' (paused)' : ''}`;
-      out.push(...segment(x, y0, h, colour(w.name), pattern(w.image), tip, h >= 14 ? String(w.replicas) : undefined));
+      const tip = `${stage.name} / ${w.name}: ${w.replicas} replica${w.replicas === 1 ? '' : 's'} of ${versionText(view, w.version)}${w.paused ? ' (paused)' : ''}`;
+      out.push(...segment(x, y0, h, colour(w.name), pattern(w.version), tip, h >= 14 ? String(w.replicas) : undefined));
       below += w.replicas;
     }
     out.push(text(x + BAR_WIDTH / 2, yReplicas(below) - 6, pods(below), { size: 11, anchor: 'middle', fill: '#222222' }));
@@ -145,8 +146,8 @@ export function planSvg(view: PlanView): string {
       if (share === 0) continue;
       const y0 = yTraffic(below + share);
       const h = yTraffic(below) - y0;
-      const tip = `${stage.name} / ${w.name}: ${formatShare(share)} of requests (${w.image})`;
-      out.push(...segment(x, y0, h, colour(w.name), pattern(w.image), tip, h >= 14 ? formatShare(share) : undefined));
+      const tip = `${stage.name} / ${w.name}: ${formatShare(share)} of requests (${versionText(view, w.version)})`;
+      out.push(...segment(x, y0, h, colour(w.name), pattern(w.version), tip, h >= 14 ? formatShare(share) : undefined));
       below += share;
     }
   });
@@ -158,14 +159,20 @@ export function planSvg(view: PlanView): string {
     out.push(text(cx, axisBottom + 18, stage.name, { size: 12, anchor: 'middle', weight: stage.current ? 'bold' : undefined }));
     if (stage.current) out.push(text(cx, axisBottom + 33, '(current)', { size: 11, anchor: 'middle', fill: '#444444' }));
   });
-  out.push(text(MARGIN.left + plotWidth / 2, height - 8, 'stage (release order →)', { size: 12, anchor: 'middle', fill: '#444444' }));
+  out.push(text(MARGIN.left + plotWidth / 2, axisBottom + 48, 'stage (release order →)', { size: 12, anchor: 'middle', fill: '#444444' }));
 
-  out.push(...legend(MARGIN.left + plotWidth + MARGIN.right, replicasTop, workloads, images, colour));
+  out.push(...key.lines);
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
 
-function legend(x: number, y: number, workloads: readonly string[], images: readonly string[], colour: (name: string) => string): string[] {
+function legend(
+  x: number,
+  y: number,
+  workloads: readonly string[],
+  versions: readonly VersionView[],
+  colour: (name: string) => string,
+): { readonly lines: string[]; readonly bottom: number } {
   const out = [text(x, y, 'workloads', { size: 12, weight: 'bold' })];
   let row = y + 10;
   for (const name of workloads) {
@@ -174,23 +181,45 @@ function legend(x: number, y: number, workloads: readonly string[], images: read
     row += 20;
   }
   row += 16;
-  out.push(text(x, row, 'images', { size: 12, weight: 'bold' }));
+  out.push(text(x, row, 'versions', { size: 12, weight: 'bold' }));
   row += 10;
-  images.forEach((image, i) => {
-    const p = i % IMAGE_PATTERNS.length;
+  for (const version of versions) {
+    const p = (version.version - 1) % VERSION_PATTERNS.length;
+    out.push(`<g><title>${esc(versionText({ versions }, version.version))}</title>`);
     out.push(`<rect x="${x}" y="${row}" width="14" height="14" fill="#777777"/>`);
-    if (p > 0) out.push(`<rect x="${x}" y="${row}" width="14" height="14" fill="url(#image-${p})"/>`);
-    out.push(text(x + 20, row + 11, shortImage(image), { size: 12 }));
+    if (p > 0) out.push(`<rect x="${x}" y="${row}" width="14" height="14" fill="url(#version-${p})"/>`);
+    out.push(text(x + 20, row + 11, shortImage(version.image), { size: 12 }));
+    out.push('</g>');
     row += 20;
-  });
-  return out;
+    // A version of an image already listed: what it changes, one line each (the tooltip has them all).
+    for (const change of version.changes.slice(0, 3)) {
+      out.push(text(x + 20, row + 9, clipped(change, 44), { size: 10, fill: '#444444' }));
+      row += 14;
+    }
+    if (version.changes.length > 3) {
+      out.push(text(x + 20, row + 9, `and ${version.changes.length - 3} more`, { size: 10, fill: '#444444' }));
+      row += 14;
+    }
+  }
+  return { lines: out, bottom: row };
 }
 
-/** A bar segment: the workload's colour, the image's hatching, a tooltip and an optional label. */
+/** A version in words: its image, and what it changes against the first version of that image. */
+function versionText(view: Pick<PlanView, 'versions'>, version: number): string {
+  const found = view.versions[version - 1];
+  return found.changes.length === 0 ? found.image : `${found.image} with ${found.changes.join(', ')}`;
+}
+
+/** `text` cut to `max` characters, with an ellipsis when cut. */
+function clipped(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A bar segment: the workload's colour, the version's hatching, a tooltip and an optional label. */
 function segment(x: number, y: number, h: number, fill: string, pattern: number, tip: string, label: string | undefined): string[] {
   const box = `x="${fmt(x)}" y="${fmt(y)}" width="${BAR_WIDTH}" height="${fmt(h)}"`;
   const out = [`<g><title>${esc(tip)}</title>`, `<rect ${box} fill="${fill}" stroke="#ffffff" stroke-width="1"/>`];
-  if (pattern > 0) out.push(`<rect ${box} fill="url(#image-${pattern})"/>`);
+  if (pattern > 0) out.push(`<rect ${box} fill="url(#version-${pattern})"/>`);
   if (label !== undefined) {
     out.push(
       text(x + BAR_WIDTH / 2, y + h / 2 + 4, label, { size: 11, anchor: 'middle', weight: 'bold', fill: textColourOn(fill), halo: fill }),
@@ -233,11 +262,6 @@ function textColourOn(hex: string): string {
 /** Every workload that appears in some stage, in plan order of first appearance. */
 function workloadOrder(view: PlanView): string[] {
   return unique(view.stages.flatMap((s: StageView) => s.workloads.map((w) => w.name)));
-}
-
-/** Every image, in order of first appearance (the plan's starting image first). */
-function imageOrder(view: PlanView): string[] {
-  return unique(view.stages.flatMap((s) => s.workloads.map((w) => w.image)));
 }
 
 function unique(values: readonly string[]): string[] {
