@@ -67,10 +67,25 @@ describe('what a command that only reads a stack file loads', () => {
     test(`stepwise ${args.join(' ')} loads none of cdk8s, the Kubernetes schemas or client, or the Pulumi SDK`, async () => {
       const { code, packages } = await packagesLoadedBy([...args, '--stacks', stacks]);
       assert.equal(code, 0);
-      assert.ok(packages.includes('yaml'), `the probe saw the YAML parser load: ${packages.join(', ')}`);
+      assert.ok(packages.includes('js-yaml'), `the probe saw the YAML reader load: ${packages.join(', ')}`);
       assert.deepEqual(heavy(packages), []);
+      // The `yaml` package reads only files the fast reader leaves alone (and edits them): none of the examples.
+      assert.ok(!packages.includes('yaml'), `the yaml package loaded: ${packages.join(', ')}`);
     });
   }
+
+  test('a stack file the fast reader leaves alone (an anchor) is read by the yaml package, loaded for it', async () => {
+    const file = path.join(stacks, 'Pulumi.fop-gate.yaml');
+    const anchored = path.join(stacks, 'Pulumi.anchored.yaml');
+    fs.writeFileSync(anchored, fs.readFileSync(file, 'utf8').replace(/^( +)namespace: (\S+)$/m, '$1namespace: &ns $2'));
+    try {
+      const { code, packages } = await packagesLoadedBy(['plan', 'anchored', '--stacks', stacks]);
+      assert.equal(code, 0);
+      assert.ok(packages.includes('yaml'), packages.join(', '));
+    } finally {
+      fs.rmSync(anchored);
+    }
+  });
 
   test('a stack whose workloads use the pod template passthrough loads the PodSpec and Container schemas that check it, and nothing else heavy', async () => {
     const { code, packages } = await packagesLoadedBy(['plan', 'orders-api', '--stacks', stacks]);

@@ -130,10 +130,7 @@ export function stageDiff(from: StageSide, to: StageSide): StageDiff {
     image: { from: t.from?.image, to: t.to?.image },
     paused: { from: t.from?.paused, to: t.to?.paused },
     traffic: { from: t.from ? (trafficBefore[t.name] ?? 0) : undefined, to: t.to ? (trafficAfter[t.name] ?? 0) : undefined },
-    template: templateChanges(
-      runningWorkload(before, t.name)?.workload,
-      runningWorkload(after, t.name)?.workload,
-    ),
+    template: templateChanges(runningWorkload(before, t.name)?.workload, runningWorkload(after, t.name)?.workload),
     rollsOut: t.rollsOut,
     phase: t.phase,
   }));

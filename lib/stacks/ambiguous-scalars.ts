@@ -8,6 +8,7 @@
  * (e2e/stack-file-agreement.e2e.test.ts runs both readers on each case).
  */
 import { visit, type Document, type LineCounter } from 'yaml';
+import { pulumiReading } from './pulumi-readings';
 import { keyPathOf } from './yaml-problems';
 
 /** A value the readers disagree on: where it is, what it says, how each reads it. */
@@ -19,23 +20,6 @@ export interface AmbiguousScalar {
   readonly pulumiReads: string;
   /** How the stepwise CLI (YAML 1.2) reads it. */
   readonly yaml12Reads: string;
-}
-
-/** A YAML 1.1 timestamp (what the Go reader turns into a date). */
-const TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{2}:\d{2}(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d{1,2}(?::\d{2})?))?)?$/;
-
-/** How the Go reader reads a plain scalar that YAML 1.2 reads otherwise, or undefined if they agree. */
-export function pulumiReading(source: string): string | undefined {
-  if (TIMESTAMP.test(source)) return 'a date (it reaches the program as text like "2026-11-30 00:00:00 +0000 UTC")';
-  const digits = source.replace(/_/g, '');
-  const sign = /^[-+]/.test(digits) ? digits[0] : '';
-  const body = digits.slice(sign.length);
-  let value: bigint | undefined;
-  if (/^0[0-7]+$/.test(body)) value = BigInt(`0o${body.slice(1)}`);
-  else if (/^0b[01]+$/.test(body)) value = BigInt(body);
-  else if (source.includes('_') && /^(?:0x[0-9a-fA-F]+|0o[0-7]+|[0-9]+)$/.test(body)) value = BigInt(body);
-  if (value === undefined) return undefined;
-  return `the number ${sign === '-' ? -value : value}`;
 }
 
 /** How YAML 1.2 (the `yaml` package's core schema) reads it. */

@@ -12,8 +12,8 @@
  * the two readers to the same values.
  */
 import { FAILSAFE_SCHEMA, Type, load } from 'js-yaml';
-import { pulumiReading } from './ambiguous-scalars';
-import { firstControlCharacter } from './yaml-problems';
+import { pulumiReading } from './pulumi-readings';
+import { firstControlCharacter } from './control-characters';
 
 /** A plain value's reading under one of the `yaml` package's core-schema tests. */
 type CoreReading = readonly [test: RegExp, read: (source: string) => unknown];
