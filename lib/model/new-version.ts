@@ -22,10 +22,6 @@ const versionTexts = new WeakMap<Workload, string>();
  * the labels, as one text. Two workloads run the same version when their texts are equal.
  */
 export function podVersion(workload: Workload, state: WorkloadInStage): string {
-  return versionOf(workload, state);
-}
-
-function versionOf(workload: Workload, state: WorkloadInStage): string {
   const definition = definitionIn(workload, state);
   let text = versionTexts.get(definition);
   if (text === undefined) {
@@ -38,7 +34,7 @@ function versionOf(workload: Workload, state: WorkloadInStage): string {
 /** The versions (pod templates but their labels, see the module comment) the first stage of `plan` runs. */
 export function baselineTemplates(plan: Plan): ReadonlySet<string> {
   const first = plan.stages[0];
-  return new Set(plan.workloads.flatMap((w) => (first.workloads[w.name] ? [versionOf(w, first.workloads[w.name])] : [])));
+  return new Set(plan.workloads.flatMap((w) => (first.workloads[w.name] ? [podVersion(w, first.workloads[w.name])] : [])));
 }
 
 /**
@@ -49,7 +45,7 @@ export function baselineTemplates(plan: Plan): ReadonlySet<string> {
 export function runsNewVersion(plan: Plan, name: string, stage: Stage, baseline: ReadonlySet<string>): boolean {
   const workload = named(plan.workloads, name);
   const state = stage.workloads[name];
-  return workload !== undefined && state !== undefined && !baseline.has(versionOf(workload, state));
+  return workload !== undefined && state !== undefined && !baseline.has(podVersion(workload, state));
 }
 
 /**

@@ -4,8 +4,9 @@ import { formatShare } from './traffic-share-format';
 /**
  * `stepwise plan --format svg`: a chart a reviewer can look at. Per stage, a stacked bar of
  * replicas per workload (colour = workload, hatching = version, so the new version is visible as
- * it spreads: a new image, or the same image with an env var or a limit changed) and below it a stacked bar of the traffic share per workload. The current stage is
- * shaded. Pure and deterministic: the same view gives the same bytes.
+ * it spreads: a new image, or the same image with an env var or a limit changed) and below it a
+ * stacked bar of the traffic share per workload. The current stage is shaded. Pure and
+ * deterministic: the same view gives the same bytes.
  */
 
 /** Colour-blind-friendly colours (Tableau 10), one per workload in plan order, repeating after ten. */
