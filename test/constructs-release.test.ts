@@ -363,6 +363,22 @@ describe('the constructs in a cdk8s app', () => {
     assert.deepEqual(deployment.spec.template.spec.volumes, [{ emptyDir: { sizeLimit: '2048Mi' }, name: 'tmp' }]);
   });
 
+  test('an emptyDir sizeLimit cdk8s cannot write in Mi (512M, 1.5Gi) renders as written', () => {
+    for (const sizeLimit of ['512M', '1.5Gi', '1e9']) {
+      const data = examplePlanData('fop-gate');
+      data.defaults.volumes = [
+        { name: 'cache', mountPath: '/cache', emptyDir: { medium: 'Memory', sizeLimit } },
+        { name: 'tmp', mountPath: '/tmp', emptyDir: { sizeLimit: '64Mi' } },
+      ];
+      const deployment = renderStage(parsePlan(data), 'baseline').find((o): o is Deployment => o.kind === 'Deployment');
+      assert.ok(deployment);
+      assert.deepEqual(deployment.spec.template.spec.volumes, [
+        { emptyDir: { medium: 'Memory', sizeLimit }, name: 'cache' },
+        { emptyDir: { sizeLimit: '64Mi' }, name: 'tmp' },
+      ]);
+    }
+  });
+
   test('a hostPath type renders as the plan gives it', () => {
     const objects = renderStage(exampleStack('trade-aone').plan, 'baseline') as Deployment[];
     const volumes = objects.find((o) => o.kind === 'Deployment')?.spec.template.spec.volumes;

@@ -89,20 +89,28 @@ describe('plan validation', () => {
     assertReports(plan, /^workloads\.nginx-v2\.selector: its pods carry the same labels .*and include it in its selector\)$/);
   });
 
-  test('an emptyDir sizeLimit in decimal units (500M) is reported at its key path, naming the units stepwise accepts', () => {
+  test('an emptyDir sizeLimit that is no memory quantity (500MB) is reported at its key path, with examples', () => {
     const plan = examplePlanData('fop-gate');
-    plan.defaults.volumes = [{ name: 'tmp', mountPath: '/tmp', emptyDir: { sizeLimit: '500M' } }];
+    plan.defaults.volumes = [{ name: 'tmp', mountPath: '/tmp', emptyDir: { sizeLimit: '500MB' } }];
     assertReports(
       plan,
-      /^workloads\.fop-gate\.volumes\[0\]\.emptyDir\.sizeLimit: must be a memory quantity in Mi, Gi or Ti, got "500M" \(fix: .*Mi, Gi and Ti/,
+      /^workloads\.fop-gate\.volumes\[0\]\.emptyDir\.sizeLimit: must be a memory quantity such as 500Mi, 2Gi, 1\.5Gi or 512M, got "500MB" \(fix: e\.g\. 500Mi or 2Gi/,
     );
   });
 
-  test('an emptyDir sizeLimit of 1G or abc is rejected, not rendered as 0Mi or NaN', () => {
-    for (const sizeLimit of ['1G', 'abc', '1.5Gi', 512]) {
+  test('an emptyDir sizeLimit of 1GB or abc is rejected, not rendered as 0Mi or NaN', () => {
+    for (const sizeLimit of ['1GB', 'abc', '1.5G1', 512]) {
       const plan = examplePlanData('fop-gate');
       plan.defaults.volumes = [{ name: 'tmp', mountPath: '/tmp', emptyDir: { sizeLimit } }];
       assertReports(plan, /volumes\[0\]\.emptyDir\.sizeLimit: must be/);
+    }
+  });
+
+  test('an emptyDir sizeLimit takes any Kubernetes memory quantity (512M, 1.5Gi, 1e9, 64Ki)', () => {
+    for (const sizeLimit of ['512M', '1.5Gi', '1e9', '64Ki', '2Gi']) {
+      const plan = examplePlanData('fop-gate');
+      plan.defaults.volumes = [{ name: 'tmp', mountPath: '/tmp', emptyDir: { sizeLimit } }];
+      assert.deepEqual(parsePlan(plan).workloads[0].volumes[0].source, { emptyDir: { sizeLimit } }, sizeLimit);
     }
   });
 

@@ -110,7 +110,7 @@ export class WorkloadDeployment extends Construct {
       }),
     );
     // What cdk8s-plus-27 cannot express (valueFrom, named ports, gRPC probes, preStop sleep,
-    // decimal memory, Secret/PVC/projected volumes, the passthrough) is rendered with a stand-in
+    // decimal memory and sizeLimits, Secret/PVC/projected volumes, the passthrough) is rendered with a stand-in
     // first and patched in after, so the object keeps cdk8s-plus's shape for everything else.
     const patches: JsonPatch[] = [];
     const main = '/spec/template/spec/containers/0';
@@ -168,6 +168,10 @@ export class WorkloadDeployment extends Construct {
     workload.volumes.forEach((volume, i) => {
       container.mount(volume.mountPath, this.volume(volume), { readOnly: volume.readOnly });
       const source = volume.source;
+      // A sizeLimit cdk8s cannot write in Mi (512M, 1.5Gi) is rendered as written.
+      if ('emptyDir' in source && source.emptyDir.sizeLimit !== undefined && !MEMORY_QUANTITY.test(source.emptyDir.sizeLimit)) {
+        patches.push(JsonPatch.replace(`/spec/template/spec/volumes/${i}/emptyDir/sizeLimit`, source.emptyDir.sizeLimit));
+      }
       if ('secret' in source || 'persistentVolumeClaim' in source || 'projected' in source) {
         patches.push(JsonPatch.replace(`/spec/template/spec/volumes/${i}`, { name: volume.name, ...source }));
       }
@@ -219,7 +223,7 @@ export class WorkloadDeployment extends Construct {
     if ('emptyDir' in source) {
       return kplus.Volume.fromEmptyDir(this, `volume-${volume.name}`, volume.name, {
         medium: source.emptyDir.medium === 'Memory' ? kplus.EmptyDirMedium.MEMORY : undefined,
-        sizeLimit: opt(source.emptyDir.sizeLimit, memoryQuantity),
+        sizeLimit: opt(source.emptyDir.sizeLimit, (quantity) => memoryQuantity(MEMORY_QUANTITY.test(quantity) ? quantity : '1Mi')),
       });
     }
     if ('hostPath' in source) {

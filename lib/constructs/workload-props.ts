@@ -1,6 +1,5 @@
 import {
   CPU_QUANTITY,
-  MEMORY_QUANTITY,
   MEMORY_REQUEST_QUANTITY,
   StepwiseError,
   containerPassthroughProblems,
@@ -351,8 +350,12 @@ export function workloadProblems(resolved: ResolvedWorkload, keyPath: string): S
   }
   workload.volumes.forEach((volume, i) => {
     const sizeLimit = 'emptyDir' in volume.source ? volume.source.emptyDir.sizeLimit : undefined;
-    if (sizeLimit !== undefined && !MEMORY_QUANTITY.test(sizeLimit)) {
-      report(`volumes[${i}].source.emptyDir.sizeLimit`, `'${sizeLimit}' is not a quantity stepwise renders`, "write Mi, Gi or Ti ('64Mi')");
+    if (sizeLimit !== undefined && !MEMORY_REQUEST_QUANTITY.test(sizeLimit)) {
+      report(
+        `volumes[${i}].source.emptyDir.sizeLimit`,
+        `'${sizeLimit}' is not a quantity stepwise renders`,
+        "write e.g. '64Mi', '2Gi' or '512M'",
+      );
     }
     if ('hostPath' in volume.source && !workload.securityOverrides?.hostPath) {
       report(

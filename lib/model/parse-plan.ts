@@ -2,7 +2,6 @@ import { PLAN_KEYS, checksSchema, SERVICE_KEYS, SERVICE_PORT_KEYS, STAGE_KEYS, S
 import {
   CPU_QUANTITY,
   HOST_PATH_TYPES,
-  MEMORY_QUANTITY,
   MEMORY_REQUEST_QUANTITY,
   PORT_NAME,
   PROBE_KEYS,
@@ -845,17 +844,17 @@ function memoryWithinBound(r: PlainDataReader, quantity: string, keyPath: string
 }
 
 /**
- * An emptyDir `sizeLimit`: undefined when left out, null when invalid (reported). Only the binary
- * units stepwise renders exactly are accepted, like memory requests: `500M` or `1G` would
- * otherwise render as a different size.
+ * An emptyDir `sizeLimit`: undefined when left out, null when invalid (reported). Any memory
+ * quantity the API server takes (`500Mi`, `2Gi`, `1.5Gi`, `512M`, `1e9`); one stepwise cannot
+ * render in Mi is rendered as written.
  */
 function readSizeLimit(r: PlainDataReader, value: unknown, keyPath: string): string | undefined | null {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !MEMORY_QUANTITY.test(value)) {
+  if (typeof value !== 'string' || !MEMORY_REQUEST_QUANTITY.test(value)) {
     r.report(
       keyPath,
-      `must be a memory quantity in Mi, Gi or Ti, got ${describe(value)}`,
-      'e.g. 500Mi or 2Gi (Mi, Gi and Ti are the units stepwise accepts)',
+      `must be a memory quantity such as 500Mi, 2Gi, 1.5Gi or 512M, got ${describe(value)}`,
+      'e.g. 500Mi or 2Gi (quote it: sizeLimit: "512M")',
     );
     return null;
   }

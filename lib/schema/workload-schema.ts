@@ -21,7 +21,7 @@ export const HOST_PATH_TYPES = [
 /** CPU as millicores (`500m`) or cores with up to three decimals (`1.5`). */
 export const CPU_QUANTITY = /^(\d+m|\d+(\.\d{1,3})?)$/;
 
-/** Memory in the binary units stepwise renders in Mi (`256Mi`, `8Gi`); an emptyDir `sizeLimit` takes only these. */
+/** Memory in the binary units cdk8s renders in Mi (`256Mi`, `8Gi`); other quantities are rendered as written. */
 export const MEMORY_QUANTITY = /^\d+(Mi|Gi|Ti)$/;
 
 /**
@@ -107,7 +107,6 @@ const probe = z
   .meta({ id: 'Probe', description: 'How a probe checks the container: exactly one of httpGet, tcpSocket, grpc, exec, and its timing.' });
 
 const cpu = z.union([z.string().regex(CPU_QUANTITY), z.number().positive()]);
-const memory = z.string().regex(MEMORY_QUANTITY);
 const resourceAmounts = z.strictObject({
   cpu: documented(cpu.optional(), 'CPU as millicores (500m) or cores with up to three decimals (1.5).'),
   memory: documented(
@@ -124,7 +123,10 @@ const volume = z.strictObject({
     z
       .strictObject({
         medium: documented(z.literal('Memory').optional(), 'Memory for a tmpfs; the node disk when left out.'),
-        sizeLimit: documented(memory.optional(), 'The most the volume may hold, in Mi, Gi or Ti.'),
+        sizeLimit: documented(
+          z.string().regex(MEMORY_REQUEST_QUANTITY).optional(),
+          'The most the volume may hold, as a Kubernetes memory quantity: 500Mi, 2Gi, 1.5Gi, 512M.',
+        ),
       })
       .nullable()
       .optional(),
