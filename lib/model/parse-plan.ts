@@ -1,4 +1,5 @@
-import { PLAN_KEYS, checksSchema, SERVICE_KEYS, SERVICE_PORT_KEYS, STAGE_KEYS, STAGE_WORKLOAD_KEYS } from '../schema/plan-schema';
+import type { z } from 'zod';
+import { PLAN_KEYS, checksSchema, stageAsWrittenSchema, stagesAsWrittenSchema } from '../schema/plan-schema';
 import {
   CPU_QUANTITY,
   HOST_PATH_TYPES,
@@ -21,7 +22,6 @@ import {
   labelKeyProblem,
   labelValueProblem,
   objectNameProblem,
-  serviceNameProblem,
   workloadSelectorMatches,
   formatLabels,
   labelsMatch,
@@ -31,6 +31,7 @@ import {
   type Labels,
   type WorkloadSelector,
 } from './labels';
+import { readServices, serviceSelectorProblems } from './services-section';
 import { readStagePolicy } from './stage-policy';
 import { cpuMillicores, memoryMebibytes, MAX_CPU_MILLICORES, MAX_MEMORY_MEBIBYTES } from './quantities';
 import { containerPassthroughProblems, fragmentProblems, podPassthroughProblems, type PassthroughContext } from './pod-passthrough';
@@ -51,7 +52,6 @@ import {
   type ReleaseService,
   type Resources,
   type SecurityOverrides,
-  type ServicePort,
   type Stage,
   type VolumeMount,
   type Workload,
@@ -917,72 +917,6 @@ function readDisruptionBudget(r: PlainDataReader, value: unknown, keyPath: strin
   return maxUnavailable;
 }
 
-function readServices(r: PlainDataReader, value: unknown): ReleaseService[] | undefined {
-  const map = r.object(value, 'services');
-  if (!map) return undefined;
-  const names = Object.keys(map);
-  if (names.length === 0) {
-    r.report('services', 'must declare at least one Service', 'add a Service whose selector matches the workloads');
-    return undefined;
-  }
-  const services: ReleaseService[] = [];
-  for (const name of names) {
-    const keyPath = `services.${name}`;
-    const nameProblem = serviceNameProblem(name);
-    if (nameProblem) {
-      r.report(keyPath, nameProblem, 'rename the Service to a lowercase name that starts with a letter, e.g. web');
-      continue;
-    }
-    const s = r.object(map[name], keyPath, SERVICE_KEYS);
-    if (!s) continue;
-    const type =
-      s.type === undefined ? 'ClusterIP' : r.oneOf(s.type, `${keyPath}.type`, ['ClusterIP', 'NodePort', 'LoadBalancer'] as const);
-    const selector = readServiceSelector(r, s.selector, `${keyPath}.selector`);
-    const ports = readServicePorts(r, s.ports, `${keyPath}.ports`, type);
-    if (type && selector && ports) services.push({ name, type, selector, ports });
-  }
-  return services.length === names.length ? services : undefined;
-}
-
-function readServiceSelector(r: PlainDataReader, value: unknown, keyPath: string): Labels | undefined {
-  const selector = readLabels(r, value, keyPath);
-  if (selector && Object.keys(selector).length === 0) {
-    r.report(
-      keyPath,
-      'must not be empty (a Service without a selector gets no endpoints from its pods)',
-      'select the shared label, e.g. { app: fop-gate }',
-    );
-    return undefined;
-  }
-  return selector;
-}
-
-function readServicePorts(r: PlainDataReader, value: unknown, keyPath: string, type: string | undefined): ServicePort[] | undefined {
-  const items = r.list(value, keyPath);
-  if (!items) return undefined;
-  if (items.length === 0) {
-    r.report(keyPath, 'must list at least one port', 'e.g. - { port: 80, targetPort: 8080 }');
-    return undefined;
-  }
-  const ports: ServicePort[] = [];
-  items.forEach((item, i) => {
-    const at = `${keyPath}[${i}]`;
-    const p = r.object(item, at, SERVICE_PORT_KEYS);
-    if (!p) return;
-    const name = r.optionalString(p.name, `${at}.name`);
-    if (items.length > 1 && name === undefined)
-      r.report(`${at}.name`, 'is required when a Service has several ports', 'name each port, e.g. name: http');
-    const port = readPort(r, p.port, `${at}.port`);
-    const targetPort = p.targetPort === undefined ? port : readPortRef(r, p.targetPort, `${at}.targetPort`);
-    const nodePort = p.nodePort === undefined ? undefined : r.wholeNumber(p.nodePort, `${at}.nodePort`, 30000, 32767);
-    if (nodePort !== undefined && type === 'ClusterIP')
-      r.report(`${at}.nodePort`, 'needs a NodePort or LoadBalancer Service', 'set type: NodePort on the Service');
-    const protocol = p.protocol === undefined ? 'TCP' : r.oneOf(p.protocol, `${at}.protocol`, PROTOCOLS);
-    if (port && targetPort !== undefined && protocol) ports.push({ name, port, targetPort, nodePort, protocol });
-  });
-  return ports.length === items.length ? ports : undefined;
-}
-
 function readChecks(r: PlainDataReader, value: unknown): CheckSettings | undefined {
   const parsed = parseWithSchema(checksSchema.optional(), value, 'checks');
   if ('problems' in parsed) {
@@ -998,6 +932,34 @@ problemWording.add(unwrapped(checksSchema.shape.capacityFloor), {
   fix: 'e.g. 1 or "25%"',
 });
 
+problemWording.add(stagesAsWrittenSchema, {
+  problem: (value) => (Array.isArray(value) ? 'must list at least one stage' : `must be a list, got ${describe(value)}`),
+  fix: (value) => (Array.isArray(value) ? 'add the stage the cluster is in now, e.g. - name: baseline' : 'write it as `- item` lines'),
+});
+
+problemWording.add(unwrapped(stageAsWrittenSchema.shape.name), {
+  problem: (value) =>
+    typeof value === 'string' && value !== ''
+      ? `'${value}' must be ${value.length > 63 ? 'at most 63 characters: ' : ''}lowercase letters, digits and '-'`
+      : `must be a non-empty string, got ${describe(value)}`,
+  fix: (value) => (typeof value === 'string' && value !== '' ? 'e.g. canary-image' : 'name the stage, e.g. canary'),
+});
+
+const stageWorkloadFields = (stageAsWrittenSchema.shape.workloads as unknown as z.ZodRecord<z.ZodString, z.ZodObject>).valueType.shape;
+problemWording.add(unwrapped(stageWorkloadFields.image), {
+  problem: (value) =>
+    typeof value === 'string' && value !== ''
+      ? `must not contain spaces, got ${describe(value)}`
+      : `must be a non-empty string, got ${describe(value)}`,
+  fix: (value) =>
+    typeof value === 'string' && value !== ''
+      ? 'give the image reference only'
+      : 'give the image with a tag or digest, e.g. registry.example.com/app:1.4.2',
+});
+
+/** A stage as written, its shape checked. */
+type StageAsWritten = z.output<typeof stageAsWrittenSchema>;
+
 function readStages(
   r: PlainDataReader,
   value: unknown,
@@ -1006,34 +968,55 @@ function readStages(
   stageTraffic: unknown[],
   definitions: StageDefinitionSource,
 ): Stage[] | undefined {
-  const items = r.list(value, 'stages');
-  if (!items) return undefined;
-  if (items.length === 0) {
-    r.report('stages', 'must list at least one stage', 'add the stage the cluster is in now, e.g. - name: baseline');
+  const errorsBefore = r.errors.length;
+  const parsed = parseWithSchema(stagesAsWrittenSchema, withoutKeysNotPerStage(r, value), 'stages');
+  if ('problems' in parsed) {
+    r.reportAll(parsed.problems);
     return undefined;
   }
-  const serviceNames = services.map((s) => s.name);
-  const stages: Stage[] = [];
+  if (r.errors.length > errorsBefore) return undefined;
   const seen = new Set<string>();
-  items.forEach((item, i) => {
+  const stages = parsed.value.map((s, i): Stage | undefined => {
     const at = `stages[${i}]`;
-    const s = r.object(item, at, STAGE_KEYS);
-    if (!s) return;
-    const name = r.string(s.name, `${at}.name`, 'name the stage, e.g. canary');
-    if (name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
-      r.report(`${at}.name`, `'${name}' must be lowercase letters, digits and '-'`, 'e.g. canary-image');
-    } else if (name !== undefined && seen.has(name)) {
-      r.report(`${at}.name`, `'${name}' is used by an earlier stage`, 'give every stage its own name');
-    }
-    if (name) seen.add(name);
-    const description = r.optionalString(s.description, `${at}.description`);
+    if (seen.has(s.name)) r.report(`${at}.name`, `'${s.name}' is used by an earlier stage`, 'give every stage its own name');
+    seen.add(s.name);
     const stageWorkloads = readStageWorkloads(r, s.workloads, `${at}.workloads`, workloads, definitions);
-    const serviceSelectors = readStageServices(r, s.services, `${at}.services`, services, serviceNames);
+    const serviceSelectors = readStageServices(r, s.services, `${at}.services`, services);
     stageTraffic[i] = s.traffic;
-    const policy = readStagePolicy(r, name ?? `stages[${i}]`, s, at);
-    if (name && stageWorkloads && serviceSelectors) stages.push({ name, description, workloads: stageWorkloads, serviceSelectors, policy });
+    const policy = readStagePolicy(r, s.name, s, at);
+    if (!stageWorkloads || !serviceSelectors) return undefined;
+    return { name: s.name, description: s.description, workloads: stageWorkloads, serviceSelectors, policy };
   });
-  return stages.length === items.length ? stages : undefined;
+  return r.errors.length > errorsBefore ? undefined : (stages as Stage[]);
+}
+
+/**
+ * `stages` with the workload keys a stage cannot change taken out of its workloads, each
+ * reported: they are the workload's, and saying why reads better than "is not a known key".
+ */
+function withoutKeysNotPerStage(r: PlainDataReader, stages: unknown): unknown {
+  if (!Array.isArray(stages)) return stages;
+  return stages.map((stage: unknown, i) => {
+    if (!isPlainObject(stage) || !isPlainObject(stage.workloads)) return stage;
+    const written = stage.workloads;
+    let changed = false;
+    const kept: Record<string, unknown> = {};
+    for (const name of Object.keys(written)) {
+      const w = written[name];
+      const notPerStage = isPlainObject(w) ? Object.keys(w).filter((key) => hasOwnKey(NOT_PER_STAGE, key)) : [];
+      for (const key of notPerStage) {
+        r.report(
+          `stages[${i}].workloads.${name}.${key}`,
+          `cannot change per stage: ${NOT_PER_STAGE[key]}`,
+          `set it on the workload (workloads.${name}.${key}) instead`,
+        );
+      }
+      changed ||= notPerStage.length > 0;
+      kept[name] =
+        notPerStage.length > 0 ? Object.fromEntries(Object.entries(w as object).filter(([key]) => !hasOwnKey(NOT_PER_STAGE, key))) : w;
+    }
+    return changed ? { ...stage, workloads: kept } : stage;
+  });
 }
 
 /** What a stage's template keys are merged over: each workload's keys as written, and the plan's common labels. */
@@ -1058,46 +1041,27 @@ const NOT_PER_STAGE: Readonly<Record<string, string>> = {
 
 function readStageWorkloads(
   r: PlainDataReader,
-  value: unknown,
+  written: StageAsWritten['workloads'],
   keyPath: string,
   workloads: readonly Workload[],
   definitions: StageDefinitionSource,
 ): Record<string, WorkloadInStage> | undefined {
   const known = workloads.map((w) => w.name);
-  const map = r.object(value, keyPath, known);
-  if (!map) return undefined;
+  const errorsBefore = r.errors.length;
+  reportUnknownNames(r, Object.keys(written), known, keyPath);
   // No prototype: every reader asks `stage.workloads[name]` for workloads the stage may leave out,
   // and a workload named `constructor` must not find Object's constructor there.
   const result: Record<string, WorkloadInStage> = Object.create(null) as Record<string, WorkloadInStage>;
-  let ok = true;
   // Declaration order, not the stage's order, so that rendering never depends on how a stage lists them.
   for (const name of known) {
-    if (!hasOwnKey(map, name)) continue;
+    if (!hasOwnKey(written, name)) continue;
     const at = `${keyPath}.${name}`;
-    const written = map[name];
-    for (const key of isPlainObject(written) ? Object.keys(written) : []) {
-      if (NOT_PER_STAGE[key]) {
-        r.report(
-          `${at}.${key}`,
-          `cannot change per stage: ${NOT_PER_STAGE[key]}`,
-          `set it on the workload (workloads.${name}.${key}) instead`,
-        );
-      }
-    }
-    const w = r.object(
-      isPlainObject(written) ? Object.fromEntries(Object.entries(written).filter(([key]) => !NOT_PER_STAGE[key])) : written,
-      at,
-      STAGE_WORKLOAD_KEYS,
-    );
-    if (!w) {
-      ok = false;
-      continue;
-    }
+    const w = written[name];
     const template = Object.fromEntries(STAGE_TEMPLATE_KEYS.filter((key) => w[key] !== undefined).map((key) => [key, w[key]]));
     let definition: Workload | undefined;
     if (Object.keys(template).length > 0) {
       const merged = mergeWorkloadKeys(definitions.written.get(name) ?? {}, template);
-      const errorsBefore = r.errors.length;
+      const before = r.errors.length;
       definition = readWorkload(
         r,
         name,
@@ -1106,52 +1070,47 @@ function readStageWorkloads(
         definitions.commonLabels,
       );
       if (definition) r.reportAll(podTemplateProblems(definition, at));
-      if (!definition || r.errors.length > errorsBefore) {
-        ok = false;
-        continue;
-      }
+      if (!definition || r.errors.length > before) continue;
     }
-    const replicas = r.count(w.replicas, `${at}.replicas`);
-    const image = r.string(w.image, `${at}.image`, 'give the image with a tag or digest, e.g. registry.example.com/app:1.4.2');
-    if (image !== undefined && /\s/.test(image))
-      r.report(`${at}.image`, `must not contain spaces, got ${describe(image)}`, 'give the image reference only');
-    const paused = r.optionalBoolean(w.paused, `${at}.paused`) ?? false;
-    if (replicas === undefined || image === undefined || /\s/.test(image)) {
-      ok = false;
-      continue;
-    }
-    result[name] = { replicas, image, paused, ...(definition ? { definition } : {}) };
+    result[name] = { replicas: w.replicas, image: w.image, paused: w.paused, ...(definition ? { definition } : {}) };
   }
-  return ok ? result : undefined;
+  return r.errors.length > errorsBefore ? undefined : result;
+}
+
+/** Reports each of `names` not among `known` as an unknown key under `keyPath`, with the closest known one. */
+function reportUnknownNames(r: PlainDataReader, names: readonly string[], known: readonly string[], keyPath: string): void {
+  for (const name of names) {
+    if (known.includes(name)) continue;
+    const suggestion = closest(name, known);
+    r.report(`${keyPath}.${name}`, 'is not a known key', suggestion ? `did you mean '${suggestion}'?` : `use one of: ${known.join(', ')}`);
+  }
 }
 
 function readStageServices(
   r: PlainDataReader,
-  value: unknown,
+  written: StageAsWritten['services'],
   keyPath: string,
   services: readonly ReleaseService[],
-  known: readonly string[],
 ): Record<string, Labels> | undefined {
-  const map = value === undefined ? {} : r.object(value, keyPath, known);
-  if (!map) return undefined;
+  const map = written ?? {};
+  const errorsBefore = r.errors.length;
+  reportUnknownNames(
+    r,
+    Object.keys(map),
+    services.map((s) => s.name),
+    keyPath,
+  );
   const result: Record<string, Labels> = {};
-  let ok = true;
   for (const service of services) {
     const entry = hasOwnKey(map, service.name) ? map[service.name] : undefined;
     if (entry === undefined) {
       result[service.name] = service.selector;
       continue;
     }
-    const at = `${keyPath}.${service.name}`;
-    const s = r.object(entry, at, ['selector']);
-    const selector = s && readServiceSelector(r, s.selector, `${at}.selector`);
-    if (!selector) {
-      ok = false;
-      continue;
-    }
-    result[service.name] = selector;
+    r.reportAll(serviceSelectorProblems(entry.selector, `${keyPath}.${service.name}.selector`));
+    result[service.name] = entry.selector;
   }
-  return ok ? result : undefined;
+  return r.errors.length > errorsBefore ? undefined : result;
 }
 
 /**

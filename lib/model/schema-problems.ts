@@ -136,13 +136,18 @@ function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | 
   return current;
 }
 
-/** `schema` without its optional, nullable and default wrappers. */
+/** `schema` without its optional, nullable and default wrappers, and a transform's input side (what the file writes). */
 export function unwrapped(schema: z.ZodType): z.ZodType {
   let current = schema;
-  for (let def = current._zod.def; def.type === 'optional' || def.type === 'nullable' || def.type === 'default'; def = current._zod.def) {
-    current = (def as unknown as { innerType: z.ZodType }).innerType;
+  for (let def = current._zod.def; ; def = current._zod.def) {
+    if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default') {
+      current = (def as unknown as { innerType: z.ZodType }).innerType;
+    } else if (def.type === 'pipe') {
+      current = (def as unknown as { in: z.ZodType }).in;
+    } else {
+      return current;
+    }
   }
-  return current;
 }
 
 /** The keys the object schema at `path` declares, in declared order (none when it is not an object). */

@@ -11,7 +11,9 @@
  * policy gets that one typed value.
  */
 import { joinKeyPath } from './errors';
+import { stageAsWrittenSchema } from '../schema/plan-schema';
 import { describe, type PlainDataReader } from './plain-data';
+import { problemWording, unwrapped } from './schema-problems';
 
 /** The stage keys of the release policy, in the order they are documented. */
 export const STAGE_POLICY_KEYS = ['soak', 'approval', 'onFailure'] as const;
@@ -77,26 +79,37 @@ export function stagePolicy(plan: StagesWithPolicy, stageIndex: number): StagePo
  * Reads a stage's policy keys while the plan is parsed, reporting every problem to `r` with key
  * paths under `keyPath` (`stages[2].soak`) and the fix.
  */
-export function readStagePolicy(r: PlainDataReader, stage: string, keys: Readonly<Record<string, unknown>>, keyPath: string): StagePolicy {
+export function readStagePolicy(r: PlainDataReader, stage: string, keys: StagePolicyKeys, keyPath: string): StagePolicy {
   const { soak, approval, onFailure } = keys;
-  const soakSeconds = soak === undefined ? 0 : (readDuration(r, soak, joinKeyPath(keyPath, 'soak')) ?? 0);
-  const approvalValue = approval === undefined ? 'none' : r.oneOf(approval, joinKeyPath(keyPath, 'approval'), APPROVAL_VALUES);
-  const failure = onFailure === undefined ? 'rollback' : r.oneOf(onFailure, joinKeyPath(keyPath, 'onFailure'), FAILURE_ACTIONS);
+  const soakSeconds = soak === undefined ? 0 : (soakDuration(r, soak, joinKeyPath(keyPath, 'soak')) ?? 0);
   return {
     stage,
     soakSeconds,
-    approvalRequired: approvalValue === 'required',
-    onFailure: failure ?? 'rollback',
+    approvalRequired: approval === 'required',
+    onFailure: onFailure ?? 'rollback',
     written: soak !== undefined || approval !== undefined || onFailure !== undefined,
   };
 }
 
-/** `5m` → 300; a problem reported at `keyPath` for anything else. */
-function readDuration(r: PlainDataReader, value: unknown, keyPath: string): number | undefined {
-  const fix = 'write a duration such as 30s, 5m or 1h30m (hours, minutes, seconds, in that order)';
-  const match = typeof value === 'string' && value !== '' ? DURATION.exec(value) : null;
+/** A stage's policy keys as written, their shape checked by the stage schema. */
+export interface StagePolicyKeys {
+  readonly soak?: string;
+  readonly approval?: (typeof APPROVAL_VALUES)[number];
+  readonly onFailure?: FailureAction;
+}
+
+const SOAK_FIX = 'write a duration such as 30s, 5m or 1h30m (hours, minutes, seconds, in that order)';
+
+problemWording.add(unwrapped(stageAsWrittenSchema.shape.soak), {
+  problem: (value) => `must be a duration, got ${describe(value)}`,
+  fix: SOAK_FIX,
+});
+
+/** `5m` → 300 (the schema has checked the form); a problem reported at `keyPath` for more than a day. */
+function soakDuration(r: PlainDataReader, value: string, keyPath: string): number | undefined {
+  const match = DURATION.exec(value);
   if (!match) {
-    r.report(keyPath, `must be a duration, got ${describe(value)}`, fix);
+    r.report(keyPath, `must be a duration, got ${describe(value)}`, SOAK_FIX);
     return undefined;
   }
   const [hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));

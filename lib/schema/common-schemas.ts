@@ -17,6 +17,22 @@ export const objectName = z
 /** Labels (or annotations, or env): string keys to string values; numbers must be quoted. */
 export const stringMap = z.record(z.string(), z.string());
 
+/** A label value as a stack file writes it (quoted when it looks like a number). */
+export const labelValue = z.string();
+
+/**
+ * Labels or a label selector: string keys to string values, parsed into a mapping sorted by key,
+ * so that what is rendered and compared never depends on the order a file writes them in.
+ */
+export const labelMap = z.record(z.string(), labelValue).transform(sortedByKey);
+
+/** `map` with its keys sorted. */
+export function sortedByKey<T>(map: Readonly<Record<string, T>>): Record<string, T> {
+  const sorted: Record<string, T> = {};
+  for (const key of Object.keys(map).sort()) sorted[key] = map[key] as T;
+  return sorted;
+}
+
 /** A whole number from `min` to {@link INT32_MAX}, as Kubernetes stores counts and seconds. */
 export function count(min = 0): z.ZodNumber {
   return z.number().int().min(min).max(INT32_MAX);
@@ -24,6 +40,12 @@ export function count(min = 0): z.ZodNumber {
 
 /** A TCP/UDP port number. */
 export const portNumber = z.number().int().min(1).max(65535);
+
+/** A named container port, as the API server checks it: at most 15 characters, lowercase letters, digits and single '-', one letter at least. */
+export const PORT_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/;
+
+/** A container port by number, or by the name of one of the container's ports (`http`). */
+export const portRef = z.union([portNumber, z.string().regex(PORT_NAME)]);
 
 /** TCP (default), UDP or SCTP. */
 export const protocol = z.enum(['TCP', 'UDP', 'SCTP']);

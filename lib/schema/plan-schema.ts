@@ -4,45 +4,71 @@
  */
 import { z } from 'zod';
 import { analysisSchema } from './analysis-schema';
-import { intOrPercentUpTo, objectName, portNumber, protocol, stringMap } from './common-schemas';
+import { intOrPercentUpTo, labelMap, objectName, portNumber, portRef, protocol, stringMap } from './common-schemas';
 import { documented } from './documented';
 import { stageTrafficSchema, trafficSchema } from './traffic-schema';
-import { PORT_NAME, STAGE_TEMPLATE_KEYS, workloadSchema } from './workload-schema';
+import { STAGE_TEMPLATE_KEYS, workloadSchema } from './workload-schema';
 
 /** Which of the three release practices a plan follows, in the order they are documented. */
 export const RELEASE_KINDS = ['CanaryService', 'BatchedRollout', 'SelectorCutover'] as const;
 
-const servicePort = z.strictObject({
+const servicePortFields = z.strictObject({
   name: documented(z.string().min(1).optional(), 'Port name; required when the Service has several ports.'),
   port: documented(portNumber, "The Service's port."),
   targetPort: documented(
-    z.union([portNumber, z.string().regex(PORT_NAME)]).optional(),
+    portRef.optional(),
     "The pods' port: a number, or the name of a container port every selected workload has (`http`); `port` when left out.",
   ),
   nodePort: documented(z.number().int().min(30000).max(32767).optional(), 'Fixed node port (NodePort and LoadBalancer Services only).'),
-  protocol: documented(protocol.optional(), 'TCP, UDP or SCTP.', 'TCP'),
+  protocol: documented(protocol.default('TCP'), 'TCP, UDP or SCTP.', 'TCP'),
 });
 
-const service = z.strictObject({
-  type: documented(z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).optional(), 'The Service type.', 'ClusterIP'),
-  selector: documented(stringMap, 'The pod labels selected by stages that do not set their own; not empty.'),
-  ports: documented(z.array(servicePort).min(1), 'The Service ports.'),
+/** A Service port; parsed, `targetPort` is `port` when left out. */
+export const servicePortSchema = servicePortFields.transform(
+  (p): { name?: string; port: number; targetPort: number | string; nodePort?: number; protocol: 'TCP' | 'UDP' | 'SCTP' } => ({
+    name: p.name,
+    port: p.port,
+    targetPort: p.targetPort ?? p.port,
+    nodePort: p.nodePort,
+    protocol: p.protocol,
+  }),
+);
+
+/** A Service's ports: at least one. */
+export const servicePortsSchema = z.array(servicePortSchema).min(1);
+
+/** A Service in front of the workloads, as a stack file writes it under `services.<name>`. */
+export const serviceSchema = z.strictObject({
+  type: documented(z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).default('ClusterIP'), 'The Service type.', 'ClusterIP'),
+  selector: documented(labelMap, 'The pod labels selected by stages that do not set their own; not empty.'),
+  ports: documented(servicePortsSchema, 'The Service ports.'),
 });
+
+/** The Services of a plan, by name. */
+export const servicesSchema = z.record(z.string(), serviceSchema);
 
 const stageTemplate = Object.fromEntries(STAGE_TEMPLATE_KEYS.map((key) => [key, workloadSchema.shape[key]])) as Pick<
   typeof workloadSchema.shape,
   (typeof STAGE_TEMPLATE_KEYS)[number]
 >;
 
-const workloadInStage = z.strictObject({
+/** What a stage says of a workload besides its pod template: replicas, image and whether it is paused. */
+const workloadStateFields = {
   replicas: documented(z.number().int().min(0).max(2147483647), 'Desired replicas.'),
   image: documented(z.string().min(1).regex(/^\S+$/), 'Container image, with a tag or digest.'),
-  paused: documented(z.boolean().optional(), 'A paused Deployment does not roll out template changes.', false),
+  paused: documented(z.boolean().default(false), 'A paused Deployment does not roll out template changes.', false),
+};
+
+const workloadInStage = z.strictObject({
+  ...workloadStateFields,
   // A stage may change the pod template: the workload's keys below, merged over its definition as `defaults` are.
   ...stageTemplate,
 });
 
-const stage = z.strictObject({
+/** A Service's selector in one stage. */
+const stageService = z.strictObject({ selector: documented(labelMap, "The Service's selector in this stage.") });
+
+const stageFields = {
   name: documented(objectName, 'Stage name, unique in the plan (lowercase letters, digits and -).'),
   description: documented(z.string().min(1).optional(), 'What the step is for, in words.'),
   workloads: documented(
@@ -50,7 +76,7 @@ const stage = z.strictObject({
     'The workloads that exist in this stage, by name; a workload left out is deleted (or not yet created).',
   ),
   services: documented(
-    z.record(z.string(), z.strictObject({ selector: documented(stringMap, "The Service's selector in this stage.") })).optional(),
+    z.record(z.string(), stageService).optional(),
     "Service selectors that differ from the Service's own in this stage (a cutover).",
   ),
   traffic: documented(
@@ -72,7 +98,30 @@ const stage = z.strictObject({
     '`stepwise release`: what a failed gate does: roll back stage by stage to the last good one, or stay and stop.',
     'rollback',
   ),
+};
+
+const stage = z.strictObject(stageFields);
+
+/**
+ * A stage as a plan is parsed: every key's shape but those read against the rest of the plan
+ * once the stage is, and left as written here: each workload's pod template keys (merged over the
+ * workload's own, then parsed as a workload) and the `traffic` weights (read with the `traffic`
+ * section).
+ */
+export const stageAsWrittenSchema = z.strictObject({
+  ...stageFields,
+  workloads: z.record(
+    z.string(),
+    z.strictObject({
+      ...workloadStateFields,
+      ...(Object.fromEntries(STAGE_TEMPLATE_KEYS.map((key) => [key, z.unknown().optional()])) as Record<(typeof STAGE_TEMPLATE_KEYS)[number], z.ZodOptional<z.ZodUnknown>>),
+    }),
+  ),
+  traffic: z.unknown().optional(),
 });
+
+/** The stages of a plan as it is parsed: at least one. */
+export const stagesAsWrittenSchema = z.array(stageAsWrittenSchema).min(1);
 
 /** A plan's `checks` section: thresholds `stepwise check` applies to every transition. */
 export const checksSchema = z.strictObject({
@@ -109,7 +158,7 @@ export const planSchema = z.strictObject({
     z.record(z.string(), workloadSchema.nullable()),
     'The Deployments of the release by name, in declaration order (at least one).',
   ),
-  services: documented(z.record(z.string(), service), 'The Services in front of the workloads, by name (at least one).'),
+  services: documented(servicesSchema, 'The Services in front of the workloads, by name (at least one).'),
   stages: documented(z.array(stage).min(1), 'The steps of the release, in order; the first is the baseline the release starts from.'),
   checks: documented(checksSchema.optional(), '`stepwise check` settings.'),
   traffic: documented(trafficSchema.optional(), 'Which router sends requests to the workloads.', { router: 'replicas' }),
@@ -123,9 +172,9 @@ export type PlanData = z.input<typeof planSchema>;
 /** The keys of a plan. */
 export const PLAN_KEYS: readonly string[] = Object.keys(planSchema.shape);
 /** The keys of a Service. */
-export const SERVICE_KEYS: readonly string[] = Object.keys(service.shape);
+export const SERVICE_KEYS: readonly string[] = Object.keys(serviceSchema.shape);
 /** The keys of a Service port. */
-export const SERVICE_PORT_KEYS: readonly string[] = Object.keys(servicePort.shape);
+export const SERVICE_PORT_KEYS: readonly string[] = Object.keys(servicePortFields.shape);
 /** The keys of a stage. */
 export const STAGE_KEYS: readonly string[] = Object.keys(stage.shape);
 /** The keys of a workload in a stage: replicas, image, paused and the pod template keys a stage may change. */

@@ -3,7 +3,7 @@
  * workload inherits): its pod labels, selector, container and Deployment settings.
  */
 import { z } from 'zod';
-import { count, intOrPercent, objectName, portNumber, protocol, stringMap } from './common-schemas';
+import { count, intOrPercent, objectName, portNumber, portRef, protocol, stringMap } from './common-schemas';
 import { documented } from './documented';
 
 /** The Kubernetes HostPathType values (`""` skips the check, as when `type` is left out). */
@@ -30,8 +30,7 @@ export const MEMORY_QUANTITY = /^\d+(Mi|Gi|Ti)$/;
  */
 export const MEMORY_REQUEST_QUANTITY = /^(\d+(\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|[eE]\d+)?$/;
 
-/** A named container port, as the API server checks it: at most 15 characters, lowercase letters, digits and single '-', one letter at least. */
-export const PORT_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/;
+export { PORT_NAME } from './common-schemas';
 
 /** Values a stack file's workload gets for the keys it and `defaults` leave out. */
 export const WORKLOAD_DEFAULTS = {
@@ -70,7 +69,6 @@ const containerPort = z.union([
   }),
 ]);
 
-const portRef = z.union([portNumber, z.string().regex(PORT_NAME)]);
 const httpGet = z.strictObject({
   path: documented(z.string().min(1), 'The HTTP path, e.g. /healthz.'),
   port: documented(portRef, 'The container port: a number, or the name of one of `ports` (`http`).'),
