@@ -1,11 +1,14 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { PLAN_KEYS, checksSchema, stageAsWrittenSchema, stagesAsWrittenSchema } from '../schema/plan-schema';
 import {
   CPU_QUANTITY,
   HOST_PATH_TYPES,
   MEMORY_REQUEST_QUANTITY,
-  PORT_NAME,
-  PROBE_KEYS,
+  PRE_STOP_HANDLERS,
+  PROBE_HANDLERS,
+  execCommandSchema,
+  probeSchema,
+  workloadSchema,
   STAGE_TEMPLATE_KEYS,
   WORKLOAD_DEFAULTS as SCHEMA_WORKLOAD_DEFAULTS,
   WORKLOAD_KEYS,
@@ -33,6 +36,7 @@ import {
 } from './labels';
 import { readServices, serviceSelectorProblems } from './services-section';
 import { readStagePolicy } from './stage-policy';
+
 import { cpuMillicores, memoryMebibytes, MAX_CPU_MILLICORES, MAX_MEMORY_MEBIBYTES } from './quantities';
 import { containerPassthroughProblems, fragmentProblems, podPassthroughProblems, type PassthroughContext } from './pod-passthrough';
 import { INT32_MAX, PlainDataReader, closest, controlCharacterProblems, describe, hasOwnKey, isPlainObject } from './plain-data';
@@ -46,9 +50,6 @@ import {
   type KubeFields,
   type Plan,
   type PlanCore,
-  type PortRef,
-  type PreStopHook,
-  type Probe,
   type ReleaseService,
   type Resources,
   type SecurityOverrides,
@@ -254,6 +255,57 @@ function mergeWorkloadKeys(base: Record<string, unknown>, over: Record<string, u
 }
 
 /**
+ * The keys of a workload definition parsed with their schema (lib/schema/workload-schema.ts),
+ * defaults applied; the others are still read key by key in `readWorkload`. Not strict: a
+ * definition is keys merged from places whose unknown keys are reported where they are written.
+ */
+const workloadDefinitionSchema = z.object({
+  command: workloadSchema.shape.command,
+  args: workloadSchema.shape.args,
+  readinessProbe: workloadSchema.shape.readinessProbe,
+  livenessProbe: workloadSchema.shape.livenessProbe,
+  startupProbe: workloadSchema.shape.startupProbe,
+  preStop: workloadSchema.shape.preStop,
+  terminationGracePeriodSeconds: workloadSchema.shape.terminationGracePeriodSeconds,
+  minReadySeconds: workloadSchema.shape.minReadySeconds,
+  progressDeadlineSeconds: workloadSchema.shape.progressDeadlineSeconds,
+  revisionHistoryLimit: workloadSchema.shape.revisionHistoryLimit,
+  imagePullPolicy: workloadSchema.shape.imagePullPolicy,
+});
+
+const probeFields = probeSchema.shape;
+problemWording.add(probeSchema, {
+  problem: (value) =>
+    isPlainObject(value)
+      ? `must set exactly one of ${PROBE_HANDLERS.join(', ')} (got ${PROBE_HANDLERS.filter((key) => value[key] !== undefined).length})`
+      : `must be a mapping, got ${describe(value)}`,
+  fix: (value) => (isPlainObject(value) ? 'e.g. tcpSocket: { port: 8080 }' : 'write it as `key: value` lines'),
+});
+problemWording.add(unwrapped(unwrapped(workloadSchema.shape.preStop)), {
+  problem: (value) =>
+    isPlainObject(value) ? `must set exactly one of ${PRE_STOP_HANDLERS.join(', ')}` : `must be a mapping, got ${describe(value)}`,
+  fix: (value) => (isPlainObject(value) ? 'e.g. sleep: { seconds: 10 }' : 'write it as `key: value` lines'),
+});
+problemWording.add(unwrapped((unwrapped(probeFields.httpGet) as z.ZodObject).shape.path), {
+  problem: (value) => `must be a non-empty string, got ${describe(value)}`,
+  fix: 'e.g. /healthz',
+});
+problemWording.add(unwrapped((unwrapped(probeFields.grpc) as z.ZodObject).shape.port), {
+  problem: (value) =>
+    typeof value === 'string'
+      ? `must be a port number, got ${describe(value)}`
+      : `must be a whole number from 1 to 65535, got ${describe(value)}`,
+  fix: (value) =>
+    typeof value === 'string'
+      ? 'give the number: Kubernetes does not resolve port names for gRPC probes'
+      : 'use a whole number from 1 to 65535',
+});
+problemWording.add(unwrapped(execCommandSchema.shape.command), {
+  problem: (value) => (Array.isArray(value) ? 'must list the command to run, got an empty list' : `must be a list, got ${describe(value)}`),
+  fix: (value) => (Array.isArray(value) ? 'e.g. command: [cat, /tmp/ready]' : 'write it as `- item` lines'),
+});
+
+/**
  * One workload's definition from its keys as written (`merged`: its own over `defaults`, or a
  * stage's over those); `at` gives the key path a key is reported at.
  */
@@ -289,33 +341,30 @@ function readWorkload(
   }
   const containerName = merged.container === undefined ? WORKLOAD_DEFAULTS.containerName : readName(r, merged.container, at('container'));
   const ports = merged.ports === undefined ? [] : readContainerPorts(r, merged.ports, at('ports'));
-  const command = merged.command === undefined ? undefined : r.stringList(merged.command, at('command'));
-  const args = merged.args === undefined ? undefined : r.stringList(merged.args, at('args'));
+  const parsed = parseWithSchema(workloadDefinitionSchema, merged, at);
+  if ('problems' in parsed) r.reportAll(parsed.problems);
+  const definition = 'value' in parsed ? parsed.value : undefined;
+  const { command, args, readinessProbe, livenessProbe, startupProbe, preStop } = definition ?? {};
+  const { minReadySeconds, progressDeadlineSeconds } = definition ?? {};
+  for (const [key, kind] of [
+    ['livenessProbe', 'liveness'],
+    ['startupProbe', 'startup'],
+  ] as const) {
+    const successThreshold = definition?.[key]?.successThreshold;
+    if (successThreshold !== undefined && successThreshold !== 1) {
+      r.report(
+        `${at(key)}.successThreshold`,
+        `must be 1 for a ${kind} probe, got ${successThreshold}`,
+        'remove successThreshold or set it to 1; only a readinessProbe may ask for several successes',
+      );
+    }
+  }
   const env = merged.env === undefined ? {} : readEnv(r, merged.env, at('env'), containerName ?? 'main');
   const envFrom = merged.envFrom === undefined ? undefined : readEnvFrom(r, merged.envFrom, at('envFrom'), containerName ?? 'main');
   const podAnnotations = merged.podAnnotations === undefined ? {} : r.stringMap(merged.podAnnotations, at('podAnnotations'));
   const resources = merged.resources === undefined ? WORKLOAD_DEFAULTS.resources : readResources(r, merged.resources, at('resources'));
-  const readinessProbe =
-    merged.readinessProbe === undefined ? undefined : readProbe(r, merged.readinessProbe, at('readinessProbe'), 'readiness');
-  const livenessProbe =
-    merged.livenessProbe === undefined ? undefined : readProbe(r, merged.livenessProbe, at('livenessProbe'), 'liveness');
-  const startupProbe = merged.startupProbe === undefined ? undefined : readProbe(r, merged.startupProbe, at('startupProbe'), 'startup');
-  const preStop = merged.preStop === undefined ? undefined : readPreStop(r, merged.preStop, at('preStop'));
-  const terminationGracePeriodSeconds =
-    r.optionalWholeNumber(merged.terminationGracePeriodSeconds, at('terminationGracePeriodSeconds')) ??
-    WORKLOAD_DEFAULTS.terminationGracePeriodSeconds;
-  // terminationGracePeriodSeconds is an int64 in Kubernetes; these three are int32.
-  const minReadySeconds = r.optionalCount(merged.minReadySeconds, at('minReadySeconds')) ?? WORKLOAD_DEFAULTS.minReadySeconds;
-  const progressDeadlineSeconds =
-    r.optionalCount(merged.progressDeadlineSeconds, at('progressDeadlineSeconds'), 1) ?? WORKLOAD_DEFAULTS.progressDeadlineSeconds;
-  const revisionHistoryLimit =
-    r.optionalCount(merged.revisionHistoryLimit, at('revisionHistoryLimit')) ?? WORKLOAD_DEFAULTS.revisionHistoryLimit;
   const strategy = merged.strategy === undefined ? WORKLOAD_DEFAULTS.strategy : readStrategy(r, merged.strategy, at('strategy'));
   const volumes = merged.volumes === undefined ? [] : readVolumes(r, merged.volumes, at('volumes'));
-  const imagePullPolicy =
-    merged.imagePullPolicy === undefined
-      ? WORKLOAD_DEFAULTS.imagePullPolicy
-      : r.oneOf(merged.imagePullPolicy, at('imagePullPolicy'), ['Always', 'IfNotPresent', 'Never'] as const);
   const securityOverrides =
     merged.securityOverrides === undefined ? undefined : readSecurityOverrides(r, merged.securityOverrides, at('securityOverrides'));
   const disruptionBudget = readDisruptionBudget(r, merged.disruptionBudget, at('disruptionBudget'));
@@ -360,7 +409,7 @@ function readWorkload(
       }
     });
   }
-  if (r.errors.length > errorsBefore) return undefined;
+  if (r.errors.length > errorsBefore || !definition) return undefined;
   return {
     name,
     labels: labels as Labels,
@@ -376,13 +425,13 @@ function readWorkload(
     livenessProbe,
     startupProbe,
     preStop,
-    terminationGracePeriodSeconds,
-    minReadySeconds,
-    progressDeadlineSeconds,
-    revisionHistoryLimit,
+    terminationGracePeriodSeconds: definition.terminationGracePeriodSeconds,
+    minReadySeconds: definition.minReadySeconds,
+    progressDeadlineSeconds: definition.progressDeadlineSeconds,
+    revisionHistoryLimit: definition.revisionHistoryLimit,
     strategy: strategy as DeploymentStrategy,
     volumes: volumes as VolumeMount[],
-    imagePullPolicy: imagePullPolicy as Workload['imagePullPolicy'],
+    imagePullPolicy: definition.imagePullPolicy,
     securityOverrides,
     disruptionBudget,
     ...(envFrom ? { envFrom } : {}),
@@ -525,18 +574,6 @@ function readPort(r: PlainDataReader, value: unknown, keyPath: string): number |
   return r.wholeNumber(value, keyPath, 1, 65535);
 }
 
-/** A port by number, or by the name of a container port (`http`): IANA service name syntax, as the API server checks it. */
-function readPortRef(r: PlainDataReader, value: unknown, keyPath: string): PortRef | undefined {
-  if (typeof value !== 'string') return readPort(r, value, keyPath);
-  if (PORT_NAME.test(value)) return value;
-  r.report(
-    keyPath,
-    `must be a port number from 1 to 65535 or a port name (at most 15 lowercase letters, digits and single '-'), got ${describe(value)}`,
-    'e.g. 8080 or http',
-  );
-  return undefined;
-}
-
 function readContainerPorts(r: PlainDataReader, value: unknown, keyPath: string): ContainerPort[] | undefined {
   const items = r.list(value, keyPath);
   if (!items) return undefined;
@@ -610,105 +647,6 @@ function readResources(r: PlainDataReader, value: unknown, keyPath: string): Res
     return undefined;
   }
   return { requests, limits };
-}
-
-/**
- * A probe. Only a readiness probe may ask for more than one success: the API server requires a
- * `successThreshold` of 1 for liveness and startup probes, whose failures restart the container.
- */
-function readProbe(r: PlainDataReader, value: unknown, keyPath: string, kind: 'readiness' | 'liveness' | 'startup'): Probe | undefined {
-  const obj = r.object(value, keyPath, PROBE_KEYS);
-  if (!obj) return undefined;
-  const handlers = ['httpGet', 'tcpSocket', 'grpc', 'exec'].filter((k) => obj[k] !== undefined);
-  if (handlers.length !== 1) {
-    r.report(keyPath, `must set exactly one of httpGet, tcpSocket, grpc, exec (got ${handlers.length})`, 'e.g. tcpSocket: { port: 8080 }');
-    return undefined;
-  }
-  let probe: Probe = {};
-  if (obj.httpGet !== undefined) {
-    const h = r.object(obj.httpGet, `${keyPath}.httpGet`, ['path', 'port']);
-    const path = h && r.string(h.path, `${keyPath}.httpGet.path`, 'e.g. /healthz');
-    const port = h && readPortRef(r, h.port, `${keyPath}.httpGet.port`);
-    if (!path || port === undefined) return undefined;
-    probe = { httpGet: { path, port } };
-  } else if (obj.tcpSocket !== undefined) {
-    const t = r.object(obj.tcpSocket, `${keyPath}.tcpSocket`, ['port']);
-    const port = t && readPortRef(r, t.port, `${keyPath}.tcpSocket.port`);
-    if (port === undefined) return undefined;
-    probe = { tcpSocket: { port } };
-  } else if (obj.grpc !== undefined) {
-    const g = r.object(obj.grpc, `${keyPath}.grpc`, ['port', 'service']);
-    if (g && typeof g.port === 'string') {
-      r.report(
-        `${keyPath}.grpc.port`,
-        `must be a port number, got ${describe(g.port)}`,
-        'give the number: Kubernetes does not resolve port names for gRPC probes',
-      );
-      return undefined;
-    }
-    const port = g && readPort(r, g.port, `${keyPath}.grpc.port`);
-    const service =
-      g && g.service !== undefined
-        ? typeof g.service === 'string'
-          ? g.service
-          : r.string(g.service, `${keyPath}.grpc.service`)
-        : undefined;
-    if (port === undefined || (g?.service !== undefined && service === undefined)) return undefined;
-    probe = { grpc: { port, ...(service !== undefined ? { service } : {}) } };
-  } else {
-    const e = r.object(obj.exec, `${keyPath}.exec`, ['command']);
-    const command = e && readExecCommand(r, e.command, `${keyPath}.exec.command`);
-    if (!command) return undefined;
-    probe = { exec: { command } };
-  }
-  const timing: Record<string, number> = {};
-  for (const key of ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold']) {
-    const min = key === 'initialDelaySeconds' ? 0 : 1;
-    const n = r.optionalCount(obj[key], `${keyPath}.${key}`, min);
-    if (n !== undefined) timing[key] = n;
-  }
-  if (kind !== 'readiness' && timing.successThreshold !== undefined && timing.successThreshold !== 1) {
-    r.report(
-      `${keyPath}.successThreshold`,
-      `must be 1 for a ${kind} probe, got ${timing.successThreshold}`,
-      'remove successThreshold or set it to 1; only a readinessProbe may ask for several successes',
-    );
-    return undefined;
-  }
-  return { ...probe, ...timing };
-}
-
-function readPreStop(r: PlainDataReader, value: unknown, keyPath: string): PreStopHook | undefined {
-  const obj = r.object(value, keyPath, ['exec', 'httpGet', 'sleep']);
-  if (!obj) return undefined;
-  if (['exec', 'httpGet', 'sleep'].filter((k) => obj[k] !== undefined).length !== 1) {
-    r.report(keyPath, 'must set exactly one of exec, httpGet, sleep', 'e.g. sleep: { seconds: 10 }');
-    return undefined;
-  }
-  if (obj.sleep !== undefined) {
-    const s = r.object(obj.sleep, `${keyPath}.sleep`, ['seconds']);
-    const seconds = s && r.count(s.seconds, `${keyPath}.sleep.seconds`, 1);
-    return seconds === undefined ? undefined : { sleep: { seconds } };
-  }
-  if (obj.exec !== undefined) {
-    const e = r.object(obj.exec, `${keyPath}.exec`, ['command']);
-    const command = e && readExecCommand(r, e.command, `${keyPath}.exec.command`);
-    return command ? { exec: { command } } : undefined;
-  }
-  const h = r.object(obj.httpGet, `${keyPath}.httpGet`, ['path', 'port']);
-  const path = h && r.string(h.path, `${keyPath}.httpGet.path`);
-  const port = h && readPortRef(r, h.port, `${keyPath}.httpGet.port`);
-  return path && port !== undefined ? { httpGet: { path, port } } : undefined;
-}
-
-/** The command of an `exec` probe or hook: at least one word, as the API server requires. */
-function readExecCommand(r: PlainDataReader, value: unknown, keyPath: string): string[] | undefined {
-  const command = r.stringList(value, keyPath);
-  if (command && command.length === 0) {
-    r.report(keyPath, 'must list the command to run, got an empty list', 'e.g. command: [cat, /tmp/ready]');
-    return undefined;
-  }
-  return command;
 }
 
 function readIntOrPercent(r: PlainDataReader, value: unknown, keyPath: string, maxPercent = 100): IntOrPercent | undefined {

@@ -1,4 +1,5 @@
 import { RELEASE_KINDS as KINDS } from '../schema/plan-schema';
+import type { preStopSchema, probeSchema } from '../schema/workload-schema';
 import type { Analysis } from './analysis-section';
 import type { GitOpsSettings } from './gitops-section';
 import type { IntOrPercent } from './int-or-percent';
@@ -6,6 +7,7 @@ import type { Labels, WorkloadSelector } from './labels';
 import type { ReleaseService } from './release-service';
 import type { StagePolicy } from './stage-policy';
 import type { TrafficRouting } from './traffic-routing';
+import type { Parsed } from './parsed';
 
 export type { ReleaseService, ServicePort } from './release-service';
 
@@ -47,33 +49,16 @@ export type PortRef = number | string;
 /** An environment variable's value: a string, or `valueFrom` a Secret, ConfigMap, field or resource. */
 export type EnvValue = string | { readonly valueFrom: KubeFields };
 
-/** How a probe checks the container. Exactly one handler is set. */
-export interface Probe {
-  /** HTTP GET of `path` on `port`. */
-  readonly httpGet?: { readonly path: string; readonly port: PortRef };
-  /** TCP connect to `port`. */
-  readonly tcpSocket?: { readonly port: PortRef };
-  /** gRPC health check on `port` (a number: Kubernetes does not resolve names for gRPC), for `service` if given. */
-  readonly grpc?: { readonly port: number; readonly service?: string };
-  /** Run a command in the container; exit 0 is healthy. */
-  readonly exec?: { readonly command: readonly string[] };
-  /** Seconds after start before the first probe. */
-  readonly initialDelaySeconds?: number;
-  /** Seconds between probes. */
-  readonly periodSeconds?: number;
-  /** Seconds before a probe times out. */
-  readonly timeoutSeconds?: number;
-  /** Consecutive failures before the probe counts as failed. */
-  readonly failureThreshold?: number;
-  /** Consecutive successes before the probe counts as passed again. */
-  readonly successThreshold?: number;
-}
+/**
+ * How a probe checks the container: exactly one handler (`httpGet` of `path` on `port`,
+ * `tcpSocket` connect to `port`, `grpc` health check on a port number, `exec` a command; a port by
+ * number or by a container port's name), and its timing (`initialDelaySeconds`, `periodSeconds`,
+ * `timeoutSeconds`, `failureThreshold`, `successThreshold`). The probe schema's output.
+ */
+export type Probe = Parsed<typeof probeSchema>;
 
-/** A `preStop` hook: run a command, or sleep, before the container gets SIGTERM. */
-export type PreStopHook =
-  | { readonly exec: { readonly command: readonly string[] } }
-  | { readonly httpGet: { readonly path: string; readonly port: PortRef } }
-  | { readonly sleep: { readonly seconds: number } };
+/** A `preStop` hook: run a command, call an HTTP endpoint, or sleep, before the container gets SIGTERM. The preStop schema's output. */
+export type PreStopHook = Parsed<typeof preStopSchema>;
 
 /** A volume mounted into the container. */
 export interface VolumeMount {

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { StepwiseError, joinKeyPath } from './errors';
-import { INT32_MAX, closest, describe, isPlainObject } from './plain-data';
+import { INT32_MAX, closest, describe, hasOwnKey, isPlainObject } from './plain-data';
 
 /** How the problems of one schema are worded, where the generic wording is not enough. */
 export interface ProblemWording {
@@ -22,8 +22,18 @@ export interface ProblemWording {
  */
 export const problemWording = z.registry<ProblemWording>();
 
+/**
+ * Where the keys of a parsed value are reported: under one key path (`gitops`), or each top-level
+ * key at its own (a workload's keys at `defaults`' workload or at a stage's, wherever written).
+ */
+export type KeyPathOf = string | ((key: string) => string);
+
 /** The key path of an issue path under `keyPath`: `['stages', 2, 'name']` → `stages[2].name`. */
-export function issueKeyPath(keyPath: string, path: readonly PropertyKey[]): string {
+export function issueKeyPath(keyPath: KeyPathOf, path: readonly PropertyKey[]): string {
+  if (typeof keyPath !== 'string') {
+    if (path.length === 0) return keyPath('').replace(/\.$/, '');
+    return issueKeyPath(keyPath(String(path[0])), path.slice(1));
+  }
   return path.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : joinKeyPath(at, String(key))), keyPath);
 }
 
@@ -34,7 +44,7 @@ export function issueKeyPath(keyPath: string, path: readonly PropertyKey[]): str
 export function parseWithSchema<T extends z.ZodType>(
   schema: T,
   data: unknown,
-  keyPath: string,
+  keyPath: KeyPathOf,
 ): { readonly value: z.output<T> } | { readonly problems: readonly StepwiseError[] } {
   const result = schema.safeParse(data);
   if (result.success) return { value: result.data };
@@ -44,15 +54,25 @@ export function parseWithSchema<T extends z.ZodType>(
   return { problems: problems.filter((p, i) => problems.findIndex((q) => q.message === p.message) === i) };
 }
 
-function issueProblems(root: z.ZodType, data: unknown, keyPath: string, issue: z.core.$ZodIssue): StepwiseError[] {
+function issueProblems(root: z.ZodType, data: unknown, keyPath: KeyPathOf, issue: z.core.$ZodIssue): StepwiseError[] {
   const at = issueKeyPath(keyPath, issue.path);
   const value = valueAt(data, issue.path);
   const problem = (text: string, fix: string) => [new StepwiseError({ keyPath: at, problem: text, fix })];
-  const worded = issue.code === 'unrecognized_keys' ? undefined : wordingAt(root, issue.path);
+  if (issue.code === 'invalid_union') {
+    // The problems of the option the file wrote (a mapping where a number or a mapping may go).
+    const union = schemaAt(root, issue.path, data, false);
+    const index = union?._zod.def.type === 'union' ? unionOptionIndex(union, value) : -1;
+    if (index >= 0) {
+      return issue.errors[index].flatMap((inner) =>
+        issueProblems(root, data, keyPath, { ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue),
+      );
+    }
+  }
+  const worded = issue.code === 'unrecognized_keys' ? undefined : wordingAt(root, issue.path, data);
   if (worded) return problem(worded.problem(value), typeof worded.fix === 'string' ? worded.fix : worded.fix(value));
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const allowed = objectKeysAt(root, issue.path);
+      const allowed = objectKeysAt(root, issue.path, data);
       return issue.keys.map((key) => {
         const suggestion = closest(key, allowed);
         return new StepwiseError({
@@ -73,7 +93,7 @@ function issueProblems(root: z.ZodType, data: unknown, keyPath: string, issue: z
     case 'invalid_type':
     case 'too_small':
     case 'too_big':
-      return typeProblem(schemaAt(root, issue.path), value, problem) ?? problem(issue.message, 'see docs/stack-file.md');
+      return typeProblem(schemaAt(root, issue.path, data), value, problem) ?? problem(issue.message, 'see docs/stack-file.md');
     default:
       return problem(issue.message, 'see docs/stack-file.md');
   }
@@ -112,15 +132,20 @@ function typeProblem(
 }
 
 /** The wording registered for the schema at `path`, if any. */
-function wordingAt(root: z.ZodType, path: readonly PropertyKey[]): ProblemWording | undefined {
-  const at = schemaAt(root, path);
+function wordingAt(root: z.ZodType, path: readonly PropertyKey[], data: unknown): ProblemWording | undefined {
+  const at = schemaAt(root, path, data);
   return at && problemWording.get(at);
 }
 
-/** The part of `schema` that checks the value at `path` (through optional, nullable, lists and maps). */
-function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
-  let current: z.ZodType | undefined = unwrapped(schema);
-  for (const key of path) {
+/**
+ * The part of `schema` that checks the value at `path` (through optional, nullable, lists and
+ * maps; through a union, the option the value in `data` is written as).
+ */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[], data: unknown, intoUnion = true): z.ZodType | undefined {
+  if (path.length === 0) return intoUnion ? unwrappedAt(schema, data) : unwrapped(schema);
+  let current: z.ZodType | undefined = unwrappedAt(schema, data);
+  let value = data;
+  for (const [i, key] of path.entries()) {
     if (!current) return undefined;
     const def = current._zod.def as unknown as Record<string, unknown>;
     const next =
@@ -131,9 +156,60 @@ function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | 
           : def.type === 'record'
             ? (def.valueType as z.ZodType)
             : undefined;
-    current = next && unwrapped(next);
+    value = valueAt(value, [key]);
+    current = next && (intoUnion || i < path.length - 1 ? unwrappedAt(next, value) : unwrapped(next));
   }
   return current;
+}
+
+/** `schema` unwrapped; for a union whose option for `value` can be told, that option unwrapped (the union itself when it cannot). */
+function unwrappedAt(schema: z.ZodType, value: unknown): z.ZodType {
+  const at = unwrapped(schema);
+  if (at._zod.def.type !== 'union') return at;
+  const index = unionOptionIndex(at, value);
+  const option = index < 0 ? undefined : (at._zod.def as unknown as { options: z.ZodType[] }).options[index];
+  // Only a mapping is looked into: a wording registered on the union itself words everything else.
+  return option && unwrapped(option)._zod.def.type === 'object' ? unwrappedAt(option, value) : at;
+}
+
+/**
+ * Which option of `union` the file wrote `value` as: the one of its type; of several mappings, one
+ * that declares a key the value has, before a map of any keys. -1 when none is of its type.
+ */
+function unionOptionIndex(union: z.ZodType, value: unknown): number {
+  const options = (union._zod.def as unknown as { options: z.ZodType[] }).options;
+  const candidates = options.map((option, i) => [unwrapped(option), i] as const).filter(([option]) => typeMatches(option, value));
+  if (candidates.length > 1 && isPlainObject(value)) {
+    const declaring = candidates.find(
+      ([option]) => option._zod.def.type === 'object' && Object.keys(value).some((key) => hasOwnKey((option as z.ZodObject).shape, key)),
+    );
+    if (declaring) return declaring[1];
+    const map = candidates.find(([option]) => option._zod.def.type === 'record');
+    if (map) return map[1];
+  }
+  return candidates.length > 0 ? candidates[0][1] : -1;
+}
+
+/** True when `value` is of the type `schema` (unwrapped) checks for. */
+function typeMatches(schema: z.ZodType, value: unknown): boolean {
+  const def = schema._zod.def as unknown as { type: string; values?: unknown[]; options?: z.ZodType[] };
+  switch (def.type) {
+    case 'object':
+    case 'record':
+      return isPlainObject(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return typeof value === def.type;
+    case 'literal':
+      return (def.values ?? []).includes(value);
+    case 'union':
+      return (def.options ?? []).some((option) => typeMatches(unwrapped(option), value));
+    default:
+      return false;
+  }
 }
 
 /** `schema` without its optional, nullable and default wrappers, and a transform's input side (what the file writes). */
@@ -151,8 +227,8 @@ export function unwrapped(schema: z.ZodType): z.ZodType {
 }
 
 /** The keys the object schema at `path` declares, in declared order (none when it is not an object). */
-function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  const at = schemaAt(schema, path);
+function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[], data: unknown): string[] {
+  const at = schemaAt(schema, path, data);
   return at?._zod.def.type === 'object' ? Object.keys((at as z.ZodObject).shape) : [];
 }
 

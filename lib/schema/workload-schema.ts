@@ -75,11 +75,16 @@ const httpGet = z.strictObject({
 });
 /** Fields passed on to Kubernetes as written, checked against the official schema when the plan is read. */
 const kubeFields = z.record(z.string(), z.unknown());
-const execCommand = z.strictObject({
+/** The command of an `exec` probe or hook: at least one word, as the API server requires. */
+export const execCommandSchema = z.strictObject({
   command: documented(z.array(z.string().min(1)).min(1), 'The command and its arguments; exit 0 is healthy.'),
 });
 
-const probe = z
+/** The handlers of a probe, of which it sets exactly one. */
+export const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'grpc', 'exec'] as const;
+
+/** How a probe checks the container: exactly one of httpGet, tcpSocket, grpc, exec, and its timing. */
+export const probeSchema = z
   .strictObject({
     httpGet: documented(httpGet.optional(), 'HTTP GET of `path` on `port` (exactly one of httpGet, tcpSocket, grpc, exec).'),
     tcpSocket: documented(z.strictObject({ port: portRef }).optional(), 'TCP connect to `port` (a number or a port name).'),
@@ -92,7 +97,7 @@ const probe = z
         .optional(),
       'gRPC health check (grpc.health.v1) on `port`.',
     ),
-    exec: documented(execCommand.optional(), 'Run a command in the container.'),
+    exec: documented(execCommandSchema.optional(), 'Run a command in the container.'),
     initialDelaySeconds: documented(count().optional(), 'Seconds after start before the first probe.'),
     periodSeconds: documented(count(1).optional(), 'Seconds between probes.'),
     timeoutSeconds: documented(count(1).optional(), 'Seconds before a probe times out.'),
@@ -102,7 +107,32 @@ const probe = z
       'Consecutive successes before it counts as passed again (1 for liveness and startup probes).',
     ),
   })
+  .refine((p) => PROBE_HANDLERS.filter((key) => p[key] !== undefined).length === 1)
   .meta({ id: 'Probe', description: 'How a probe checks the container: exactly one of httpGet, tcpSocket, grpc, exec, and its timing.' });
+
+/** The handlers of a preStop hook, of which it sets exactly one. */
+export const PRE_STOP_HANDLERS = ['exec', 'httpGet', 'sleep'] as const;
+
+/** A `preStop` hook as written: exactly one of its handlers. */
+const preStopFields = z
+  .strictObject({
+    exec: documented(execCommandSchema.optional(), 'Run a command (exactly one of exec, httpGet, sleep).'),
+    httpGet: documented(httpGet.optional(), 'Call an HTTP endpoint.'),
+    sleep: documented(
+      z.strictObject({ seconds: documented(count(1), 'Seconds to sleep.') }).optional(),
+      'Sleep in the kubelet, with no shell in the image (Kubernetes 1.30+).',
+    ),
+  })
+  .refine((hook) => PRE_STOP_HANDLERS.filter((key) => hook[key] !== undefined).length === 1);
+
+/** A `preStop` hook: run a command, call an HTTP endpoint, or sleep, before the container gets SIGTERM (parsed: the one handler it sets). */
+export const preStopSchema = preStopFields.transform(
+  (hook) =>
+    hook as
+      | { exec: z.output<typeof execCommandSchema> }
+      | { httpGet: z.output<typeof httpGet> }
+      | { sleep: { seconds: number } },
+);
 
 const cpu = z.union([z.string().regex(CPU_QUANTITY), z.number().positive()]);
 const resourceAmounts = z.strictObject({
@@ -223,46 +253,34 @@ export const workloadSchema = z
       'Requests and limits.',
       WORKLOAD_DEFAULTS.resources,
     ).optional(),
-    readinessProbe: documented(probe.optional(), 'Gates endpoints and rollout progress.'),
-    livenessProbe: documented(probe.optional(), 'Restarts a stuck container.'),
-    startupProbe: documented(probe.optional(), 'Holds liveness back while the app starts.'),
-    preStop: documented(
-      z
-        .strictObject({
-          exec: documented(execCommand.optional(), 'Run a command (exactly one of exec, httpGet, sleep).'),
-          httpGet: documented(httpGet.optional(), 'Call an HTTP endpoint.'),
-          sleep: documented(
-            z.strictObject({ seconds: documented(count(1), 'Seconds to sleep.') }).optional(),
-            'Sleep in the kubelet, with no shell in the image (Kubernetes 1.30+).',
-          ),
-        })
-        .optional(),
-      'Hook run before SIGTERM, for a graceful offline.',
-    ),
+    readinessProbe: documented(probeSchema.optional(), 'Gates endpoints and rollout progress.'),
+    livenessProbe: documented(probeSchema.optional(), 'Restarts a stuck container.'),
+    startupProbe: documented(probeSchema.optional(), 'Holds liveness back while the app starts.'),
+    preStop: documented(preStopSchema.optional(), 'Hook run before SIGTERM, for a graceful offline.'),
     terminationGracePeriodSeconds: documented(
-      z.number().int().min(0).optional(),
+      z.number().int().min(0).default(WORKLOAD_DEFAULTS.terminationGracePeriodSeconds),
       'Seconds between SIGTERM and SIGKILL.',
       WORKLOAD_DEFAULTS.terminationGracePeriodSeconds,
     ),
     minReadySeconds: documented(
-      count().optional(),
+      count().default(WORKLOAD_DEFAULTS.minReadySeconds),
       'Seconds a new pod must be ready before it counts as available.',
       WORKLOAD_DEFAULTS.minReadySeconds,
     ),
     progressDeadlineSeconds: documented(
-      count(1).optional(),
+      count(1).default(WORKLOAD_DEFAULTS.progressDeadlineSeconds),
       'Seconds without progress before the rollout is reported failed; more than minReadySeconds.',
       WORKLOAD_DEFAULTS.progressDeadlineSeconds,
     ),
     revisionHistoryLimit: documented(
-      count().optional(),
+      count().default(WORKLOAD_DEFAULTS.revisionHistoryLimit),
       'Old ReplicaSets kept for `kubectl rollout undo`.',
       WORKLOAD_DEFAULTS.revisionHistoryLimit,
     ),
     strategy: documented(strategy.optional(), 'RollingUpdate (with maxSurge / maxUnavailable) or Recreate.'),
     volumes: documented(z.array(volume).optional(), 'Volumes and where they are mounted.'),
     imagePullPolicy: documented(
-      z.enum(['Always', 'IfNotPresent', 'Never']).optional(),
+      z.enum(['Always', 'IfNotPresent', 'Never']).default(WORKLOAD_DEFAULTS.imagePullPolicy),
       'Image pull policy.',
       WORKLOAD_DEFAULTS.imagePullPolicy,
     ),
@@ -318,4 +336,4 @@ export const STAGE_TEMPLATE_KEYS = [
 ] as const satisfies readonly (keyof typeof workloadSchema.shape)[];
 
 /** The keys of a probe. */
-export const PROBE_KEYS: readonly string[] = Object.keys(probe.shape);
+export const PROBE_KEYS: readonly string[] = Object.keys(probeSchema.shape);
