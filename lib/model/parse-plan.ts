@@ -5,6 +5,11 @@ import {
   HOST_PATH_TYPES,
   MEMORY_REQUEST_QUANTITY,
   PRE_STOP_HANDLERS,
+  cpuSchema,
+  disruptionBudgetSchema,
+  memorySchema,
+  securityOverridesSchema,
+  strategySchema,
   PROBE_HANDLERS,
   execCommandSchema,
   probeSchema,
@@ -20,7 +25,7 @@ import { readGitOpsSection } from './gitops-section';
 import { parseWithSchema, problemWording, unwrapped } from './schema-problems';
 import { kindRuleProblems } from './kind-rules';
 import { LabelIndex } from './label-index';
-import { isAlwaysZero, isIntOrPercent, MAX_SURGE_PERCENT, type IntOrPercent } from './int-or-percent';
+import { isAlwaysZero, MAX_SURGE_PERCENT, type IntOrPercent } from './int-or-percent';
 import {
   labelKeyProblem,
   labelValueProblem,
@@ -52,7 +57,6 @@ import {
   type PlanCore,
   type ReleaseService,
   type Resources,
-  type SecurityOverrides,
   type Stage,
   type VolumeMount,
   type Workload,
@@ -271,7 +275,110 @@ const workloadDefinitionSchema = z.object({
   progressDeadlineSeconds: workloadSchema.shape.progressDeadlineSeconds,
   revisionHistoryLimit: workloadSchema.shape.revisionHistoryLimit,
   imagePullPolicy: workloadSchema.shape.imagePullPolicy,
+  resources: workloadSchema.shape.resources,
+  strategy: strategySchema.prefault({}),
+  securityOverrides: workloadSchema.shape.securityOverrides,
+  disruptionBudget: workloadSchema.shape.disruptionBudget,
 });
+
+/** A workload definition as parsed so far. */
+type ParsedDefinition = z.output<typeof workloadDefinitionSchema>;
+
+const CPU_PROBLEM = (value: unknown) => `must be a CPU quantity such as 500m or 2, got ${describe(value)}`;
+const CPU_FIX = 'e.g. 500m, 1 or 1.5';
+const MEMORY_PROBLEM = (value: unknown) =>
+  `must be a memory quantity in Mi, Gi or Ti, or another Kubernetes quantity such as 512M, 1.5Gi or 1e9, got ${describe(value)}`;
+const MEMORY_FIX = 'e.g. 256Mi, 8Gi or 512M';
+problemWording.add(cpuSchema, { problem: CPU_PROBLEM, fix: CPU_FIX });
+problemWording.add(memorySchema, { problem: MEMORY_PROBLEM, fix: MEMORY_FIX });
+
+const strategyShape = (unwrapped(strategySchema) as z.ZodObject).shape;
+problemWording.add(unwrapped(strategySchema), {
+  problem: (value) =>
+    isPlainObject(value) ? "'maxSurge' and 'maxUnavailable' only apply to type RollingUpdate" : `must be a mapping, got ${describe(value)}`,
+  fix: (value) => (isPlainObject(value) ? 'remove them or use type: RollingUpdate' : 'write it as `key: value` lines'),
+});
+problemWording.add(unwrapped(strategyShape.maxSurge), {
+  problem: (value) => intOrPercentProblem(value, MAX_SURGE_PERCENT),
+  fix: 'e.g. 1 or "25%"',
+});
+problemWording.add(unwrapped(strategyShape.maxUnavailable), {
+  problem: (value) => intOrPercentProblem(value, 100),
+  fix: 'e.g. 1 or "25%"',
+});
+problemWording.add(unwrapped(disruptionBudgetSchema), {
+  problem: (value) => `must be a mapping, got ${describe(value)}`,
+  fix: 'write it as `key: value` lines',
+});
+const budgetOptions = (unwrapped(disruptionBudgetSchema) as z.ZodUnion<[z.ZodLiteral<false>, z.ZodObject]>).options;
+problemWording.add(unwrapped(budgetOptions[1].shape.maxUnavailable), {
+  problem: (value) => intOrPercentProblem(value, 100),
+  fix: 'e.g. 1 or "25%"',
+});
+const overridesShape = (unwrapped(securityOverridesSchema) as z.ZodObject).shape;
+problemWording.add(unwrapped(overridesShape.reason), {
+  problem: (value) => `must be a non-empty string, got ${describe(value)}`,
+  fix: 'say why the workload cannot run under the restricted Pod Security Standard',
+});
+problemWording.add(unwrapped(overridesShape.runAsUser), {
+  problem: (value) => `must be a whole number from 0 to ${INT32_MAX}, got ${describe(value)}`,
+  fix: `use a whole number from 0 to ${INT32_MAX}`,
+});
+
+/**
+ * What is wrong in a parsed definition's resources, strategy, disruption budget and security
+ * overrides beyond their shape: a quantity stepwise cannot write exactly or that is zero or too
+ * large, no request, a rollout that could never progress, a budget that blocks every drain, root
+ * by user ID alone.
+ */
+function deploymentSettingProblems(definition: ParsedDefinition, at: (key: string) => string): StepwiseError[] {
+  const problems: StepwiseError[] = [];
+  const report = (keyPath: string, problem: string, fix: string) => problems.push(new StepwiseError({ keyPath, problem, fix }));
+  const { resources, strategy, disruptionBudget, securityOverrides } = definition;
+  for (const side of ['requests', 'limits'] as const) {
+    const amounts = resources[side];
+    const keyPath = `${at('resources')}.${side}`;
+    // A number is checked as the quantity it writes (1e-7 cores is no quantity).
+    if (amounts.cpu !== undefined) {
+      if (!CPU_QUANTITY.test(amounts.cpu) || /^0+(m)?$/.test(amounts.cpu)) report(`${keyPath}.cpu`, CPU_PROBLEM(amounts.cpu), CPU_FIX);
+      else problems.push(...cpuBoundProblems(amounts.cpu, `${keyPath}.cpu`));
+    }
+    if (amounts.memory !== undefined) {
+      if (!MEMORY_REQUEST_QUANTITY.test(amounts.memory) || memoryMebibytes(amounts.memory) === 0)
+        report(`${keyPath}.memory`, MEMORY_PROBLEM(amounts.memory), MEMORY_FIX);
+      else problems.push(...memoryBoundProblems(amounts.memory, `${keyPath}.memory`));
+    }
+  }
+  if (resources.requests.cpu === undefined && resources.requests.memory === undefined) {
+    report(
+      `${at('resources')}.requests`,
+      'must request cpu or memory (the scheduler needs requests to place pods safely)',
+      'add requests: { cpu: 100m, memory: 128Mi }',
+    );
+  }
+  if (strategy.type === 'RollingUpdate' && isAlwaysZero(strategy.maxSurge) && isAlwaysZero(strategy.maxUnavailable)) {
+    report(
+      at('strategy'),
+      "'maxSurge' and 'maxUnavailable' cannot be both zero (Kubernetes rejects it: the rollout could never progress)",
+      'set maxSurge: 1 to add a pod before removing one',
+    );
+  }
+  if (disruptionBudget !== undefined && isAlwaysZero(disruptionBudget)) {
+    report(
+      `${at('disruptionBudget')}.maxUnavailable`,
+      'is zero, which blocks every node drain',
+      'use 1, or disruptionBudget: false for none',
+    );
+  }
+  if (securityOverrides?.runAsUser === 0 && !securityOverrides.runAsRoot) {
+    report(
+      `${at('securityOverrides')}.runAsUser`,
+      'is 0 (root) but runAsRoot is not set',
+      'set runAsRoot: true as well, or use a non-zero UID',
+    );
+  }
+  return problems;
+}
 
 const probeFields = probeSchema.shape;
 problemWording.add(probeSchema, {
@@ -362,12 +469,9 @@ function readWorkload(
   const env = merged.env === undefined ? {} : readEnv(r, merged.env, at('env'), containerName ?? 'main');
   const envFrom = merged.envFrom === undefined ? undefined : readEnvFrom(r, merged.envFrom, at('envFrom'), containerName ?? 'main');
   const podAnnotations = merged.podAnnotations === undefined ? {} : r.stringMap(merged.podAnnotations, at('podAnnotations'));
-  const resources = merged.resources === undefined ? WORKLOAD_DEFAULTS.resources : readResources(r, merged.resources, at('resources'));
-  const strategy = merged.strategy === undefined ? WORKLOAD_DEFAULTS.strategy : readStrategy(r, merged.strategy, at('strategy'));
   const volumes = merged.volumes === undefined ? [] : readVolumes(r, merged.volumes, at('volumes'));
-  const securityOverrides =
-    merged.securityOverrides === undefined ? undefined : readSecurityOverrides(r, merged.securityOverrides, at('securityOverrides'));
-  const disruptionBudget = readDisruptionBudget(r, merged.disruptionBudget, at('disruptionBudget'));
+  const securityOverrides = definition?.securityOverrides;
+  if (definition) r.reportAll(deploymentSettingProblems(definition, at));
   const context: PassthroughContext = {
     mainContainer: containerName ?? WORKLOAD_DEFAULTS.containerName,
     structuredKeys: new Set(Object.keys(merged).filter((key) => merged[key] !== undefined)),
@@ -420,7 +524,7 @@ function readWorkload(
     command,
     args,
     env: env as Labels,
-    resources: resources as Resources,
+    resources: definition.resources,
     readinessProbe,
     livenessProbe,
     startupProbe,
@@ -429,11 +533,11 @@ function readWorkload(
     minReadySeconds: definition.minReadySeconds,
     progressDeadlineSeconds: definition.progressDeadlineSeconds,
     revisionHistoryLimit: definition.revisionHistoryLimit,
-    strategy: strategy as DeploymentStrategy,
+    strategy: definition.strategy,
     volumes: volumes as VolumeMount[],
     imagePullPolicy: definition.imagePullPolicy,
     securityOverrides,
-    disruptionBudget,
+    disruptionBudget: definition.disruptionBudget,
     ...(envFrom ? { envFrom } : {}),
     ...(pod ? { pod } : {}),
     ...(containerSpec ? { containerSpec } : {}),
@@ -606,92 +710,11 @@ function readContainerPorts(r: PlainDataReader, value: unknown, keyPath: string)
   return ports.length === items.length ? ports : undefined;
 }
 
-function readResources(r: PlainDataReader, value: unknown, keyPath: string): Resources | undefined {
-  const obj = r.object(value, keyPath, ['requests', 'limits']);
-  if (!obj) return undefined;
-  const side = (v: unknown, at: string) => {
-    if (v === undefined) return {};
-    const o = r.object(v, at, ['cpu', 'memory']);
-    if (!o) return undefined;
-    const result: { cpu?: string; memory?: string } = {};
-    for (const key of ['cpu', 'memory'] as const) {
-      if (o[key] === undefined) continue;
-      const quantity = typeof o[key] === 'number' ? String(o[key]) : o[key];
-      const pattern = key === 'cpu' ? CPU_QUANTITY : MEMORY_REQUEST_QUANTITY;
-      const zero =
-        typeof quantity === 'string' &&
-        (key === 'cpu' ? /^0+(m)?$/.test(quantity) : pattern.test(quantity) && memoryMebibytes(quantity) === 0);
-      if (typeof quantity !== 'string' || !pattern.test(quantity) || zero) {
-        r.report(
-          `${at}.${key}`,
-          key === 'cpu'
-            ? `must be a CPU quantity such as 500m or 2, got ${describe(o[key])}`
-            : `must be a memory quantity in Mi, Gi or Ti, or another Kubernetes quantity such as 512M, 1.5Gi or 1e9, got ${describe(o[key])}`,
-          key === 'cpu' ? 'e.g. 500m, 1 or 1.5' : 'e.g. 256Mi, 8Gi or 512M',
-        );
-      } else if (key === 'cpu' ? cpuWithinBound(r, quantity, `${at}.cpu`) : memoryWithinBound(r, quantity, `${at}.memory`)) {
-        result[key] = quantity;
-      }
-    }
-    return result;
-  };
-  const requests = side(obj.requests, `${keyPath}.requests`);
-  const limits = side(obj.limits, `${keyPath}.limits`);
-  if (!requests || !limits) return undefined;
-  if (!requests.cpu && !requests.memory) {
-    r.report(
-      `${keyPath}.requests`,
-      'must request cpu or memory (the scheduler needs requests to place pods safely)',
-      'add requests: { cpu: 100m, memory: 128Mi }',
-    );
-    return undefined;
-  }
-  return { requests, limits };
-}
-
-function readIntOrPercent(r: PlainDataReader, value: unknown, keyPath: string, maxPercent = 100): IntOrPercent | undefined {
-  if (!isIntOrPercent(value, maxPercent)) {
-    r.report(keyPath, intOrPercentProblem(value, maxPercent), 'e.g. 1 or "25%"');
-    return undefined;
-  }
-  return value;
-}
-
 /** What is wrong with `value` where a count or a percentage up to `maxPercent` belongs. */
 function intOrPercentProblem(value: unknown, maxPercent: number): string {
   const range = typeof value === 'number' && value > INT32_MAX ? `from 0 to ${INT32_MAX}` : '>= 0';
   const percent = maxPercent === 100 ? 'a percentage from "0%" to "100%"' : 'a percentage like "25%"';
   return `must be a whole number ${range} or ${percent}, got ${describe(value)}`;
-}
-
-function readStrategy(r: PlainDataReader, value: unknown, keyPath: string): DeploymentStrategy | undefined {
-  const obj = r.object(value, keyPath, ['type', 'maxSurge', 'maxUnavailable']);
-  if (!obj) return undefined;
-  const type = obj.type === undefined ? 'RollingUpdate' : r.oneOf(obj.type, `${keyPath}.type`, ['RollingUpdate', 'Recreate'] as const);
-  if (type === 'Recreate') {
-    if (obj.maxSurge !== undefined || obj.maxUnavailable !== undefined) {
-      r.report(keyPath, "'maxSurge' and 'maxUnavailable' only apply to type RollingUpdate", 'remove them or use type: RollingUpdate');
-      return undefined;
-    }
-    return { type };
-  }
-  if (type !== 'RollingUpdate') return undefined;
-  const defaults = WORKLOAD_DEFAULTS.strategy as { maxSurge: IntOrPercent; maxUnavailable: IntOrPercent };
-  // Kubernetes caps only maxUnavailable at 100%: a maxSurge of "150%" is valid.
-  const maxSurge =
-    obj.maxSurge === undefined ? defaults.maxSurge : readIntOrPercent(r, obj.maxSurge, `${keyPath}.maxSurge`, MAX_SURGE_PERCENT);
-  const maxUnavailable =
-    obj.maxUnavailable === undefined ? defaults.maxUnavailable : readIntOrPercent(r, obj.maxUnavailable, `${keyPath}.maxUnavailable`);
-  if (maxSurge === undefined || maxUnavailable === undefined) return undefined;
-  if (isAlwaysZero(maxSurge) && isAlwaysZero(maxUnavailable)) {
-    r.report(
-      keyPath,
-      "'maxSurge' and 'maxUnavailable' cannot be both zero (Kubernetes rejects it: the rollout could never progress)",
-      'set maxSurge: 1 to add a pod before removing one',
-    );
-    return undefined;
-  }
-  return { type, maxSurge, maxUnavailable };
 }
 
 function readVolumes(r: PlainDataReader, value: unknown, keyPath: string): VolumeMount[] | undefined {
@@ -759,26 +782,28 @@ function readVolumes(r: PlainDataReader, value: unknown, keyPath: string): Volum
   return volumes.length === items.length ? volumes : undefined;
 }
 
-/** True when a CPU quantity is at most {@link MAX_CPU_MILLICORES}; reported when it is not. */
-function cpuWithinBound(r: PlainDataReader, quantity: string, keyPath: string): boolean {
-  if (cpuMillicores(quantity) <= MAX_CPU_MILLICORES) return true;
-  r.report(
-    keyPath,
-    `must be at most ${MAX_CPU_MILLICORES}m (${MAX_CPU_MILLICORES / 1000} cores), got ${describe(quantity)}`,
-    'give the CPU the container needs, e.g. 500m or 4',
-  );
-  return false;
+/** A problem when a CPU quantity is more than {@link MAX_CPU_MILLICORES}. */
+function cpuBoundProblems(quantity: string, keyPath: string): StepwiseError[] {
+  if (cpuMillicores(quantity) <= MAX_CPU_MILLICORES) return [];
+  return [
+    new StepwiseError({
+      keyPath,
+      problem: `must be at most ${MAX_CPU_MILLICORES}m (${MAX_CPU_MILLICORES / 1000} cores), got ${describe(quantity)}`,
+      fix: 'give the CPU the container needs, e.g. 500m or 4',
+    }),
+  ];
 }
 
-/** True when a memory quantity is at most {@link MAX_MEMORY_MEBIBYTES}; reported when it is not. */
-function memoryWithinBound(r: PlainDataReader, quantity: string, keyPath: string): boolean {
-  if (memoryMebibytes(quantity) <= MAX_MEMORY_MEBIBYTES) return true;
-  r.report(
-    keyPath,
-    `must be at most ${MAX_MEMORY_MEBIBYTES}Mi (${Math.floor(MAX_MEMORY_MEBIBYTES / 1024 ** 2)}Ti), got ${describe(quantity)}`,
-    'give the memory the container needs, e.g. 512Mi or 8Gi',
-  );
-  return false;
+/** A problem when a memory quantity is more than {@link MAX_MEMORY_MEBIBYTES}. */
+function memoryBoundProblems(quantity: string, keyPath: string): StepwiseError[] {
+  if (memoryMebibytes(quantity) <= MAX_MEMORY_MEBIBYTES) return [];
+  return [
+    new StepwiseError({
+      keyPath,
+      problem: `must be at most ${MAX_MEMORY_MEBIBYTES}Mi (${Math.floor(MAX_MEMORY_MEBIBYTES / 1024 ** 2)}Ti), got ${describe(quantity)}`,
+      fix: 'give the memory the container needs, e.g. 512Mi or 8Gi',
+    }),
+  ];
 }
 
 /**
@@ -796,7 +821,9 @@ function readSizeLimit(r: PlainDataReader, value: unknown, keyPath: string): str
     );
     return null;
   }
-  return memoryWithinBound(r, value, keyPath) ? value : null;
+  const bound = memoryBoundProblems(value, keyPath);
+  r.reportAll(bound);
+  return bound.length === 0 ? value : null;
 }
 
 /** A hostPath `path`: no `..` element, which the API server refuses (it could climb out of the directory named). */
@@ -823,36 +850,6 @@ function readHostPathType(r: PlainDataReader, value: unknown, keyPath: string): 
     return null;
   }
   return value;
-}
-
-function readSecurityOverrides(r: PlainDataReader, value: unknown, keyPath: string): SecurityOverrides | undefined {
-  const o = r.object(value, keyPath, ['reason', 'runAsRoot', 'runAsUser', 'writableRootFilesystem', 'addCapabilities', 'hostPath']);
-  if (!o) return undefined;
-  const reason = r.string(o.reason, `${keyPath}.reason`, 'say why the workload cannot run under the restricted Pod Security Standard');
-  const runAsRoot = r.optionalBoolean(o.runAsRoot, `${keyPath}.runAsRoot`) ?? false;
-  // A user ID is a 32-bit number to the API server (and to Linux).
-  const runAsUser = r.optionalWholeNumber(o.runAsUser, `${keyPath}.runAsUser`, 0, INT32_MAX);
-  const writableRootFilesystem = r.optionalBoolean(o.writableRootFilesystem, `${keyPath}.writableRootFilesystem`) ?? false;
-  const addCapabilities = o.addCapabilities === undefined ? [] : r.stringList(o.addCapabilities, `${keyPath}.addCapabilities`);
-  const hostPath = r.optionalBoolean(o.hostPath, `${keyPath}.hostPath`) ?? false;
-  if (runAsUser === 0 && !runAsRoot) {
-    r.report(`${keyPath}.runAsUser`, 'is 0 (root) but runAsRoot is not set', 'set runAsRoot: true as well, or use a non-zero UID');
-  }
-  if (!reason || !addCapabilities) return undefined;
-  return { reason, runAsRoot, runAsUser, writableRootFilesystem, addCapabilities: [...addCapabilities].sort(), hostPath };
-}
-
-function readDisruptionBudget(r: PlainDataReader, value: unknown, keyPath: string): IntOrPercent | undefined {
-  if (value === undefined) return WORKLOAD_DEFAULTS.disruptionBudget;
-  if (value === false) return undefined;
-  const obj = r.object(value, keyPath, ['maxUnavailable']);
-  if (!obj) return undefined;
-  const maxUnavailable = readIntOrPercent(r, obj.maxUnavailable, `${keyPath}.maxUnavailable`);
-  if (maxUnavailable !== undefined && isAlwaysZero(maxUnavailable)) {
-    r.report(`${keyPath}.maxUnavailable`, 'is zero, which blocks every node drain', 'use 1, or disruptionBudget: false for none');
-    return undefined;
-  }
-  return maxUnavailable;
 }
 
 function readChecks(r: PlainDataReader, value: unknown): CheckSettings | undefined {

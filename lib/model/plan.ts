@@ -1,5 +1,5 @@
 import { RELEASE_KINDS as KINDS } from '../schema/plan-schema';
-import type { preStopSchema, probeSchema } from '../schema/workload-schema';
+import type { preStopSchema, probeSchema, resourcesSchema, securityOverridesSchema, strategySchema } from '../schema/workload-schema';
 import type { Analysis } from './analysis-section';
 import type { GitOpsSettings } from './gitops-section';
 import type { IntOrPercent } from './int-or-percent';
@@ -22,10 +22,8 @@ export type ReleaseKind = (typeof KINDS)[number];
 /** The release kinds, in the order they are documented. */
 export const RELEASE_KINDS: readonly ReleaseKind[] = KINDS;
 
-/** How a Deployment replaces its pods when the pod template changes. */
-export type DeploymentStrategy =
-  | { readonly type: 'RollingUpdate'; readonly maxSurge: IntOrPercent; readonly maxUnavailable: IntOrPercent }
-  | { readonly type: 'Recreate' };
+/** How a Deployment replaces its pods when the pod template changes: RollingUpdate (with maxSurge / maxUnavailable resolved) or Recreate. The strategy schema's output. */
+export type DeploymentStrategy = Parsed<typeof strategySchema>;
 
 /** A container port. */
 export interface ContainerPort {
@@ -81,32 +79,20 @@ export interface VolumeMount {
     | { readonly projected: KubeFields };
 }
 
-/** Resource requests and limits, as Kubernetes quantities (`500m`, `8196Mi`). */
-export interface Resources {
-  /** What the scheduler reserves. */
-  readonly requests: { readonly cpu?: string; readonly memory?: string };
-  /** What the container may use at most. */
-  readonly limits: { readonly cpu?: string; readonly memory?: string };
-}
+/**
+ * Resource requests and limits, as Kubernetes quantities (`500m`, `8196Mi`): `requests` (what the
+ * scheduler reserves) and `limits` (what the container may use at most), each with `cpu` and
+ * `memory` when set. The resources schema's output.
+ */
+export type Resources = Parsed<typeof resourcesSchema>;
 
 /**
- * Explicit departures from the restricted Pod Security Standard. Each one is rendered, listed by
- * `stepwise check` as a warning, and must carry a `reason`.
+ * Explicit departures from the restricted Pod Security Standard, defaults resolved: `reason` (shown
+ * by `check`), `runAsRoot`, `runAsUser` (the image's user when unset), `writableRootFilesystem`,
+ * `addCapabilities` (sorted; restricted allows only NET_BIND_SERVICE) and `hostPath`. Each one is
+ * rendered, listed by `stepwise check` as a warning. The security overrides schema's output.
  */
-export interface SecurityOverrides {
-  /** Why the workload needs the overrides (shown in `check` output). */
-  readonly reason: string;
-  /** Run as root (restricted requires runAsNonRoot). */
-  readonly runAsRoot: boolean;
-  /** The UID to run as; the image's own user when unset. */
-  readonly runAsUser?: number;
-  /** Allow writes to the root filesystem. */
-  readonly writableRootFilesystem: boolean;
-  /** Capabilities to add back after dropping ALL (restricted allows only NET_BIND_SERVICE). */
-  readonly addCapabilities: readonly string[];
-  /** Allow hostPath volumes (restricted forbids them). */
-  readonly hostPath: boolean;
-}
+export type SecurityOverrides = Parsed<typeof securityOverridesSchema>;
 
 /**
  * One Deployment of the release. Its name, labels, selector and Deployment settings are the same

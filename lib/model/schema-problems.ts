@@ -212,11 +212,11 @@ function typeMatches(schema: z.ZodType, value: unknown): boolean {
   }
 }
 
-/** `schema` without its optional, nullable and default wrappers, and a transform's input side (what the file writes). */
+/** `schema` without its optional, nullable, default and prefault wrappers, and a transform's input side (what the file writes). */
 export function unwrapped(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (let def = current._zod.def; ; def = current._zod.def) {
-    if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default') {
+    if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default' || def.type === 'prefault') {
       current = (def as unknown as { innerType: z.ZodType }).innerType;
     } else if (def.type === 'pipe') {
       current = (def as unknown as { in: z.ZodType }).in;

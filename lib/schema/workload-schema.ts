@@ -3,7 +3,7 @@
  * workload inherits): its pod labels, selector, container and Deployment settings.
  */
 import { z } from 'zod';
-import { count, intOrPercent, objectName, portNumber, portRef, protocol, stringMap } from './common-schemas';
+import { INT32_MAX, count, intOrPercentUpTo, objectName, portNumber, portRef, protocol, stringMap } from './common-schemas';
 import { documented } from './documented';
 
 /** The Kubernetes HostPathType values (`""` skips the check, as when `type` is left out). */
@@ -134,14 +134,30 @@ export const preStopSchema = preStopFields.transform(
       | { sleep: { seconds: number } },
 );
 
-const cpu = z.union([z.string().regex(CPU_QUANTITY), z.number().positive()]);
-const resourceAmounts = z.strictObject({
-  cpu: documented(cpu.optional(), 'CPU as millicores (500m) or cores with up to three decimals (1.5).'),
-  memory: documented(
-    z.union([z.string().regex(MEMORY_REQUEST_QUANTITY), z.number().positive()]).optional(),
-    'Memory as a Kubernetes quantity: 256Mi, 8Gi, 1.5Gi, 512M, 1e9 (bytes).',
-  ),
-});
+/** CPU as written: `500m`, `1.5`, or a number of cores. */
+export const cpuSchema = z.union([z.string().regex(CPU_QUANTITY), z.number().positive()]);
+/** Memory as written: a Kubernetes quantity, or a number of bytes. */
+export const memorySchema = z.union([z.string().regex(MEMORY_REQUEST_QUANTITY), z.number().positive()]);
+const resourceAmounts = z
+  .strictObject({
+    cpu: documented(cpuSchema.optional(), 'CPU as millicores (500m) or cores with up to three decimals (1.5).'),
+    memory: documented(memorySchema.optional(), 'Memory as a Kubernetes quantity: 256Mi, 8Gi, 1.5Gi, 512M, 1e9 (bytes).'),
+  })
+  // A number is the quantity it writes (`2` cores is `"2"`).
+  .transform((amounts) => {
+    const quantities: { cpu?: string; memory?: string } = {};
+    if (amounts.cpu !== undefined) quantities.cpu = String(amounts.cpu);
+    if (amounts.memory !== undefined) quantities.memory = String(amounts.memory);
+    return quantities;
+  });
+
+/** Resource requests and limits, as Kubernetes quantities (`500m`, `8196Mi`); a side left out is empty. */
+export const resourcesSchema = z
+  .strictObject({
+    requests: documented(resourceAmounts.optional(), 'What the scheduler reserves; cpu or memory is required.'),
+    limits: documented(resourceAmounts.optional(), 'What the container may use at most.'),
+  })
+  .transform((r) => ({ requests: r.requests ?? {}, limits: r.limits ?? {} }));
 
 const volume = z.strictObject({
   name: documented(objectName, 'Volume name, unique in the workload.'),
@@ -181,28 +197,68 @@ const volume = z.strictObject({
   ),
 });
 
-const securityOverrides = z.strictObject({
-  reason: documented(z.string().min(1), 'Why the workload needs the overrides (shown by `stepwise check`).'),
-  runAsRoot: documented(z.boolean().optional(), 'Run as root (the restricted standard requires runAsNonRoot).', false),
-  runAsUser: documented(count().optional(), "The UID to run as; the image's own user when left out."),
-  writableRootFilesystem: documented(z.boolean().optional(), 'Allow writes to the root filesystem.', false),
-  addCapabilities: documented(z.array(z.string().min(1)).optional(), 'Capabilities to add back after dropping ALL.', []),
-  hostPath: documented(z.boolean().optional(), 'Allow hostPath volumes.', false),
-});
+/**
+ * Explicit departures from the restricted Pod Security Standard, each with its default resolved
+ * and the capabilities sorted. Each one is rendered, listed by `stepwise check`, and carries a `reason`.
+ */
+export const securityOverridesSchema = z
+  .strictObject({
+    reason: documented(z.string().min(1), 'Why the workload needs the overrides (shown by `stepwise check`).'),
+    runAsRoot: documented(z.boolean().default(false), 'Run as root (the restricted standard requires runAsNonRoot).', false),
+    // A user ID is a 32-bit number to the API server (and to Linux).
+    runAsUser: documented(count().optional(), "The UID to run as; the image's own user when left out."),
+    writableRootFilesystem: documented(z.boolean().default(false), 'Allow writes to the root filesystem.', false),
+    addCapabilities: documented(z.array(z.string().min(1)).default([]), 'Capabilities to add back after dropping ALL.', []),
+    hostPath: documented(z.boolean().default(false), 'Allow hostPath volumes.', false),
+  })
+  .transform((o): { reason: string; runAsRoot: boolean; runAsUser?: number; writableRootFilesystem: boolean; addCapabilities: string[]; hostPath: boolean } => ({
+    reason: o.reason,
+    runAsRoot: o.runAsRoot,
+    runAsUser: o.runAsUser,
+    writableRootFilesystem: o.writableRootFilesystem,
+    addCapabilities: [...o.addCapabilities].sort(),
+    hostPath: o.hostPath,
+  }));
 
-const strategy = z.strictObject({
-  type: documented(z.enum(['RollingUpdate', 'Recreate']).optional(), 'How pods are replaced.', 'RollingUpdate'),
-  maxSurge: documented(
-    intOrPercent.optional(),
-    'Pods above the desired count during a RollingUpdate.',
-    WORKLOAD_DEFAULTS.strategy.maxSurge,
-  ),
-  maxUnavailable: documented(
-    intOrPercent.optional(),
-    'Pods below the desired count during a RollingUpdate (at most 100%).',
-    WORKLOAD_DEFAULTS.strategy.maxUnavailable,
-  ),
-});
+/** A count or a percentage (`"25%"`) as Kubernetes' IntOrString for rollouts. */
+type IntOrPercentValue = number | `${number}%`;
+
+/** The strategy's keys as written: `maxSurge` and `maxUnavailable` only with RollingUpdate. */
+const strategyFields = z
+  .strictObject({
+    type: documented(z.enum(['RollingUpdate', 'Recreate']).optional(), 'How pods are replaced.', 'RollingUpdate'),
+    maxSurge: documented(
+      // Kubernetes caps only maxUnavailable at 100%: a maxSurge of "150%" is valid.
+      intOrPercentUpTo(INT32_MAX).optional(),
+      'Pods above the desired count during a RollingUpdate.',
+      WORKLOAD_DEFAULTS.strategy.maxSurge,
+    ),
+    maxUnavailable: documented(
+      intOrPercentUpTo(100).optional(),
+      'Pods below the desired count during a RollingUpdate (at most 100%).',
+      WORKLOAD_DEFAULTS.strategy.maxUnavailable,
+    ),
+  })
+  .refine((s) => s.type !== 'Recreate' || (s.maxSurge === undefined && s.maxUnavailable === undefined));
+
+/** How a Deployment replaces its pods when the pod template changes: RollingUpdate (its bounds resolved) or Recreate. */
+export const strategySchema = strategyFields.transform(
+  (s):
+    | { type: 'RollingUpdate'; maxSurge: IntOrPercentValue; maxUnavailable: IntOrPercentValue }
+    | { type: 'Recreate' } =>
+    s.type === 'Recreate'
+      ? { type: 'Recreate' }
+      : {
+          type: 'RollingUpdate',
+          maxSurge: (s.maxSurge ?? WORKLOAD_DEFAULTS.strategy.maxSurge) as IntOrPercentValue,
+          maxUnavailable: (s.maxUnavailable ?? WORKLOAD_DEFAULTS.strategy.maxUnavailable) as IntOrPercentValue,
+        },
+);
+
+/** A PodDisruptionBudget: its `maxUnavailable` (the default when left out), or undefined for `false` (none). */
+export const disruptionBudgetSchema = z
+  .union([z.literal(false), z.strictObject({ maxUnavailable: intOrPercentUpTo(100) })])
+  .transform((budget) => (budget === false ? undefined : (budget.maxUnavailable as IntOrPercentValue)));
 
 /**
  * One workload (a Deployment) as a stack file writes it, under `workloads.<name>` or as
@@ -245,14 +301,7 @@ export const workloadSchema = z
       z.array(kubeFields).optional(),
       'Whole Secrets or ConfigMaps as environment variables: Kubernetes EnvFromSources (`secretRef`, `configMapRef`, `prefix`).',
     ),
-    resources: documented(
-      z.strictObject({
-        requests: documented(resourceAmounts.optional(), 'What the scheduler reserves; cpu or memory is required.'),
-        limits: documented(resourceAmounts.optional(), 'What the container may use at most.'),
-      }),
-      'Requests and limits.',
-      WORKLOAD_DEFAULTS.resources,
-    ).optional(),
+    resources: documented(resourcesSchema.prefault(WORKLOAD_DEFAULTS.resources), 'Requests and limits.'),
     readinessProbe: documented(probeSchema.optional(), 'Gates endpoints and rollout progress.'),
     livenessProbe: documented(probeSchema.optional(), 'Restarts a stuck container.'),
     startupProbe: documented(probeSchema.optional(), 'Holds liveness back while the app starts.'),
@@ -277,7 +326,7 @@ export const workloadSchema = z
       'Old ReplicaSets kept for `kubectl rollout undo`.',
       WORKLOAD_DEFAULTS.revisionHistoryLimit,
     ),
-    strategy: documented(strategy.optional(), 'RollingUpdate (with maxSurge / maxUnavailable) or Recreate.'),
+    strategy: documented(strategySchema.optional(), 'RollingUpdate (with maxSurge / maxUnavailable) or Recreate.'),
     volumes: documented(z.array(volume).optional(), 'Volumes and where they are mounted.'),
     imagePullPolicy: documented(
       z.enum(['Always', 'IfNotPresent', 'Never']).default(WORKLOAD_DEFAULTS.imagePullPolicy),
@@ -285,13 +334,12 @@ export const workloadSchema = z
       WORKLOAD_DEFAULTS.imagePullPolicy,
     ),
     securityOverrides: documented(
-      securityOverrides.optional(),
+      securityOverridesSchema.optional(),
       'Explicit departures from the restricted Pod Security Standard; each is rendered and listed by `stepwise check`.',
     ),
     disruptionBudget: documented(
-      z.union([z.literal(false), z.strictObject({ maxUnavailable: intOrPercent })]).optional(),
+      disruptionBudgetSchema.prefault({ maxUnavailable: WORKLOAD_DEFAULTS.disruptionBudget }),
       "The workload's PodDisruptionBudget (`{ maxUnavailable }`), or false for none.",
-      { maxUnavailable: WORKLOAD_DEFAULTS.disruptionBudget },
     ),
     pod: documented(
       kubeFields.optional(),
