@@ -1,10 +1,17 @@
 import { z } from 'zod';
+import { objectName } from '../schema/common-schemas';
 import { PLAN_KEYS, checksSchema, stageAsWrittenSchema, stagesAsWrittenSchema } from '../schema/plan-schema';
 import {
   CPU_QUANTITY,
   HOST_PATH_TYPES,
   MEMORY_REQUEST_QUANTITY,
+  PORT_NAME,
   PRE_STOP_HANDLERS,
+  VOLUME_SOURCES,
+  annotationMap,
+  containerPortSchema,
+  envValueSchema,
+  volumeSchema,
   cpuSchema,
   disruptionBudgetSchema,
   memorySchema,
@@ -49,28 +56,19 @@ import {
   RELEASE_KINDS,
   definitionIn,
   type CheckSettings,
-  type ContainerPort,
   type DeploymentStrategy,
-  type EnvValue,
   type KubeFields,
   type Plan,
   type PlanCore,
   type ReleaseService,
   type Resources,
   type Stage,
-  type VolumeMount,
   type Workload,
   type WorkloadInStage,
 } from './plan';
 import { isWeighted } from './traffic-routing';
 import { readTrafficSection } from './traffic-section';
 
-const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
-
-/** The volume sources read key by key. */
-const VOLUME_SOURCES = ['emptyDir', 'hostPath', 'configMap', 'secret', 'persistentVolumeClaim', 'projected'] as const;
-/** The volume sources passed on as Kubernetes writes them, checked against the official schema. */
-const PASSED_ON_VOLUME_SOURCES = ['secret', 'persistentVolumeClaim', 'projected'] as const;
 export { CPU_QUANTITY, HOST_PATH_TYPES, MEMORY_QUANTITY, MEMORY_REQUEST_QUANTITY } from '../schema/workload-schema';
 
 /** Defaults for workload fields a stack leaves out; documented in docs/stack-file.md. */
@@ -275,10 +273,92 @@ const workloadDefinitionSchema = z.object({
   progressDeadlineSeconds: workloadSchema.shape.progressDeadlineSeconds,
   revisionHistoryLimit: workloadSchema.shape.revisionHistoryLimit,
   imagePullPolicy: workloadSchema.shape.imagePullPolicy,
+  container: workloadSchema.shape.container,
+  ports: workloadSchema.shape.ports,
+  env: workloadSchema.shape.env,
+  envFrom: workloadSchema.shape.envFrom,
+  podAnnotations: workloadSchema.shape.podAnnotations,
+  volumes: workloadSchema.shape.volumes,
   resources: workloadSchema.shape.resources,
   strategy: strategySchema.prefault({}),
   securityOverrides: workloadSchema.shape.securityOverrides,
   disruptionBudget: workloadSchema.shape.disruptionBudget,
+});
+
+/** The Kubernetes type of each volume source passed on as written, checked against the official schema. */
+const PASSED_ON_VOLUME_TYPES = {
+  secret: 'SecretVolumeSource',
+  persistentVolumeClaim: 'PersistentVolumeClaimVolumeSource',
+  projected: 'ProjectedVolumeSource',
+} as const;
+
+problemWording.add(objectName, {
+  problem: (value) =>
+    typeof value === 'string' && value !== ''
+      ? (objectNameProblem(value) ?? 'is not a valid name')
+      : `must be a non-empty string, got ${describe(value)}`,
+  fix: (value) =>
+    typeof value === 'string' && value !== ''
+      ? 'use lowercase letters, digits and dashes, e.g. fop-gate'
+      : 'use a lowercase name such as fop-gate',
+});
+problemWording.add(containerPortSchema, {
+  problem: (value) =>
+    typeof value === 'number'
+      ? `must be a whole number from 1 to 65535, got ${describe(value)}`
+      : `must be a mapping, got ${describe(value)}`,
+  fix: (value) => (typeof value === 'number' ? 'use a whole number from 1 to 65535' : 'write it as `key: value` lines'),
+});
+const containerPortFields = (unwrapped(containerPortSchema.options[1]) as z.ZodObject).shape;
+problemWording.add(unwrapped(containerPortFields.name), {
+  problem: (value) =>
+    typeof value === 'string' && value !== '' ? portNameProblem(value) : `must be a non-empty string, got ${describe(value)}`,
+  fix: (value) => (typeof value === 'string' && value !== '' ? 'use a short name such as http' : 'give a non-empty string'),
+});
+problemWording.add(envValueSchema, {
+  problem: (value) => `must be a string or { valueFrom: ... }, got ${describe(value)}`,
+  fix: 'quote the value, e.g. PORT: "8080", or write valueFrom: { secretKeyRef: { name, key } }',
+});
+problemWording.add((unwrapped(annotationMap) as z.ZodRecord<z.ZodString, z.ZodString>).valueType, {
+  problem: (value) => `must be a string, got ${describe(value)}`,
+  fix: 'quote the value, e.g. "80" or "true"',
+});
+problemWording.add(unwrapped(volumeSchema), {
+  problem: (value) =>
+    isPlainObject(value)
+      ? `must set exactly one of ${VOLUME_SOURCES.join(', ')} (got ${VOLUME_SOURCES.filter((key) => value[key] !== undefined).length})`
+      : `must be a mapping, got ${describe(value)}`,
+  fix: (value) => (isPlainObject(value) ? 'e.g. emptyDir: {}' : 'write it as `key: value` lines'),
+});
+const volumeShape = (unwrapped(volumeSchema) as z.ZodObject).shape;
+problemWording.add(unwrapped(volumeShape.mountPath), {
+  problem: (value) =>
+    typeof value === 'string' && value !== '' ? 'must be an absolute path' : `must be a non-empty string, got ${describe(value)}`,
+  fix: (value) => (typeof value === 'string' && value !== '' ? 'start it with /' : 'e.g. /var/log/app'),
+});
+for (const [key, type] of Object.entries(PASSED_ON_VOLUME_TYPES)) {
+  problemWording.add(unwrapped(volumeShape[key]), {
+    problem: (value) => `must be a mapping, got ${describe(value)}`,
+    fix: `write the Kubernetes ${type} as \`key: value\` lines`,
+  });
+}
+const emptyDirShape = (unwrapped(volumeShape.emptyDir) as z.ZodObject).shape;
+problemWording.add(unwrapped(emptyDirShape.sizeLimit), {
+  problem: (value) => `must be a memory quantity such as 500Mi, 2Gi, 1.5Gi or 512M, got ${describe(value)}`,
+  fix: 'e.g. 500Mi or 2Gi (quote it: sizeLimit: "512M")',
+});
+const hostPathShape = (unwrapped(volumeShape.hostPath) as z.ZodObject).shape;
+problemWording.add(unwrapped(hostPathShape.path), {
+  problem: (value) => `must be a non-empty string, got ${describe(value)}`,
+  fix: 'the node directory, e.g. /var/log',
+});
+const NAMED_HOST_PATH_TYPES = HOST_PATH_TYPES.filter((t) => t !== '');
+problemWording.add(unwrapped(hostPathShape.type), {
+  problem: (value) => `must be a Kubernetes HostPathType (${NAMED_HOST_PATH_TYPES.join(', ')}, or "" for no check), got ${describe(value)}`,
+  fix: (value) => {
+    const suggestion = typeof value === 'string' ? closest(value, NAMED_HOST_PATH_TYPES) : undefined;
+    return suggestion ? `did you mean '${suggestion}'?` : `use one of: ${NAMED_HOST_PATH_TYPES.join(', ')}, or leave type out`;
+  },
 });
 
 /** A workload definition as parsed so far. */
@@ -446,8 +526,6 @@ function readWorkload(
       'make every selector label one of the workload labels',
     );
   }
-  const containerName = merged.container === undefined ? WORKLOAD_DEFAULTS.containerName : readName(r, merged.container, at('container'));
-  const ports = merged.ports === undefined ? [] : readContainerPorts(r, merged.ports, at('ports'));
   const parsed = parseWithSchema(workloadDefinitionSchema, merged, at);
   if ('problems' in parsed) r.reportAll(parsed.problems);
   const definition = 'value' in parsed ? parsed.value : undefined;
@@ -466,12 +544,14 @@ function readWorkload(
       );
     }
   }
-  const env = merged.env === undefined ? {} : readEnv(r, merged.env, at('env'), containerName ?? 'main');
-  const envFrom = merged.envFrom === undefined ? undefined : readEnvFrom(r, merged.envFrom, at('envFrom'), containerName ?? 'main');
-  const podAnnotations = merged.podAnnotations === undefined ? {} : r.stringMap(merged.podAnnotations, at('podAnnotations'));
-  const volumes = merged.volumes === undefined ? [] : readVolumes(r, merged.volumes, at('volumes'));
+  const containerName = definition?.container;
+  const ports = definition?.ports;
   const securityOverrides = definition?.securityOverrides;
-  if (definition) r.reportAll(deploymentSettingProblems(definition, at));
+  if (definition) {
+    r.reportAll(deploymentSettingProblems(definition, at));
+    r.reportAll(containerProblems(definition, at));
+    r.reportAll(volumeProblems(definition.volumes, at('volumes'), securityOverrides?.hostPath ?? false));
+  }
   const context: PassthroughContext = {
     mainContainer: containerName ?? WORKLOAD_DEFAULTS.containerName,
     structuredKeys: new Set(Object.keys(merged).filter((key) => merged[key] !== undefined)),
@@ -502,28 +582,17 @@ function readWorkload(
       'raise progressDeadlineSeconds or lower minReadySeconds',
     );
   }
-  if (volumes) {
-    volumes.forEach((volume, i) => {
-      if ('hostPath' in volume.source && !securityOverrides?.hostPath) {
-        r.report(
-          `${at('volumes')}[${i}].hostPath`,
-          'is forbidden by the restricted Pod Security Standard',
-          'add securityOverrides: { hostPath: true, reason: "..." } to the workload if the node path is really needed',
-        );
-      }
-    });
-  }
   if (r.errors.length > errorsBefore || !definition) return undefined;
   return {
     name,
     labels: labels as Labels,
     selector: selector as WorkloadSelector,
-    podAnnotations: podAnnotations as Labels,
-    containerName: containerName as string,
-    ports: ports as ContainerPort[],
+    podAnnotations: definition.podAnnotations,
+    containerName: definition.container,
+    ports: definition.ports,
     command,
     args,
-    env: env as Labels,
+    env: definition.env,
     resources: definition.resources,
     readinessProbe,
     livenessProbe,
@@ -534,11 +603,11 @@ function readWorkload(
     progressDeadlineSeconds: definition.progressDeadlineSeconds,
     revisionHistoryLimit: definition.revisionHistoryLimit,
     strategy: definition.strategy,
-    volumes: volumes as VolumeMount[],
+    volumes: definition.volumes,
     imagePullPolicy: definition.imagePullPolicy,
     securityOverrides,
     disruptionBudget: definition.disruptionBudget,
-    ...(envFrom ? { envFrom } : {}),
+    ...(definition.envFrom ? { envFrom: definition.envFrom } : {}),
     ...(pod ? { pod } : {}),
     ...(containerSpec ? { containerSpec } : {}),
   };
@@ -579,53 +648,6 @@ function reportUnknownPortName(r: PlainDataReader, keyPath: string, port: string
       ? `did you mean '${suggestion}'?`
       : 'name the port under ports, e.g. - { name: http, containerPort: 8080 }, or give the port number',
   );
-}
-
-/** Environment variables: a string each, or `{ valueFrom }` checked against the Kubernetes EnvVarSource. */
-function readEnv(r: PlainDataReader, value: unknown, keyPath: string, container: string): Record<string, EnvValue> | undefined {
-  const obj = r.object(value, keyPath);
-  if (!obj) return undefined;
-  const result: Record<string, EnvValue> = {};
-  let ok = true;
-  for (const key of Object.keys(obj).sort()) {
-    const v = obj[key];
-    const at = `${keyPath}.${key}`;
-    if (typeof v === 'string') {
-      result[key] = v;
-      continue;
-    }
-    if (!isPlainObject(v) || Object.keys(v).length !== 1 || !isPlainObject(v.valueFrom)) {
-      r.report(
-        at,
-        `must be a string or { valueFrom: ... }, got ${describe(v)}`,
-        'quote the value, e.g. PORT: "8080", or write valueFrom: { secretKeyRef: { name, key } }',
-      );
-      ok = false;
-      continue;
-    }
-    const problems = fragmentProblems(v.valueFrom, 'EnvVarSource', `${at}.valueFrom`, {
-      kind: 'Container',
-      object: { name: container, env: [{ name: key, valueFrom: v.valueFrom }] },
-      prefix: '/env/0/valueFrom',
-    });
-    r.reportAll(problems);
-    if (problems.length > 0) ok = false;
-    else result[key] = { valueFrom: sortedPlain(v.valueFrom) as KubeFields };
-  }
-  return ok ? result : undefined;
-}
-
-/** `envFrom`: Kubernetes EnvFromSources, checked against the official schema. */
-function readEnvFrom(r: PlainDataReader, value: unknown, keyPath: string, container: string): KubeFields[] | undefined {
-  const items = r.list(value, keyPath);
-  if (!items) return undefined;
-  const problems = fragmentProblems(items, 'EnvFromSource[]', keyPath, {
-    kind: 'Container',
-    object: { name: container, envFrom: items },
-    prefix: '/envFrom',
-  });
-  r.reportAll(problems);
-  return problems.length === 0 ? (sortedPlain(items) as KubeFields[]) : undefined;
 }
 
 function readWorkloadSelector(r: PlainDataReader, value: unknown, keyPath: string): WorkloadSelector | undefined {
@@ -674,42 +696,6 @@ function readWorkloadSelector(r: PlainDataReader, value: unknown, keyPath: strin
   return { matchLabels, matchExpressions };
 }
 
-function readPort(r: PlainDataReader, value: unknown, keyPath: string): number | undefined {
-  return r.wholeNumber(value, keyPath, 1, 65535);
-}
-
-function readContainerPorts(r: PlainDataReader, value: unknown, keyPath: string): ContainerPort[] | undefined {
-  const items = r.list(value, keyPath);
-  if (!items) return undefined;
-  const ports: ContainerPort[] = [];
-  items.forEach((item, i) => {
-    const at = `${keyPath}[${i}]`;
-    if (typeof item === 'number') {
-      const containerPort = readPort(r, item, at);
-      if (containerPort) ports.push({ containerPort, protocol: 'TCP' });
-      return;
-    }
-    const p = r.object(item, at, ['name', 'containerPort', 'protocol']);
-    if (!p) return;
-    const name = r.optionalString(p.name, `${at}.name`);
-    // An IANA service name, as the API server checks it: no '--' either.
-    if (
-      name !== undefined &&
-      (name.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || !/[a-z]/.test(name) || name.includes('--'))
-    ) {
-      r.report(
-        `${at}.name`,
-        `'${name}' must be at most 15 lowercase letters, digits and single '-', with at least one letter`,
-        'use a short name such as http',
-      );
-    }
-    const containerPort = readPort(r, p.containerPort, `${at}.containerPort`);
-    const protocol = p.protocol === undefined ? 'TCP' : r.oneOf(p.protocol, `${at}.protocol`, PROTOCOLS);
-    if (containerPort && protocol) ports.push({ name, containerPort, protocol });
-  });
-  return ports.length === items.length ? ports : undefined;
-}
-
 /** What is wrong with `value` where a count or a percentage up to `maxPercent` belongs. */
 function intOrPercentProblem(value: unknown, maxPercent: number): string {
   const range = typeof value === 'number' && value > INT32_MAX ? `from 0 to ${INT32_MAX}` : '>= 0';
@@ -717,69 +703,98 @@ function intOrPercentProblem(value: unknown, maxPercent: number): string {
   return `must be a whole number ${range} or ${percent}, got ${describe(value)}`;
 }
 
-function readVolumes(r: PlainDataReader, value: unknown, keyPath: string): VolumeMount[] | undefined {
-  const items = r.list(value, keyPath);
-  if (!items) return undefined;
-  const volumes: VolumeMount[] = [];
-  const seen = new Set<string>();
-  items.forEach((item, i) => {
-    const at = `${keyPath}[${i}]`;
-    const v = r.object(item, at, ['name', 'mountPath', 'readOnly', ...VOLUME_SOURCES]);
-    if (!v) return;
-    const name = readName(r, v.name, `${at}.name`);
-    if (name && seen.has(name)) r.report(`${at}.name`, `'${name}' is used by another volume`, 'give each volume its own name');
-    if (name) seen.add(name);
-    const mountPath = r.string(v.mountPath, `${at}.mountPath`, 'e.g. /var/log/app');
-    if (mountPath && !mountPath.startsWith('/')) r.report(`${at}.mountPath`, 'must be an absolute path', 'start it with /');
-    const readOnly = r.optionalBoolean(v.readOnly, `${at}.readOnly`) ?? false;
-    const sources = VOLUME_SOURCES.filter((k) => v[k] !== undefined);
-    if (sources.length !== 1) {
-      r.report(at, `must set exactly one of ${VOLUME_SOURCES.join(', ')} (got ${sources.length})`, 'e.g. emptyDir: {}');
-      return;
+/**
+ * What is wrong in a parsed definition's container beyond its shape: a port name the API server
+ * refuses, an environment variable's `valueFrom` or an `envFrom` source Kubernetes would not take.
+ */
+function containerProblems(definition: ParsedDefinition, at: (key: string) => string): StepwiseError[] {
+  const problems: StepwiseError[] = [];
+  definition.ports.forEach((port, i) => {
+    // An IANA service name, as the API server checks it: no '--' either.
+    if (port.name !== undefined && !PORT_NAME.test(port.name)) {
+      problems.push(
+        new StepwiseError({
+          keyPath: `${at('ports')}[${i}].name`,
+          problem: portNameProblem(port.name),
+          fix: 'use a short name such as http',
+        }),
+      );
     }
-    let source: VolumeMount['source'] | undefined;
-    const passedOn = PASSED_ON_VOLUME_SOURCES.find((k) => v[k] !== undefined);
-    if (passedOn !== undefined) {
-      const type = {
-        secret: 'SecretVolumeSource',
-        persistentVolumeClaim: 'PersistentVolumeClaimVolumeSource',
-        projected: 'ProjectedVolumeSource',
-      }[passedOn];
-      const problems = isPlainObject(v[passedOn])
-        ? fragmentProblems(v[passedOn], type, `${at}.${passedOn}`, {
-            kind: 'PodSpec',
-            object: { containers: [{ name: 'main' }], volumes: [{ name: 'volume', [passedOn]: v[passedOn] }] },
-            prefix: `/volumes/0/${passedOn}`,
-          })
-        : [];
-      if (!isPlainObject(v[passedOn]))
-        r.report(
-          `${at}.${passedOn}`,
-          `must be a mapping, got ${describe(v[passedOn])}`,
-          `write the Kubernetes ${type} as \`key: value\` lines`,
-        );
-      r.reportAll(problems);
-      if (isPlainObject(v[passedOn]) && problems.length === 0) source = { [passedOn]: sortedPlain(v[passedOn]) } as VolumeMount['source'];
-    } else if (v.emptyDir !== undefined) {
-      const e = r.object(v.emptyDir ?? {}, `${at}.emptyDir`, ['medium', 'sizeLimit']);
-      if (e) {
-        const medium = e.medium === undefined ? undefined : r.oneOf(e.medium, `${at}.emptyDir.medium`, ['Memory'] as const);
-        const sizeLimit = readSizeLimit(r, e.sizeLimit, `${at}.emptyDir.sizeLimit`);
-        if (sizeLimit !== null) source = { emptyDir: { ...(medium ? { medium } : {}), ...(sizeLimit ? { sizeLimit } : {}) } };
-      }
-    } else if (v.hostPath !== undefined) {
-      const h = r.object(v.hostPath, `${at}.hostPath`, ['path', 'type']);
-      const path = h && readHostPathPath(r, h.path, `${at}.hostPath.path`);
-      const type = h ? readHostPathType(r, h.type, `${at}.hostPath.type`) : null;
-      if (path && type !== null) source = { hostPath: { path, ...(type ? { type } : {}) } };
-    } else {
-      const c = r.object(v.configMap, `${at}.configMap`, ['name']);
-      const cmName = c && readName(r, c.name, `${at}.configMap.name`);
-      if (cmName) source = { configMap: { name: cmName } };
-    }
-    if (name && mountPath && source) volumes.push({ name, mountPath, readOnly, source });
   });
-  return volumes.length === items.length ? volumes : undefined;
+  const container = definition.container;
+  for (const [key, value] of Object.entries(definition.env)) {
+    if (typeof value === 'string') continue;
+    problems.push(
+      ...fragmentProblems(value.valueFrom, 'EnvVarSource', `${at('env')}.${key}.valueFrom`, {
+        kind: 'Container',
+        object: { name: container, env: [{ name: key, valueFrom: value.valueFrom }] },
+        prefix: '/env/0/valueFrom',
+      }),
+    );
+  }
+  if (definition.envFrom) {
+    problems.push(
+      ...fragmentProblems(definition.envFrom, 'EnvFromSource[]', at('envFrom'), {
+        kind: 'Container',
+        object: { name: container, envFrom: definition.envFrom },
+        prefix: '/envFrom',
+      }),
+    );
+  }
+  return problems;
+}
+
+/** What is wrong with a named container port, as the API server sees it. */
+function portNameProblem(name: string): string {
+  return `'${name}' must be at most 15 lowercase letters, digits and single '-', with at least one letter`;
+}
+
+/**
+ * What is wrong in parsed volumes beyond their shape: two with one name, a size limit or node path
+ * Kubernetes refuses, a hostPath without the override, a Secret, PVC or projected source the
+ * official schema refuses. Key paths under `keyPath`, the workload's `volumes`.
+ */
+function volumeProblems(volumes: ParsedDefinition['volumes'], keyPath: string, allowsHostPath: boolean): StepwiseError[] {
+  const problems: StepwiseError[] = [];
+  const report = (at: string, problem: string, fix: string) => problems.push(new StepwiseError({ keyPath: at, problem, fix }));
+  const seen = new Set<string>();
+  volumes.forEach((volume, i) => {
+    const at = `${keyPath}[${i}]`;
+    if (seen.has(volume.name)) report(`${at}.name`, `'${volume.name}' is used by another volume`, 'give each volume its own name');
+    seen.add(volume.name);
+    const source = volume.source;
+    if ('emptyDir' in source && source.emptyDir.sizeLimit !== undefined) {
+      problems.push(...memoryBoundProblems(source.emptyDir.sizeLimit, `${at}.emptyDir.sizeLimit`));
+    }
+    if ('hostPath' in source) {
+      if (source.hostPath.path.split('/').includes('..')) {
+        report(
+          `${at}.hostPath.path`,
+          `must not contain a '..' element, got ${describe(source.hostPath.path)}`,
+          'name the directory itself, e.g. /var/log',
+        );
+      }
+      if (!allowsHostPath) {
+        report(
+          `${at}.hostPath`,
+          'is forbidden by the restricted Pod Security Standard',
+          'add securityOverrides: { hostPath: true, reason: "..." } to the workload if the node path is really needed',
+        );
+      }
+    }
+    for (const [key, type] of Object.entries(PASSED_ON_VOLUME_TYPES)) {
+      const fields = (source as Record<string, KubeFields>)[key];
+      if (fields === undefined) continue;
+      problems.push(
+        ...fragmentProblems(fields, type, `${at}.${key}`, {
+          kind: 'PodSpec',
+          object: { containers: [{ name: 'main' }], volumes: [{ name: 'volume', [key]: fields }] },
+          prefix: `/volumes/0/${key}`,
+        }),
+      );
+    }
+  });
+  return problems;
 }
 
 /** A problem when a CPU quantity is more than {@link MAX_CPU_MILLICORES}. */
@@ -804,52 +819,6 @@ function memoryBoundProblems(quantity: string, keyPath: string): StepwiseError[]
       fix: 'give the memory the container needs, e.g. 512Mi or 8Gi',
     }),
   ];
-}
-
-/**
- * An emptyDir `sizeLimit`: undefined when left out, null when invalid (reported). Any memory
- * quantity the API server takes (`500Mi`, `2Gi`, `1.5Gi`, `512M`, `1e9`); one stepwise cannot
- * render in Mi is rendered as written.
- */
-function readSizeLimit(r: PlainDataReader, value: unknown, keyPath: string): string | undefined | null {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !MEMORY_REQUEST_QUANTITY.test(value)) {
-    r.report(
-      keyPath,
-      `must be a memory quantity such as 500Mi, 2Gi, 1.5Gi or 512M, got ${describe(value)}`,
-      'e.g. 500Mi or 2Gi (quote it: sizeLimit: "512M")',
-    );
-    return null;
-  }
-  const bound = memoryBoundProblems(value, keyPath);
-  r.reportAll(bound);
-  return bound.length === 0 ? value : null;
-}
-
-/** A hostPath `path`: no `..` element, which the API server refuses (it could climb out of the directory named). */
-function readHostPathPath(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {
-  const path = r.string(value, keyPath, 'the node directory, e.g. /var/log');
-  if (path !== undefined && path.split('/').includes('..')) {
-    r.report(keyPath, `must not contain a '..' element, got ${describe(path)}`, 'name the directory itself, e.g. /var/log');
-    return undefined;
-  }
-  return path;
-}
-
-/** A hostPath `type`: undefined when left out, null when invalid (reported). */
-function readHostPathType(r: PlainDataReader, value: unknown, keyPath: string): string | undefined | null {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !(HOST_PATH_TYPES as readonly string[]).includes(value)) {
-    const named = HOST_PATH_TYPES.filter((t) => t !== '');
-    const suggestion = typeof value === 'string' ? closest(value, named) : undefined;
-    r.report(
-      keyPath,
-      `must be a Kubernetes HostPathType (${named.join(', ')}, or "" for no check), got ${describe(value)}`,
-      suggestion ? `did you mean '${suggestion}'?` : `use one of: ${named.join(', ')}, or leave type out`,
-    );
-    return null;
-  }
-  return value;
 }
 
 function readChecks(r: PlainDataReader, value: unknown): CheckSettings | undefined {

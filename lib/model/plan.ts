@@ -1,5 +1,15 @@
 import { RELEASE_KINDS as KINDS } from '../schema/plan-schema';
-import type { preStopSchema, probeSchema, resourcesSchema, securityOverridesSchema, strategySchema } from '../schema/workload-schema';
+import type {
+  containerPortSchema,
+  envValueSchema,
+  preStopSchema,
+  probeSchema,
+  resourcesSchema,
+  securityOverridesSchema,
+  strategySchema,
+  volumeSchema,
+} from '../schema/workload-schema';
+import type { KubeFields as SchemaKubeFields, PlainValue as SchemaPlainValue } from '../schema/common-schemas';
 import type { Analysis } from './analysis-section';
 import type { GitOpsSettings } from './gitops-section';
 import type { IntOrPercent } from './int-or-percent';
@@ -25,27 +35,20 @@ export const RELEASE_KINDS: readonly ReleaseKind[] = KINDS;
 /** How a Deployment replaces its pods when the pod template changes: RollingUpdate (with maxSurge / maxUnavailable resolved) or Recreate. The strategy schema's output. */
 export type DeploymentStrategy = Parsed<typeof strategySchema>;
 
-/** A container port. */
-export interface ContainerPort {
-  /** Port name (referenced by Services and probes), at most 15 characters. */
-  readonly name?: string;
-  /** The port the process listens on. */
-  readonly containerPort: number;
-  /** TCP (default), UDP or SCTP. */
-  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
-}
+/** A container port: its name (referenced by Services and probes, at most 15 characters), the port the process listens on, and the protocol (TCP when left out). The container port schema's output. */
+export type ContainerPort = Parsed<typeof containerPortSchema>;
 
 /** A value as a stack file writes it (YAML scalars, lists and mappings), passed on to Kubernetes as it is. */
-export type PlainValue = string | number | boolean | null | readonly PlainValue[] | { readonly [key: string]: PlainValue };
+export type PlainValue = SchemaPlainValue;
 
 /** Fields of a Kubernetes object (a PodSpec, a Container, a volume source) passed on as written, validated against the official schema. */
-export type KubeFields = { readonly [key: string]: PlainValue };
+export type KubeFields = SchemaKubeFields;
 
 /** A container port by number, or by the name of one of the container's ports (`http`). */
 export type PortRef = number | string;
 
-/** An environment variable's value: a string, or `valueFrom` a Secret, ConfigMap, field or resource. */
-export type EnvValue = string | { readonly valueFrom: KubeFields };
+/** An environment variable's value: a string, or `valueFrom` a Secret, ConfigMap, field or resource. The env value schema's output. */
+export type EnvValue = Parsed<typeof envValueSchema>;
 
 /**
  * How a probe checks the container: exactly one handler (`httpGet` of `path` on `port`,
@@ -58,26 +61,13 @@ export type Probe = Parsed<typeof probeSchema>;
 /** A `preStop` hook: run a command, call an HTTP endpoint, or sleep, before the container gets SIGTERM. The preStop schema's output. */
 export type PreStopHook = Parsed<typeof preStopSchema>;
 
-/** A volume mounted into the container. */
-export interface VolumeMount {
-  /** Volume name. */
-  readonly name: string;
-  /** Where it appears in the container. */
-  readonly mountPath: string;
-  /** Mount read-only. */
-  readonly readOnly: boolean;
-  /**
-   * The source: an emptyDir, a hostPath (needs the `hostPath` security override), a ConfigMap, a
-   * Secret, a PersistentVolumeClaim or a projected volume (the last three as Kubernetes writes them).
-   */
-  readonly source:
-    | { readonly emptyDir: { readonly medium?: 'Memory'; readonly sizeLimit?: string } }
-    | { readonly hostPath: { readonly path: string; readonly type?: string } }
-    | { readonly configMap: { readonly name: string } }
-    | { readonly secret: KubeFields }
-    | { readonly persistentVolumeClaim: KubeFields }
-    | { readonly projected: KubeFields };
-}
+/**
+ * A volume mounted into the container: its name, where it appears (`mountPath`), whether it is
+ * mounted read-only, and its one source: an emptyDir, a hostPath (needs the `hostPath` security
+ * override), a ConfigMap, a Secret, a PersistentVolumeClaim or a projected volume (the last three
+ * as Kubernetes writes them). The volume schema's output.
+ */
+export type VolumeMount = Parsed<typeof volumeSchema>;
 
 /**
  * Resource requests and limits, as Kubernetes quantities (`500m`, `8196Mi`): `requests` (what the

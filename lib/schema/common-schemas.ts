@@ -57,3 +57,29 @@ export const intOrPercent = z.union([count(), z.string().regex(/^\d{1,10}%$/)]);
 export function intOrPercentUpTo(maxPercent: number): z.ZodUnion<[z.ZodNumber, z.ZodString]> {
   return z.union([count(), z.string().regex(/^\d{1,10}%$/).refine((text) => Number(text.slice(0, -1)) <= maxPercent)]);
 }
+
+/** A value as a stack file writes it (YAML scalars, lists and mappings), passed on to Kubernetes as it is. */
+export type PlainValue = string | number | boolean | null | readonly PlainValue[] | { readonly [key: string]: PlainValue };
+
+/** Fields of a Kubernetes object (a PodSpec, a Container, a volume source) passed on as written, validated against the official schema. */
+export type KubeFields = { readonly [key: string]: PlainValue };
+
+/**
+ * Fields passed on to Kubernetes as written (checked against the official schema when the plan is
+ * read), their mappings' keys sorted so that what is rendered and compared never depends on the
+ * order a file writes keys in. A new schema each call, so each use can be worded on its own.
+ */
+export function kubeFields(): z.ZodPipe<z.ZodRecord<z.ZodString, z.ZodUnknown>, z.ZodTransform<KubeFields, Record<string, unknown>>> {
+  return z.record(z.string(), z.unknown()).transform((fields) => sortedPlain(fields) as KubeFields);
+}
+
+/** Plain data with every mapping's keys sorted. */
+export function sortedPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedPlain);
+  if (typeof value === 'object' && value !== null) {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) sorted[key] = sortedPlain((value as Record<string, unknown>)[key]);
+    return sorted;
+  }
+  return value;
+}

@@ -3,7 +3,19 @@
  * workload inherits): its pod labels, selector, container and Deployment settings.
  */
 import { z } from 'zod';
-import { INT32_MAX, count, intOrPercentUpTo, objectName, portNumber, portRef, protocol, stringMap } from './common-schemas';
+import {
+  INT32_MAX,
+  count,
+  intOrPercentUpTo,
+  kubeFields,
+  objectName,
+  portNumber,
+  portRef,
+  protocol,
+  sortedByKey,
+  stringMap,
+  type KubeFields,
+} from './common-schemas';
 import { documented } from './documented';
 
 /** The Kubernetes HostPathType values (`""` skips the check, as when `type` is left out). */
@@ -60,21 +72,31 @@ export const workloadSelectorSchema = z.union([
   }),
 ]);
 
-const containerPort = z.union([
-  portNumber,
-  z.strictObject({
-    name: documented(z.string().min(1).max(15).optional(), 'Port name (referenced by Services and probes), at most 15 characters.'),
-    containerPort: documented(portNumber, 'The port the process listens on.'),
-    protocol: documented(protocol.optional(), 'TCP, UDP or SCTP.', 'TCP'),
-  }),
+/** A container port as parsed: its name (referenced by Services and probes), number and protocol. */
+type ContainerPortValue = { name?: string; containerPort: number; protocol: 'TCP' | 'UDP' | 'SCTP' };
+
+/** A container port: a bare number is a TCP port without a name. */
+export const containerPortSchema = z.union([
+  portNumber.transform((containerPort): ContainerPortValue => ({ containerPort, protocol: 'TCP' })),
+  z
+    .strictObject({
+      name: documented(z.string().min(1).max(15).optional(), 'Port name (referenced by Services and probes), at most 15 characters.'),
+      containerPort: documented(portNumber, 'The port the process listens on.'),
+      protocol: documented(protocol.default('TCP'), 'TCP, UDP or SCTP.', 'TCP'),
+    })
+    .transform(
+      (p): ContainerPortValue => ({
+        name: p.name,
+        containerPort: p.containerPort,
+        protocol: p.protocol,
+      }),
+    ),
 ]);
 
 const httpGet = z.strictObject({
   path: documented(z.string().min(1), 'The HTTP path, e.g. /healthz.'),
   port: documented(portRef, 'The container port: a number, or the name of one of `ports` (`http`).'),
 });
-/** Fields passed on to Kubernetes as written, checked against the official schema when the plan is read. */
-const kubeFields = z.record(z.string(), z.unknown());
 /** The command of an `exec` probe or hook: at least one word, as the API server requires. */
 export const execCommandSchema = z.strictObject({
   command: documented(z.array(z.string().min(1)).min(1), 'The command and its arguments; exit 0 is healthy.'),
@@ -159,10 +181,13 @@ export const resourcesSchema = z
   })
   .transform((r) => ({ requests: r.requests ?? {}, limits: r.limits ?? {} }));
 
-const volume = z.strictObject({
+/** The sources a volume may have, of which it sets exactly one. */
+export const VOLUME_SOURCES = ['emptyDir', 'hostPath', 'configMap', 'secret', 'persistentVolumeClaim', 'projected'] as const;
+
+const volumeFields = z.strictObject({
   name: documented(objectName, 'Volume name, unique in the workload.'),
   mountPath: documented(z.string().startsWith('/'), 'Where the volume appears in the container (an absolute path).'),
-  readOnly: documented(z.boolean().optional(), 'Mount read-only.', false),
+  readOnly: documented(z.boolean().default(false), 'Mount read-only.', false),
   emptyDir: documented(
     z
       .strictObject({
@@ -186,16 +211,42 @@ const volume = z.strictObject({
     'A node path; needs `securityOverrides.hostPath`.',
   ),
   configMap: documented(z.strictObject({ name: objectName }).optional(), 'A ConfigMap, its keys as files.'),
-  secret: documented(kubeFields.optional(), 'A Secret, its keys as files: a Kubernetes SecretVolumeSource (`secretName`, `items`, `defaultMode`...).'),
+  secret: documented(kubeFields().optional(), 'A Secret, its keys as files: a Kubernetes SecretVolumeSource (`secretName`, `items`, `defaultMode`...).'),
   persistentVolumeClaim: documented(
-    kubeFields.optional(),
+    kubeFields().optional(),
     'A PersistentVolumeClaim: a Kubernetes PersistentVolumeClaimVolumeSource (`claimName`, `readOnly`).',
   ),
   projected: documented(
-    kubeFields.optional(),
+    kubeFields().optional(),
     'Several sources in one directory: a Kubernetes ProjectedVolumeSource (`sources` of secret, configMap, downwardAPI, serviceAccountToken).',
   ),
 });
+
+/** A volume and where it is mounted; parsed, its one source under `source` (a hostPath `type` of "" left out, as it checks nothing). */
+export const volumeSchema = volumeFields
+  .refine((v) => VOLUME_SOURCES.filter((key) => v[key] !== undefined).length === 1)
+  .transform((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: v.readOnly, source: volumeSource(v) }));
+
+/** The one source of a volume whose shape is checked. */
+function volumeSource(
+  v: z.output<typeof volumeFields>,
+):
+  | { emptyDir: { medium?: 'Memory'; sizeLimit?: string } }
+  | { hostPath: { path: string; type?: string } }
+  | { configMap: { name: string } }
+  | { secret: KubeFields }
+  | { persistentVolumeClaim: KubeFields }
+  | { projected: KubeFields } {
+  if (v.emptyDir !== undefined) return { emptyDir: v.emptyDir ?? {} };
+  if (v.hostPath !== undefined) {
+    const { path, type } = v.hostPath;
+    return { hostPath: type ? { path, type } : { path } };
+  }
+  if (v.configMap !== undefined) return { configMap: v.configMap };
+  if (v.secret !== undefined) return { secret: v.secret };
+  if (v.persistentVolumeClaim !== undefined) return { persistentVolumeClaim: v.persistentVolumeClaim };
+  return { projected: v.projected as KubeFields };
+}
 
 /**
  * Explicit departures from the restricted Pod Security Standard, each with its default resolved
@@ -260,6 +311,17 @@ export const disruptionBudgetSchema = z
   .union([z.literal(false), z.strictObject({ maxUnavailable: intOrPercentUpTo(100) })])
   .transform((budget) => (budget === false ? undefined : (budget.maxUnavailable as IntOrPercentValue)));
 
+/** An environment variable's value: a string, or `valueFrom` a Secret, ConfigMap, field or resource. */
+export const envValueSchema = z.union([
+  z.string(),
+  z.strictObject({
+    valueFrom: documented(kubeFields(), 'A Kubernetes EnvVarSource: `secretKeyRef`, `configMapKeyRef`, `fieldRef` or `resourceFieldRef`.'),
+  }),
+]);
+
+/** Annotations: string keys to string values, sorted by key. */
+export const annotationMap = z.record(z.string(), z.string()).transform(sortedByKey);
+
 /**
  * One workload (a Deployment) as a stack file writes it, under `workloads.<name>` or as
  * `defaults`. Every key is optional here because `defaults` may supply it; `labels` must end up
@@ -275,30 +337,23 @@ export const workloadSchema = z
       workloadSelectorSchema.optional(),
       "The Deployment's `spec.selector`, immutable in Kubernetes. A label map or matchLabels/matchExpressions; the workload's own labels when left out.",
     ),
-    podAnnotations: documented(stringMap.optional(), 'Annotations on the pod template; merged key by key with `defaults`.'),
-    container: documented(objectName.optional(), 'Container name.', WORKLOAD_DEFAULTS.containerName),
-    ports: documented(z.array(containerPort).optional(), 'Container ports: a number, or `{ name, containerPort, protocol }`.'),
+    podAnnotations: documented(annotationMap.default({}), 'Annotations on the pod template; merged key by key with `defaults`.'),
+    container: documented(objectName.default(WORKLOAD_DEFAULTS.containerName), 'Container name.', WORKLOAD_DEFAULTS.containerName),
+    ports: documented(z.array(containerPortSchema).default([]), 'Container ports: a number, or `{ name, containerPort, protocol }`.'),
     command: documented(z.array(z.string().min(1)).optional(), "Entrypoint override; the image's when left out."),
     args: documented(z.array(z.string().min(1)).optional(), "Arguments; the image's when left out."),
     env: documented(
       z
         .record(
           z.string(),
-          z.union([
-            z.string(),
-            z.strictObject({
-              valueFrom: documented(
-                kubeFields,
-                'A Kubernetes EnvVarSource: `secretKeyRef`, `configMapKeyRef`, `fieldRef` or `resourceFieldRef`.',
-              ),
-            }),
-          ]),
+          envValueSchema,
         )
-        .optional(),
+        .transform(sortedByKey)
+        .default({}),
       'Environment variables: a quoted string, or `{ valueFrom: ... }`; merged key by key with `defaults`.',
     ),
     envFrom: documented(
-      z.array(kubeFields).optional(),
+      z.array(kubeFields()).optional(),
       'Whole Secrets or ConfigMaps as environment variables: Kubernetes EnvFromSources (`secretRef`, `configMapRef`, `prefix`).',
     ),
     resources: documented(resourcesSchema.prefault(WORKLOAD_DEFAULTS.resources), 'Requests and limits.'),
@@ -327,7 +382,7 @@ export const workloadSchema = z
       WORKLOAD_DEFAULTS.revisionHistoryLimit,
     ),
     strategy: documented(strategySchema.optional(), 'RollingUpdate (with maxSurge / maxUnavailable) or Recreate.'),
-    volumes: documented(z.array(volume).optional(), 'Volumes and where they are mounted.'),
+    volumes: documented(z.array(volumeSchema).default([]), 'Volumes and where they are mounted.'),
     imagePullPolicy: documented(
       z.enum(['Always', 'IfNotPresent', 'Never']).default(WORKLOAD_DEFAULTS.imagePullPolicy),
       'Image pull policy.',
@@ -342,11 +397,11 @@ export const workloadSchema = z
       "The workload's PodDisruptionBudget (`{ maxUnavailable }`), or false for none.",
     ),
     pod: documented(
-      kubeFields.optional(),
+      kubeFields().optional(),
       'Any other Kubernetes PodSpec field, as Kubernetes writes it (nodeSelector, affinity, tolerations, topologySpreadConstraints, serviceAccountName, imagePullSecrets, initContainers, sidecar `containers`, volumes...), checked against the official schema. Not `securityContext` (use securityOverrides) nor `terminationGracePeriodSeconds`; sidecars and init containers get the restricted security context too. Replaces `defaults.pod` as a whole.',
     ),
     containerSpec: documented(
-      kubeFields.optional(),
+      kubeFields().optional(),
       "Any other Kubernetes Container field of the main container, as Kubernetes writes it, checked against the official schema. Not `name`, `image`, `securityContext`, `resources` or `imagePullPolicy` (stepwise's keys set them), nor a field a key of the workload also sets (`env`, `ports`, probes, `preStop` → `lifecycle`, `volumes` → `volumeMounts`).",
     ),
   })
