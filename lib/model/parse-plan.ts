@@ -7,6 +7,7 @@ import {
   MEMORY_REQUEST_QUANTITY,
   PORT_NAME,
   PRE_STOP_HANDLERS,
+  resourcesSchema,
   VOLUME_SOURCES,
   annotationMap,
   containerPortSchema,
@@ -279,10 +280,11 @@ const workloadDefinitionSchema = z.object({
   envFrom: workloadSchema.shape.envFrom,
   podAnnotations: workloadSchema.shape.podAnnotations,
   volumes: workloadSchema.shape.volumes,
-  resources: workloadSchema.shape.resources,
-  strategy: strategySchema.prefault({}),
+  // The defaults as parsed values, not parsed again for every workload that leaves them out.
+  resources: resourcesSchema.default(WORKLOAD_DEFAULTS.resources as z.output<typeof resourcesSchema>),
+  strategy: strategySchema.default(WORKLOAD_DEFAULTS.strategy),
   securityOverrides: workloadSchema.shape.securityOverrides,
-  disruptionBudget: workloadSchema.shape.disruptionBudget,
+  disruptionBudget: disruptionBudgetSchema.default(WORKLOAD_DEFAULTS.disruptionBudget),
 });
 
 /** The Kubernetes type of each volume source passed on as written, checked against the official schema. */
@@ -360,6 +362,55 @@ problemWording.add(unwrapped(hostPathShape.type), {
     return suggestion ? `did you mean '${suggestion}'?` : `use one of: ${NAMED_HOST_PATH_TYPES.join(', ')}, or leave type out`;
   },
 });
+
+/** The schema of each key of a workload definition. */
+const DEFINITION_SHAPE = workloadDefinitionSchema.shape as unknown as Readonly<Record<string, z.ZodType>>;
+/** The keys of a workload definition parsed with their schema. */
+const DEFINITION_KEYS = Object.keys(DEFINITION_SHAPE);
+/** What each key of a definition is when no one writes it: the schema's defaults. */
+const DEFINITION_DEFAULTS: Readonly<Record<string, unknown>> = workloadDefinitionSchema.parse({});
+/**
+ * The parsed value of each mapping or list a definition key was written as, by key: the keys a
+ * workload takes from `defaults`, and a stage from its workload, are the same objects in every
+ * workload (and stage), and each is parsed once.
+ */
+const parsedValues: Readonly<Record<string, WeakMap<object, unknown>>> = Object.fromEntries(
+  DEFINITION_KEYS.map((key) => [key, new WeakMap<object, unknown>()]),
+);
+
+/**
+ * `merged` parsed as a workload definition, each key with its schema (`at` gives where a key's
+ * problems are reported); undefined, the problems reported to `r`, when any key is wrong.
+ */
+function parseDefinition(
+  r: PlainDataReader,
+  merged: Readonly<Record<string, unknown>>,
+  at: (key: string) => string,
+): ParsedDefinition | undefined {
+  const definition: Record<string, unknown> = {};
+  let ok = true;
+  for (const key of DEFINITION_KEYS) {
+    const value = merged[key];
+    if (value === undefined) {
+      if (DEFINITION_DEFAULTS[key] !== undefined) definition[key] = DEFINITION_DEFAULTS[key];
+      continue;
+    }
+    const cache = typeof value === 'object' && value !== null ? parsedValues[key] : undefined;
+    if (cache?.has(value as object)) {
+      definition[key] = cache.get(value as object);
+      continue;
+    }
+    const parsed = parseWithSchema(DEFINITION_SHAPE[key], value, at(key));
+    if ('problems' in parsed) {
+      r.reportAll(parsed.problems);
+      ok = false;
+      continue;
+    }
+    definition[key] = parsed.value;
+    cache?.set(value as object, parsed.value);
+  }
+  return ok ? (definition as ParsedDefinition) : undefined;
+}
 
 /** A workload definition as parsed so far. */
 type ParsedDefinition = z.output<typeof workloadDefinitionSchema>;
@@ -526,9 +577,7 @@ function readWorkload(
       'make every selector label one of the workload labels',
     );
   }
-  const parsed = parseWithSchema(workloadDefinitionSchema, merged, at);
-  if ('problems' in parsed) r.reportAll(parsed.problems);
-  const definition = 'value' in parsed ? parsed.value : undefined;
+  const definition = parseDefinition(r, merged, at);
   const { command, args, readinessProbe, livenessProbe, startupProbe, preStop } = definition ?? {};
   const { minReadySeconds, progressDeadlineSeconds } = definition ?? {};
   for (const [key, kind] of [
@@ -903,23 +952,25 @@ function withoutKeysNotPerStage(r: PlainDataReader, stages: unknown): unknown {
   return stages.map((stage: unknown, i) => {
     if (!isPlainObject(stage) || !isPlainObject(stage.workloads)) return stage;
     const written = stage.workloads;
-    let changed = false;
-    const kept: Record<string, unknown> = {};
-    for (const name of Object.keys(written)) {
+    let kept: Record<string, unknown> | undefined;
+    for (const name in written) {
       const w = written[name];
-      const notPerStage = isPlainObject(w) ? Object.keys(w).filter((key) => hasOwnKey(NOT_PER_STAGE, key)) : [];
-      for (const key of notPerStage) {
-        r.report(
-          `stages[${i}].workloads.${name}.${key}`,
-          `cannot change per stage: ${NOT_PER_STAGE[key]}`,
-          `set it on the workload (workloads.${name}.${key}) instead`,
-        );
+      if (!isPlainObject(w) || !Object.keys(w).some((key) => hasOwnKey(NOT_PER_STAGE, key))) continue;
+      const own: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(w)) {
+        if (!hasOwnKey(NOT_PER_STAGE, key)) own[key] = value;
+        else {
+          r.report(
+            `stages[${i}].workloads.${name}.${key}`,
+            `cannot change per stage: ${NOT_PER_STAGE[key]}`,
+            `set it on the workload (workloads.${name}.${key}) instead`,
+          );
+        }
       }
-      changed ||= notPerStage.length > 0;
-      kept[name] =
-        notPerStage.length > 0 ? Object.fromEntries(Object.entries(w as object).filter(([key]) => !hasOwnKey(NOT_PER_STAGE, key))) : w;
+      kept ??= { ...written };
+      kept[name] = own;
     }
-    return changed ? { ...stage, workloads: kept } : stage;
+    return kept ? { ...stage, workloads: kept } : stage;
   });
 }
 
@@ -961,9 +1012,9 @@ function readStageWorkloads(
     if (!hasOwnKey(written, name)) continue;
     const at = `${keyPath}.${name}`;
     const w = written[name];
-    const template = Object.fromEntries(STAGE_TEMPLATE_KEYS.filter((key) => w[key] !== undefined).map((key) => [key, w[key]]));
+    const template = stageTemplate(w);
     let definition: Workload | undefined;
-    if (Object.keys(template).length > 0) {
+    if (template) {
       const merged = mergeWorkloadKeys(definitions.written.get(name) ?? {}, template);
       const before = r.errors.length;
       definition = readWorkload(
@@ -981,10 +1032,22 @@ function readStageWorkloads(
   return r.errors.length > errorsBefore ? undefined : result;
 }
 
+/** The pod template keys a stage writes for a workload, or undefined when it writes none. */
+function stageTemplate(written: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+  let template: Record<string, unknown> | undefined;
+  for (const key of STAGE_TEMPLATE_KEYS) {
+    if (written[key] === undefined) continue;
+    template ??= {};
+    template[key] = written[key];
+  }
+  return template;
+}
+
 /** Reports each of `names` not among `known` as an unknown key under `keyPath`, with the closest known one. */
 function reportUnknownNames(r: PlainDataReader, names: readonly string[], known: readonly string[], keyPath: string): void {
+  const knownNames = new Set(known);
   for (const name of names) {
-    if (known.includes(name)) continue;
+    if (knownNames.has(name)) continue;
     const suggestion = closest(name, known);
     r.report(`${keyPath}.${name}`, 'is not a known key', suggestion ? `did you mean '${suggestion}'?` : `use one of: ${known.join(', ')}`);
   }
