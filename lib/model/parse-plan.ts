@@ -43,11 +43,10 @@ import {
   labelsMatch,
   sameLabels,
   sortedLabels,
-  type LabelRequirement,
   type Labels,
   type WorkloadSelector,
 } from './labels';
-import { readServices, serviceSelectorProblems } from './services-section';
+import { labelProblems, readServices, serviceSelectorProblems } from './services-section';
 import { readStagePolicy } from './stage-policy';
 
 import { cpuMillicores, memoryMebibytes, MAX_CPU_MILLICORES, MAX_MEMORY_MEBIBYTES } from './quantities';
@@ -279,6 +278,10 @@ const workloadDefinitionSchema = z.object({
   env: workloadSchema.shape.env,
   envFrom: workloadSchema.shape.envFrom,
   podAnnotations: workloadSchema.shape.podAnnotations,
+  labels: workloadSchema.shape.labels,
+  selector: workloadSchema.shape.selector,
+  pod: workloadSchema.shape.pod,
+  containerSpec: workloadSchema.shape.containerSpec,
   volumes: workloadSchema.shape.volumes,
   // The defaults as parsed values, not parsed again for every workload that leaves them out.
   resources: resourcesSchema.default(WORKLOAD_DEFAULTS.resources as z.output<typeof resourcesSchema>),
@@ -411,6 +414,15 @@ function parseDefinition(
   }
   return ok ? (definition as ParsedDefinition) : undefined;
 }
+
+problemWording.add(unwrapped(workloadSchema.shape.pod), {
+  problem: (value) => `must be a mapping, got ${describe(value)}`,
+  fix: 'write PodSpec fields as `key: value` lines',
+});
+problemWording.add(unwrapped(workloadSchema.shape.containerSpec), {
+  problem: (value) => `must be a mapping, got ${describe(value)}`,
+  fix: 'write Container fields as `key: value` lines',
+});
 
 /** A workload definition as parsed so far. */
 type ParsedDefinition = z.output<typeof workloadDefinitionSchema>;
@@ -556,28 +568,28 @@ function readWorkload(
 ): Workload | undefined {
   const errorsBefore = r.errors.length;
 
-  const ownLabels = merged.labels === undefined ? undefined : readLabels(r, merged.labels, at('labels'));
-  // Pods carry the plan's common labels too; the default selector uses only the workload's own.
-  const labels = ownLabels && sortedLabels({ ...commonLabels, ...ownLabels });
+  const definition = parseDefinition(r, merged, at);
+  const ownLabels = definition?.labels;
   if (merged.labels === undefined) {
     r.report(at('labels'), 'is required', `give the pod labels, e.g. labels: { app: ${name}, track: stable }`);
-  } else if (ownLabels && Object.keys(ownLabels).length === 0) {
-    r.report(at('labels'), 'must have at least one label', `e.g. labels: { app: ${name} }`);
+  } else if (ownLabels) {
+    r.reportAll(labelProblems(ownLabels, at('labels')));
+    if (Object.keys(ownLabels).length === 0) r.report(at('labels'), 'must have at least one label', `e.g. labels: { app: ${name} }`);
   }
-  const selector =
-    merged.selector === undefined
-      ? ownLabels
-        ? { matchLabels: ownLabels, matchExpressions: [] }
-        : undefined
-      : readWorkloadSelector(r, merged.selector, at('selector'));
-  if (labels && selector && !workloadSelectorMatches(selector, labels)) {
-    r.report(
-      at('selector'),
-      `does not select the workload's own pods (labels ${formatLabels(labels)})`,
-      'make every selector label one of the workload labels',
-    );
+  // Pods carry the plan's common labels too; the default selector uses only the workload's own.
+  const labels = ownLabels && sortedLabels({ ...commonLabels, ...ownLabels });
+  const selector = definition?.selector ?? (ownLabels ? { matchLabels: ownLabels, matchExpressions: [] } : undefined);
+  if (definition?.selector) {
+    const selectorProblems = workloadSelectorProblems(definition.selector, at('selector'), isStructuredSelector(merged.selector));
+    r.reportAll(selectorProblems);
+    if (selectorProblems.length === 0 && labels && !workloadSelectorMatches(definition.selector, labels)) {
+      r.report(
+        at('selector'),
+        `does not select the workload's own pods (labels ${formatLabels(labels)})`,
+        'make every selector label one of the workload labels',
+      );
+    }
   }
-  const definition = parseDefinition(r, merged, at);
   const { command, args, readinessProbe, livenessProbe, startupProbe, preStop } = definition ?? {};
   const { minReadySeconds, progressDeadlineSeconds } = definition ?? {};
   for (const [key, kind] of [
@@ -606,11 +618,10 @@ function readWorkload(
     structuredKeys: new Set(Object.keys(merged).filter((key) => merged[key] !== undefined)),
     allowsHostPath: securityOverrides?.hostPath ?? false,
   };
-  const pod = merged.pod === undefined ? undefined : readPassthrough(r, podPassthroughProblems(merged.pod, at('pod'), context), merged.pod);
-  const containerSpec =
-    merged.containerSpec === undefined
-      ? undefined
-      : readPassthrough(r, containerPassthroughProblems(merged.containerSpec, at('containerSpec'), context), merged.containerSpec);
+  const pod = definition?.pod;
+  const containerSpec = definition?.containerSpec;
+  if (pod) r.reportAll(podPassthroughProblems(pod, at('pod'), context));
+  if (containerSpec) r.reportAll(containerPassthroughProblems(containerSpec, at('containerSpec'), context));
   if (ports) {
     const named = new Set([...ports.map((p) => p.name), ...containerSpecPortNames(containerSpec)].filter((n) => n !== undefined));
     const probes = { readinessProbe, livenessProbe, startupProbe } as const;
@@ -662,25 +673,6 @@ function readWorkload(
   };
 }
 
-/** `value` as passed-through fields when `problems` is empty; the problems reported otherwise. */
-function readPassthrough(r: PlainDataReader, problems: readonly StepwiseError[], value: unknown): KubeFields | undefined {
-  r.reportAll(problems);
-  return problems.length === 0 ? (sortedPlain(value) as KubeFields) : undefined;
-}
-
-/** Plain data with every mapping's keys sorted, so that what is rendered and compared never depends on the order a file writes keys in. */
-function sortedPlain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedPlain);
-  if (isPlainObject(value)) {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((key) => [key, sortedPlain(value[key])]),
-    );
-  }
-  return value;
-}
-
 /** The port names of a `containerSpec.ports` passthrough. */
 function containerSpecPortNames(containerSpec: KubeFields | undefined): string[] {
   const ports = containerSpec?.ports;
@@ -697,52 +689,6 @@ function reportUnknownPortName(r: PlainDataReader, keyPath: string, port: string
       ? `did you mean '${suggestion}'?`
       : 'name the port under ports, e.g. - { name: http, containerPort: 8080 }, or give the port number',
   );
-}
-
-function readWorkloadSelector(r: PlainDataReader, value: unknown, keyPath: string): WorkloadSelector | undefined {
-  const obj = r.object(value, keyPath);
-  if (!obj) return undefined;
-  const structured = hasOwnKey(obj, 'matchLabels') || hasOwnKey(obj, 'matchExpressions');
-  if (!structured) {
-    const matchLabels = readLabels(r, obj, keyPath);
-    return matchLabels ? { matchLabels, matchExpressions: [] } : undefined;
-  }
-  r.object(obj, keyPath, ['matchLabels', 'matchExpressions']);
-  const matchLabels = obj.matchLabels === undefined ? {} : readLabels(r, obj.matchLabels, `${keyPath}.matchLabels`);
-  const expressions = obj.matchExpressions === undefined ? [] : r.list(obj.matchExpressions, `${keyPath}.matchExpressions`);
-  if (!matchLabels || !expressions) return undefined;
-  const matchExpressions: LabelRequirement[] = [];
-  expressions.forEach((item, i) => {
-    const at = `${keyPath}.matchExpressions[${i}]`;
-    const e = r.object(item, at, ['key', 'operator', 'values']);
-    if (!e) return;
-    const key = r.string(e.key, `${at}.key`);
-    const keyProblem = key === undefined ? undefined : labelKeyProblem(key);
-    if (keyProblem) r.report(`${at}.key`, keyProblem, 'select on a label key of the pods, e.g. track');
-    const operator = r.oneOf(e.operator, `${at}.operator`, ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const);
-    const values = e.values === undefined ? [] : r.stringList(e.values, `${at}.values`);
-    let valuesOk = true;
-    (values ?? []).forEach((v, j) => {
-      const problem = labelValueProblem(v);
-      if (problem) r.report(`${at}.values[${j}]`, problem, 'use label values of the pods, e.g. stable');
-      valuesOk &&= problem === undefined;
-    });
-    if (!key || keyProblem || !operator || !values || !valuesOk) return;
-    if ((operator === 'In' || operator === 'NotIn') && values.length === 0) {
-      r.report(`${at}.values`, `must not be empty for operator ${operator}`, 'list at least one value');
-      return;
-    }
-    if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) {
-      r.report(`${at}.values`, `must be empty for operator ${operator}`, 'remove values');
-      return;
-    }
-    matchExpressions.push({ key, operator, values });
-  });
-  if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) {
-    r.report(keyPath, 'must not be empty (an empty selector selects every pod in the namespace)', 'select on the workload labels');
-    return undefined;
-  }
-  return { matchLabels, matchExpressions };
 }
 
 /** What is wrong with `value` where a count or a percentage up to `maxPercent` belongs. */
@@ -843,6 +789,39 @@ function volumeProblems(volumes: ParsedDefinition['volumes'], keyPath: string, a
       );
     }
   });
+  return problems;
+}
+
+/** True when a selector is written with `matchLabels` or `matchExpressions` rather than as plain labels. */
+function isStructuredSelector(written: unknown): boolean {
+  return isPlainObject(written) && (hasOwnKey(written, 'matchLabels') || hasOwnKey(written, 'matchExpressions'));
+}
+
+/**
+ * What is wrong in a parsed Deployment selector beyond its shape: labels Kubernetes refuses,
+ * values that do not fit their operator, or nothing selected at all. Key paths under `keyPath`.
+ */
+function workloadSelectorProblems(selector: WorkloadSelector, keyPath: string, structured: boolean): StepwiseError[] {
+  const problems = labelProblems(selector.matchLabels, structured ? `${keyPath}.matchLabels` : keyPath);
+  const report = (at: string, problem: string, fix: string) => problems.push(new StepwiseError({ keyPath: at, problem, fix }));
+  selector.matchExpressions.forEach(({ key, operator, values }, i) => {
+    const at = `${keyPath}.matchExpressions[${i}]`;
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) report(`${at}.key`, keyProblem, 'select on a label key of the pods, e.g. track');
+    values.forEach((value, j) => {
+      const problem = labelValueProblem(value);
+      if (problem) report(`${at}.values[${j}]`, problem, 'use label values of the pods, e.g. stable');
+    });
+    if ((operator === 'In' || operator === 'NotIn') && values.length === 0) {
+      report(`${at}.values`, `must not be empty for operator ${operator}`, 'list at least one value');
+    }
+    if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) {
+      report(`${at}.values`, `must be empty for operator ${operator}`, 'remove values');
+    }
+  });
+  if (problems.length === 0 && Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0) {
+    report(keyPath, 'must not be empty (an empty selector selects every pod in the namespace)', 'select on the workload labels');
+  }
   return problems;
 }
 

@@ -8,12 +8,12 @@ import {
   count,
   intOrPercentUpTo,
   kubeFields,
+  labelMap,
   objectName,
   portNumber,
   portRef,
   protocol,
   sortedByKey,
-  stringMap,
   type KubeFields,
 } from './common-schemas';
 import { documented } from './documented';
@@ -63,13 +63,26 @@ const labelRequirement = z.strictObject({
   values: documented(z.array(z.string()).optional(), 'Values for In and NotIn; empty for Exists and DoesNotExist.'),
 });
 
+/** A Deployment selector as parsed: the labels the pods must carry, and set-based requirements on their labels. */
+type WorkloadSelectorValue = {
+  matchLabels: Record<string, string>;
+  matchExpressions: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values: string[] }[];
+};
+
 /** A Deployment selector: a plain label map, or Kubernetes' `matchLabels` / `matchExpressions`. */
 export const workloadSelectorSchema = z.union([
-  stringMap,
-  z.strictObject({
-    matchLabels: documented(stringMap.optional(), 'Labels the pods must carry.'),
-    matchExpressions: documented(z.array(labelRequirement).optional(), 'Set-based requirements on pod labels.'),
-  }),
+  labelMap.transform((matchLabels): WorkloadSelectorValue => ({ matchLabels, matchExpressions: [] })),
+  z
+    .strictObject({
+      matchLabels: documented(labelMap.optional(), 'Labels the pods must carry.'),
+      matchExpressions: documented(z.array(labelRequirement).optional(), 'Set-based requirements on pod labels.'),
+    })
+    .transform(
+      (selector): WorkloadSelectorValue => ({
+        matchLabels: selector.matchLabels ?? {},
+        matchExpressions: (selector.matchExpressions ?? []).map((e) => ({ key: e.key, operator: e.operator, values: e.values ?? [] })),
+      }),
+    ),
 ]);
 
 /** A container port as parsed: its name (referenced by Services and probes), number and protocol. */
@@ -330,7 +343,7 @@ export const annotationMap = z.record(z.string(), z.string()).transform(sortedBy
 export const workloadSchema = z
   .strictObject({
     labels: documented(
-      stringMap.optional(),
+      labelMap.optional(),
       'Pod labels: the shared Service label (`app`) and the per-track label (`track`/`version`). Required, here or in `defaults`; merged key by key with `defaults.labels`.',
     ),
     selector: documented(
