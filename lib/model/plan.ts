@@ -1,4 +1,4 @@
-import { RELEASE_KINDS as KINDS } from '../schema/plan-schema';
+import { RELEASE_KINDS as KINDS, type workloadStateSchema } from '../schema/plan-schema';
 import type {
   containerPortSchema,
   envValueSchema,
@@ -8,6 +8,7 @@ import type {
   securityOverridesSchema,
   strategySchema,
   volumeSchema,
+  workloadDefinitionSchema,
 } from '../schema/workload-schema';
 import type { KubeFields as SchemaKubeFields, PlainValue as SchemaPlainValue } from '../schema/common-schemas';
 import type { Analysis } from './analysis-section';
@@ -85,76 +86,32 @@ export type Resources = Parsed<typeof resourcesSchema>;
 export type SecurityOverrides = Parsed<typeof securityOverridesSchema>;
 
 /**
- * One Deployment of the release. Its name, labels, selector and Deployment settings are the same
- * in every stage; its pod template may change per stage (see `WorkloadInStage.definition`).
+ * One Deployment of the release: its definition as the workload schema parses it (see
+ * docs/stack-file.md for every key), with its name, its pod labels (the plan's common labels
+ * too), its selector (its own labels when the file writes none) and its container's name. Its
+ * name, labels, selector and Deployment settings are the same in every stage; its pod template
+ * may change per stage (see `WorkloadInStage.definition`). `pod` and `containerSpec` are never a
+ * field stepwise owns (see `OWNED_POD_FIELDS`, `OWNED_CONTAINER_FIELDS`); `disruptionBudget` is
+ * the PodDisruptionBudget's `maxUnavailable`, undefined for none.
  */
-export interface Workload {
+export interface Workload extends Omit<WorkloadDefinition, 'container' | 'labels' | 'selector' | 'disruptionBudget'> {
   /** Deployment name; stable across stages (a rename is a delete + create). */
   readonly name: string;
-  /** Pod labels: the shared Service label (`app`) and the per-track label (`track`/`version`). */
+  /** Pod labels: the shared Service label (`app`) and the per-track label (`track`/`version`), and the plan's labels. */
   readonly labels: Labels;
   /** The Deployment's `spec.selector`. Immutable in Kubernetes, so it is not per stage. */
   readonly selector: WorkloadSelector;
-  /** Annotations on the pod template. */
-  readonly podAnnotations: Labels;
   /** Container name. */
   readonly containerName: string;
-  /** Container ports. */
-  readonly ports: readonly ContainerPort[];
-  /** Entrypoint override. */
-  readonly command?: readonly string[];
-  /** Arguments. */
-  readonly args?: readonly string[];
-  /** Environment variables, sorted by name when rendered: a string, or `valueFrom` a Secret, ConfigMap, field or resource. */
-  readonly env: Readonly<Record<string, EnvValue>>;
-  /** Whole Secrets or ConfigMaps as environment variables (Kubernetes `envFrom`). */
-  readonly envFrom?: readonly KubeFields[];
-  /** Requests and limits. */
-  readonly resources: Resources;
-  /** Readiness probe: gates endpoints and rollout progress. */
-  readonly readinessProbe?: Probe;
-  /** Liveness probe: restarts a stuck container. */
-  readonly livenessProbe?: Probe;
-  /** Startup probe: holds liveness back while the app starts. */
-  readonly startupProbe?: Probe;
-  /** Hook run before SIGTERM, for graceful offline. */
-  readonly preStop?: PreStopHook;
-  /** Seconds between SIGTERM and SIGKILL. */
-  readonly terminationGracePeriodSeconds: number;
-  /** Seconds a new pod must be ready before it counts as available. */
-  readonly minReadySeconds: number;
-  /** Seconds without progress before the rollout is reported failed. */
-  readonly progressDeadlineSeconds: number;
-  /** Old ReplicaSets kept for `kubectl rollout undo`. */
-  readonly revisionHistoryLimit: number;
-  /** RollingUpdate (with maxSurge / maxUnavailable) or Recreate. */
-  readonly strategy: DeploymentStrategy;
-  /** Volumes and where they are mounted. */
-  readonly volumes: readonly VolumeMount[];
-  /** Image pull policy. */
-  readonly imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
-  /** Departures from the restricted Pod Security Standard, if any. */
-  readonly securityOverrides?: SecurityOverrides;
   /** `maxUnavailable` of the workload's PodDisruptionBudget, or undefined for none. */
   readonly disruptionBudget?: IntOrPercent;
-  /**
-   * Any other PodSpec field, as Kubernetes writes it (`nodeSelector`, `affinity`, `tolerations`,
-   * `serviceAccountName`, `initContainers`, sidecar `containers`...): validated against the official
-   * schema, never a field stepwise owns (see `OWNED_POD_FIELDS`).
-   */
-  readonly pod?: KubeFields;
-  /** Any other field of the main container, as Kubernetes writes it (never one stepwise owns, see `OWNED_CONTAINER_FIELDS`). */
-  readonly containerSpec?: KubeFields;
 }
 
-/** What one workload looks like in one stage. */
-export interface WorkloadInStage {
-  /** Desired replicas. */
-  readonly replicas: number;
-  /** Container image. */
-  readonly image: string;
-  /** A paused Deployment does not roll out template changes. */
-  readonly paused: boolean;
+/** A workload's definition as the workload schema parses it. */
+type WorkloadDefinition = Parsed<typeof workloadDefinitionSchema>;
+
+/** What one workload looks like in one stage: its replicas, its container image, whether the Deployment is paused (a paused Deployment does not roll out template changes), and its definition when the stage changes it. */
+export interface WorkloadInStage extends Parsed<typeof workloadStateSchema> {
   /**
    * The workload's definition in this stage when the stage changes its pod template (an env var,
    * a resource limit...): the stage's keys merged over the workload's, as `defaults` are. Undefined

@@ -59,6 +59,9 @@ const workloadStateFields = {
   paused: documented(z.boolean().default(false), 'A paused Deployment does not roll out template changes.', false),
 };
 
+/** What a stage says of a workload besides its pod template, parsed (`paused` false when left out). */
+export const workloadStateSchema = z.strictObject(workloadStateFields);
+
 const workloadInStage = z.strictObject({
   ...workloadStateFields,
   // A stage may change the pod template: the workload's keys below, merged over its definition as `defaults` are.

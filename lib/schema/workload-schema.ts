@@ -420,6 +420,19 @@ export const workloadSchema = z
   })
   .meta({ id: 'Workload', description: 'A workload (Deployment) as a stack file writes it, under `workloads.<name>` or as `defaults`.' });
 
+/**
+ * A workload's definition as the plan is parsed: every key of {@link workloadSchema}, defaults
+ * applied, from its keys merged as written (its own over `defaults`, a stage's over those). Not
+ * strict: unknown keys are reported where they are written, before the keys are merged.
+ */
+export const workloadDefinitionSchema = z.object({
+  ...workloadSchema.shape,
+  // The defaults as parsed values, not parsed again for every workload that leaves them out.
+  resources: resourcesSchema.default(WORKLOAD_DEFAULTS.resources as z.output<typeof resourcesSchema>),
+  strategy: strategySchema.default(WORKLOAD_DEFAULTS.strategy),
+  disruptionBudget: disruptionBudgetSchema.default(WORKLOAD_DEFAULTS.disruptionBudget),
+});
+
 /** A workload as a stack file writes it (the input type of {@link workloadSchema}). */
 export type WorkloadData = z.input<typeof workloadSchema>;
 
