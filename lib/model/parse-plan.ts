@@ -1,4 +1,5 @@
-import { PLAN_KEYS, checksSchema } from '../schema/plan-schema';
+import { z } from 'zod';
+import { checksSchema, planSchema } from '../schema/plan-schema';
 import { WORKLOAD_DEFAULTS as SCHEMA_WORKLOAD_DEFAULTS, WORKLOAD_KEYS } from '../schema/workload-schema';
 import { parseAnalysis, type Analysis } from './analysis-section';
 import { servicePortProblems } from './api-server-rules';
@@ -8,20 +9,10 @@ import { parseWithSchema, problemWording, unwrapped } from './schema-problems';
 import { kindRuleProblems } from './kind-rules';
 import { LabelIndex } from './label-index';
 import { type IntOrPercent } from './int-or-percent';
-import {
-  labelKeyProblem,
-  labelValueProblem,
-  objectNameProblem,
-  workloadSelectorMatches,
-  formatLabels,
-  labelsMatch,
-  sameLabels,
-  type Labels,
-} from './labels';
-import { readServices } from './services-section';
+import { workloadSelectorMatches, formatLabels, labelsMatch, sameLabels, type Labels } from './labels';
+import { labelProblems, readServices } from './services-section';
 import { PlainDataReader, controlCharacterProblems, hasOwnKey, isPlainObject } from './plain-data';
 import {
-  RELEASE_KINDS,
   definitionIn,
   type CheckSettings,
   type DeploymentStrategy,
@@ -121,13 +112,14 @@ function readSections(core: PlanCore, raw: RawSections): { plan?: Plan; problems
 
 function readPlan(r: PlainDataReader, data: unknown): { core: PlanCore; sections: RawSections } | undefined {
   r.reportAll(controlCharacterProblems(data));
-  const root = r.object(data, '', PLAN_KEYS);
-  if (!root) return undefined;
-  const kind = r.oneOf(root.kind, 'kind', RELEASE_KINDS);
-  const namespace = readName(r, root.namespace, 'namespace');
-  const createNamespace = r.optionalBoolean(root.createNamespace, 'createNamespace');
-  const commonLabels = readLabels(r, root.labels ?? {}, 'labels');
-  const defaults = r.optionalObject(root.defaults, 'defaults', WORKLOAD_KEYS) ?? {};
+  const parsed = parseWithSchema(planRootSchema, data, '');
+  if ('problems' in parsed) r.reportAll(parsed.problems);
+  // The rest is read from the plan as written even when its own keys are wrong, so that every problem is reported at once.
+  if (!isPlainObject(data)) return undefined;
+  const root = data;
+  const own = 'value' in parsed ? parsed.value : undefined;
+  const commonLabels = own && labelsOf(r, own.labels);
+  const defaults = isPlainObject(root.defaults) ? root.defaults : {};
   const written = new Map<string, Record<string, unknown>>();
   const workloads = readWorkloads(r, root.workloads, defaults, commonLabels ?? {}, written);
   const services = readServices(r, root.services);
@@ -140,11 +132,11 @@ function readPlan(r: PlainDataReader, data: unknown): { core: PlanCore; sections
       : undefined;
   if (workloads && services && stages) r.reportAll(namedTargetPortProblems(workloads, services, stages));
   if (workloads) checkSelectorsDoNotOverlap(r, workloads, (name) => writesSelector(root.workloads, defaults, name));
-  if (!kind || !namespace || !commonLabels || !workloads || !services || !stages || !checks) return undefined;
+  if (!own || !commonLabels || !workloads || !services || !stages || !checks) return undefined;
   const core: PlanCore = {
-    kind,
-    namespace,
-    ...(createNamespace === undefined ? {} : { createNamespace }),
+    kind: own.kind,
+    namespace: own.namespace,
+    ...(own.createNamespace === undefined ? {} : { createNamespace: own.createNamespace }),
     commonLabels,
     workloads,
     services,
@@ -154,29 +146,32 @@ function readPlan(r: PlainDataReader, data: unknown): { core: PlanCore; sections
   return { core, sections: { traffic: root.traffic, gitops: root.gitops, analysis: root.analysis, stageTraffic } };
 }
 
-function readName(r: PlainDataReader, value: unknown, keyPath: string): string | undefined {
-  const name = r.string(value, keyPath, 'use a lowercase name such as fop-gate');
-  if (name === undefined) return undefined;
-  const problem = objectNameProblem(name);
-  if (problem) {
-    r.report(keyPath, problem, 'use lowercase letters, digits and dashes, e.g. fop-gate');
-    return undefined;
-  }
-  return name;
-}
+/**
+ * The plan's own keys: `kind`, `namespace`, `createNamespace` and `labels` parsed; `defaults` and
+ * each workload checked for unknown keys (their values are parsed per workload, merged); the other
+ * sections are read on their own, against the rest of the plan.
+ */
+const workloadKeysSchema = z.strictObject(
+  Object.fromEntries(WORKLOAD_KEYS.map((key) => [key, z.unknown().optional()])) as Record<string, z.ZodOptional<z.ZodUnknown>>,
+);
+const planRootSchema = z.strictObject({
+  ...planSchema.shape,
+  labels: planSchema.shape.labels.default({}),
+  defaults: workloadKeysSchema.nullable().optional(),
+  workloads: z.record(z.string(), workloadKeysSchema.nullable()),
+  services: z.unknown().optional(),
+  stages: z.unknown().optional(),
+  checks: z.unknown().optional(),
+  traffic: z.unknown().optional(),
+  analysis: z.unknown().optional(),
+  gitops: z.unknown().optional(),
+});
 
-function readLabels(r: PlainDataReader, value: unknown, keyPath: string): Labels | undefined {
-  const labels = r.stringMap(value, keyPath, 'quote label values, e.g. version: "2"');
-  if (!labels) return undefined;
-  let ok = true;
-  for (const [key, v] of Object.entries(labels)) {
-    const problem = labelKeyProblem(key) ?? labelValueProblem(v);
-    if (problem) {
-      r.report(`${keyPath}.${key}`, problem, 'use a valid Kubernetes label, e.g. app: fop-gate');
-      ok = false;
-    }
-  }
-  return ok ? labels : undefined;
+/** The plan's labels, or undefined when Kubernetes would refuse one (reported). */
+function labelsOf(r: PlainDataReader, labels: Labels): Labels | undefined {
+  const problems = labelProblems(labels, 'labels');
+  r.reportAll(problems);
+  return problems.length === 0 ? labels : undefined;
 }
 
 function readChecks(r: PlainDataReader, value: unknown): CheckSettings | undefined {

@@ -4,7 +4,7 @@
  * rules the schema cannot say (workload-rules.ts).
  */
 import { z } from 'zod';
-import { workloadDefinitionSchema, WORKLOAD_DEFAULTS as SCHEMA_WORKLOAD_DEFAULTS, WORKLOAD_KEYS } from '../schema/workload-schema';
+import { workloadDefinitionSchema, WORKLOAD_DEFAULTS as SCHEMA_WORKLOAD_DEFAULTS } from '../schema/workload-schema';
 import { podTemplateProblems } from './api-server-rules';
 import { parseWithSchema } from './schema-problems';
 import { objectNameProblem, workloadSelectorMatches, formatLabels, sortedLabels, type Labels, type WorkloadSelector } from './labels';
@@ -34,8 +34,9 @@ export function readWorkloads(
   commonLabels: Labels,
   written: Map<string, Record<string, unknown>>,
 ): Workload[] | undefined {
-  const map = r.object(value, 'workloads');
-  if (!map) return undefined;
+  // Its shape and each workload's keys are checked with the plan's own keys (parse-plan.ts).
+  if (!isPlainObject(value)) return undefined;
+  const map = value;
   const names = Object.keys(map);
   if (names.length === 0) {
     r.report('workloads', 'must declare at least one workload', 'add a workload such as `app: { labels: { app: app } }`');
@@ -48,8 +49,8 @@ export function readWorkloads(
       r.report(keyPath, objectNameProblem(name) as string, 'rename the workload to a lowercase name such as fop-gate-canary');
       continue;
     }
-    const own = r.object(map[name] ?? {}, keyPath, WORKLOAD_KEYS);
-    if (!own) continue;
+    const own = map[name] ?? {};
+    if (!isPlainObject(own)) continue;
     const merged = mergeWorkloadKeys(defaults, own);
     written.set(name, merged);
     const workload = readWorkload(r, name, (key) => `${keyPath}.${key}`, merged, commonLabels);

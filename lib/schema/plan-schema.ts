@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { analysisSchema } from './analysis-schema';
-import { intOrPercentUpTo, labelMap, objectName, portNumber, portRef, protocol, stringMap } from './common-schemas';
+import { intOrPercentUpTo, labelMap, objectName, portNumber, portRef, protocol } from './common-schemas';
 import { documented } from './documented';
 import { stageTrafficSchema, trafficSchema } from './traffic-schema';
 import { STAGE_TEMPLATE_KEYS, workloadSchema } from './workload-schema';
@@ -152,7 +152,7 @@ export const planSchema = z.strictObject({
     "Whether `pulumi up` creates the namespace (and never deletes it). False where the namespace is someone else's.",
     true,
   ),
-  labels: documented(stringMap.optional(), 'Labels on every object (team, type, ...), besides its own.'),
+  labels: documented(labelMap.optional(), 'Labels on every object (team, type, ...), besides its own.'),
   defaults: documented(
     workloadSchema.optional(),
     'Workload keys every workload inherits; its own keys win, labels/env/podAnnotations merge key by key.',
