@@ -1,9 +1,10 @@
 import { StepwiseError, joinKeyPath } from './errors';
 
 /**
- * Reads plain data (parsed YAML or Pulumi config) field by field, remembering the key path so
- * that every complaint says exactly where it is. Problems are collected, not thrown one by one,
- * so a user sees all of them in one run.
+ * Collects the problems of a plan as it is read, each with its key path, so a user sees all of
+ * them in one run rather than one by one. The shapes are checked by the schemas (lib/schema,
+ * through `parseWithSchema`); the few checks here are for values read against the rest of the
+ * plan (the traffic section's Service, say), worded as the schemas' problems are.
  */
 export class PlainDataReader {
   private readonly problems: StepwiseError[];
@@ -48,34 +49,6 @@ export class PlainDataReader {
     return value;
   }
 
-  /** An optional mapping: undefined stays undefined without a report. */
-  optionalObject(value: unknown, keyPath: string, allowedKeys?: readonly string[]): Record<string, unknown> | undefined {
-    return value === undefined || value === null ? undefined : this.object(value, keyPath, allowedKeys);
-  }
-
-  /** A list at `keyPath`. */
-  list(value: unknown, keyPath: string): unknown[] | undefined {
-    if (!Array.isArray(value)) {
-      this.report(keyPath, `must be a list, got ${describe(value)}`, 'write it as `- item` lines');
-      return undefined;
-    }
-    return value;
-  }
-
-  /** A non-empty string at `keyPath`. */
-  string(value: unknown, keyPath: string, fix = 'give a non-empty string'): string | undefined {
-    if (typeof value !== 'string' || value.length === 0) {
-      this.report(keyPath, `must be a non-empty string, got ${describe(value)}`, fix);
-      return undefined;
-    }
-    return value;
-  }
-
-  /** An optional non-empty string. */
-  optionalString(value: unknown, keyPath: string, fix?: string): string | undefined {
-    return value === undefined || value === null ? undefined : this.string(value, keyPath, fix);
-  }
-
   /** A whole number in [min, max] at `keyPath`. */
   wholeNumber(value: unknown, keyPath: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -84,11 +57,6 @@ export class PlainDataReader {
       return undefined;
     }
     return value;
-  }
-
-  /** An optional whole number: undefined stays undefined. */
-  optionalWholeNumber(value: unknown, keyPath: string, min = 0, max?: number): number | undefined {
-    return value === undefined || value === null ? undefined : this.wholeNumber(value, keyPath, min, max);
   }
 
   /**
@@ -105,11 +73,6 @@ export class PlainDataReader {
     return this.wholeNumber(value, keyPath, min);
   }
 
-  /** An optional count: undefined stays undefined. */
-  optionalCount(value: unknown, keyPath: string, min = 0): number | undefined {
-    return value === undefined || value === null ? undefined : this.count(value, keyPath, min);
-  }
-
   /** A boolean. */
   boolean(value: unknown, keyPath: string): boolean | undefined {
     if (typeof value !== 'boolean') {
@@ -117,11 +80,6 @@ export class PlainDataReader {
       return undefined;
     }
     return value;
-  }
-
-  /** An optional boolean. */
-  optionalBoolean(value: unknown, keyPath: string): boolean | undefined {
-    return value === undefined || value === null ? undefined : this.boolean(value, keyPath);
   }
 
   /** One of a fixed set of strings. */
@@ -136,36 +94,6 @@ export class PlainDataReader {
       return undefined;
     }
     return value as T;
-  }
-
-  /** A list of non-empty strings. */
-  stringList(value: unknown, keyPath: string): string[] | undefined {
-    const items = this.list(value, keyPath);
-    if (!items) return undefined;
-    const result: string[] = [];
-    items.forEach((item, i) => {
-      const s = this.string(item, `${keyPath}[${i}]`);
-      if (s !== undefined) result.push(s);
-    });
-    return result.length === items.length ? result : undefined;
-  }
-
-  /** A mapping of string keys to string values (numbers and booleans are not silently converted). */
-  stringMap(value: unknown, keyPath: string, fix = 'quote the value, e.g. "80" or "true"'): Record<string, string> | undefined {
-    const obj = this.object(value, keyPath);
-    if (!obj) return undefined;
-    const result: Record<string, string> = {};
-    let ok = true;
-    for (const key of Object.keys(obj).sort()) {
-      const v = obj[key];
-      if (typeof v !== 'string') {
-        this.report(joinKeyPath(keyPath, key), `must be a string, got ${describe(v)}`, fix);
-        ok = false;
-      } else {
-        result[key] = v;
-      }
-    }
-    return ok ? result : undefined;
   }
 }
 

@@ -14,9 +14,6 @@ export const objectName = z
   .max(63)
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
 
-/** Labels (or annotations, or env): string keys to string values; numbers must be quoted. */
-export const stringMap = z.record(z.string(), z.string());
-
 /** A label value as a stack file writes it (quoted when it looks like a number). */
 export const labelValue = z.string();
 
