@@ -3,6 +3,8 @@
  * and the endpoints controller use. Pure functions, no Kubernetes client.
  */
 
+import { StepwiseError } from './errors';
+
 /** Pod or object labels: key → value. */
 export type Labels = Readonly<Record<string, string>>;
 
@@ -134,4 +136,15 @@ export function sortedLabels(labels: Labels): Record<string, string> {
   const result: Record<string, string> = {};
   for (const key of Object.keys(labels).sort()) result[key] = labels[key];
   return result;
+}
+
+/** A problem for every label (key or value) Kubernetes refuses, at `keyPath.<key>`. */
+export function labelProblems(labels: Labels, keyPath: string): StepwiseError[] {
+  const problems: StepwiseError[] = [];
+  for (const [key, value] of Object.entries(labels)) {
+    const problem = labelKeyProblem(key) ?? labelValueProblem(value);
+    if (problem)
+      problems.push(new StepwiseError({ keyPath: `${keyPath}.${key}`, problem, fix: 'use a valid Kubernetes label, e.g. app: fop-gate' }));
+  }
+  return problems;
 }

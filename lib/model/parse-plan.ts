@@ -9,8 +9,8 @@ import { parseWithSchema, problemWording, unwrapped } from './schema-problems';
 import { kindRuleProblems } from './kind-rules';
 import { LabelIndex } from './label-index';
 import { type IntOrPercent } from './int-or-percent';
-import { workloadSelectorMatches, formatLabels, labelsMatch, sameLabels, type Labels } from './labels';
-import { labelProblems, readServices } from './services-section';
+import { labelProblems, workloadSelectorMatches, formatLabels, labelsMatch, sameLabels, type Labels } from './labels';
+import { readServices } from './services-section';
 import { PlainDataReader, controlCharacterProblems, hasOwnKey, isPlainObject } from './plain-data';
 import {
   definitionIn,

@@ -7,7 +7,7 @@
 import { portRef, labelValue } from '../schema/common-schemas';
 import { serviceSchema, servicesSchema } from '../schema/plan-schema';
 import { StepwiseError } from './errors';
-import { labelKeyProblem, labelValueProblem, serviceNameProblem, type Labels } from './labels';
+import { labelProblems, serviceNameProblem, type Labels } from './labels';
 import { describe, isPlainObject, type PlainDataReader } from './plain-data';
 import type { ReleaseService } from './release-service';
 import { parseWithSchema, problemWording, unwrapped } from './schema-problems';
@@ -97,17 +97,6 @@ export function serviceSelectorProblems(selector: Labels, keyPath: string): Step
         fix: 'select the shared label, e.g. { app: fop-gate }',
       }),
     );
-  }
-  return problems;
-}
-
-/** A problem for every label (key or value) Kubernetes refuses, at `keyPath.<key>`. */
-export function labelProblems(labels: Labels, keyPath: string): StepwiseError[] {
-  const problems: StepwiseError[] = [];
-  for (const [key, value] of Object.entries(labels)) {
-    const problem = labelKeyProblem(key) ?? labelValueProblem(value);
-    if (problem)
-      problems.push(new StepwiseError({ keyPath: `${keyPath}.${key}`, problem, fix: 'use a valid Kubernetes label, e.g. app: fop-gate' }));
   }
   return problems;
 }

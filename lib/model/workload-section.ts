@@ -7,8 +7,15 @@ import { z } from 'zod';
 import { workloadDefinitionSchema, WORKLOAD_DEFAULTS as SCHEMA_WORKLOAD_DEFAULTS } from '../schema/workload-schema';
 import { podTemplateProblems } from './api-server-rules';
 import { parseWithSchema } from './schema-problems';
-import { objectNameProblem, workloadSelectorMatches, formatLabels, sortedLabels, type Labels, type WorkloadSelector } from './labels';
-import { labelProblems } from './services-section';
+import {
+  labelProblems,
+  objectNameProblem,
+  workloadSelectorMatches,
+  formatLabels,
+  sortedLabels,
+  type Labels,
+  type WorkloadSelector,
+} from './labels';
 import { containerPassthroughProblems, podPassthroughProblems, type PassthroughContext } from './pod-passthrough';
 import { PlainDataReader, closest, isPlainObject } from './plain-data';
 import { type KubeFields, type Workload } from './plan';
