@@ -37,6 +37,16 @@ export function issueKeyPath(keyPath: KeyPathOf, path: readonly PropertyKey[]): 
   return path.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : joinKeyPath(at, String(key))), keyPath);
 }
 
+/** How a value is parsed. */
+export interface ParseOptions {
+  /**
+   * True for a schema a plan parses about once (its own keys, one workload key's value): zod then
+   * checks the value as it walks the schema instead of first compiling a checker for each object
+   * shape, which pays off only for shapes parsed many times (a stage's workloads, the Services).
+   */
+  readonly once?: boolean;
+}
+
 /**
  * Parses `data` with `schema`. Returns the typed value, or the problems (key paths under
  * `keyPath`, e.g. `gitops`), one for every issue and one for every unknown key.
@@ -45,8 +55,9 @@ export function parseWithSchema<T extends z.ZodType>(
   schema: T,
   data: unknown,
   keyPath: KeyPathOf,
+  options: ParseOptions = {},
 ): { readonly value: z.output<T> } | { readonly problems: readonly StepwiseError[] } {
-  const result = schema.safeParse(data);
+  const result = schema.safeParse(data, options.once ? { jitless: true } : undefined);
   if (result.success) return { value: result.data };
   // Several issues at one key path may read the same (a string failing its pattern and a
   // refinement both, worded by their schema): each problem is reported once.

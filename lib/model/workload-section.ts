@@ -86,7 +86,9 @@ const DEFINITION_SHAPE = workloadDefinitionSchema.shape as unknown as Readonly<R
 /** The keys of a workload definition parsed with their schema. */
 const DEFINITION_KEYS = Object.keys(DEFINITION_SHAPE);
 /** What each key of a definition is when no one writes it: the schema's defaults. */
-const DEFINITION_DEFAULTS: Readonly<Record<string, unknown>> = workloadDefinitionSchema.parse({});
+const DEFINITION_DEFAULTS: Readonly<Record<string, unknown>> = Object.fromEntries(
+  DEFINITION_KEYS.map((key) => [key, DEFINITION_SHAPE[key].parse(undefined)]),
+);
 /**
  * The parsed value of each mapping or list a definition key was written as, by key: the keys a
  * workload takes from `defaults`, and a stage from its workload, are the same objects in every
@@ -118,7 +120,7 @@ function parseDefinition(
       definition[key] = cache.get(value as object);
       continue;
     }
-    const parsed = parseWithSchema(DEFINITION_SHAPE[key], value, at(key));
+    const parsed = parseWithSchema(DEFINITION_SHAPE[key], value, at(key), { once: true });
     if ('problems' in parsed) {
       r.reportAll(parsed.problems);
       ok = false;
