@@ -16,6 +16,9 @@ import { type ReleaseService, type Stage, type Workload, type WorkloadInStage } 
 import { mergeWorkloadKeys, readWorkload } from './workload-section';
 import {} from './traffic-section';
 
+/** The stages schema with zod's generated fast path for valid input (problems are found by the schema itself). */
+const compiledStagesSchema = z.compile(stagesAsWrittenSchema);
+
 problemWording.add(stagesAsWrittenSchema, {
   problem: (value) => (Array.isArray(value) ? 'must list at least one stage' : `must be a list, got ${describe(value)}`),
   fix: (value) => (Array.isArray(value) ? 'add the stage the cluster is in now, e.g. - name: baseline' : 'write it as `- item` lines'),
@@ -57,7 +60,7 @@ export function readStages(
   definitions: StageDefinitionSource,
 ): Stage[] | undefined {
   const errorsBefore = r.errors.length;
-  const parsed = parseWithSchema(stagesAsWrittenSchema, withoutKeysNotPerStage(r, value), 'stages');
+  const parsed = parseWithSchema(compiledStagesSchema, withoutKeysNotPerStage(r, value), 'stages');
   if ('problems' in parsed) {
     r.reportAll(parsed.problems);
     return undefined;
