@@ -112,7 +112,7 @@ function readSections(core: PlanCore, raw: RawSections): { plan?: Plan; problems
 
 function readPlan(r: PlainDataReader, data: unknown): { core: PlanCore; sections: RawSections } | undefined {
   r.reportAll(controlCharacterProblems(data));
-  const parsed = parseWithSchema(planRootSchema, data, '', { once: true });
+  const parsed = parseWithSchema(planRootSchema, data, '', { size: 1 });
   if ('problems' in parsed) r.reportAll(parsed.problems);
   // The rest is read from the plan as written even when its own keys are wrong, so that every problem is reported at once.
   if (!isPlainObject(data)) return undefined;

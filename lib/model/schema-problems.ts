@@ -37,14 +37,34 @@ export function issueKeyPath(keyPath: KeyPathOf, path: readonly PropertyKey[]): 
   return path.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : joinKeyPath(at, String(key))), keyPath);
 }
 
-/** How a value is parsed. */
+/** The schemas compiled by {@link schemaFor}, by schema. */
+const compiledSchemas = new WeakMap<z.ZodType, z.ZodType>();
+
+/** How many values of a kind a schema must check before its compiled fast path pays for compiling it. */
+const COMPILE_FROM = 100;
+
+/** `schema` with zod's generated fast path (`z.compile`), compiled once, on first use. */
+function compiled<T extends z.ZodType>(schema: T): T {
+  let fast = compiledSchemas.get(schema);
+  if (!fast) {
+    fast = z.compile(schema);
+    compiledSchemas.set(schema, fast);
+  }
+  return fast as T;
+}
+
+/**
+ * How a value is parsed. By default zod compiles a checker for each object shape the first time it
+ * checks one, which pays off for shapes checked many times and only costs time for a few.
+ */
 export interface ParseOptions {
   /**
-   * True for a schema a plan parses about once (its own keys, one workload key's value): zod then
-   * checks the value as it walks the schema instead of first compiling a checker for each object
-   * shape, which pays off only for shapes parsed many times (a stage's workloads, the Services).
+   * How many values of their kind the data holds (Services, a stage's workloads...): for a few
+   * (1: a plan's own keys, one workload key's value) zod checks them as it walks the schema; for
+   * many, the whole schema is compiled to one fast path (`z.compile`; a value it rejects is parsed
+   * by the schema itself, so the problems are the same).
    */
-  readonly once?: boolean;
+  readonly size?: number;
 }
 
 /**
@@ -57,7 +77,12 @@ export function parseWithSchema<T extends z.ZodType>(
   keyPath: KeyPathOf,
   options: ParseOptions = {},
 ): { readonly value: z.output<T> } | { readonly problems: readonly StepwiseError[] } {
-  const result = schema.safeParse(data, options.once ? { jitless: true } : undefined);
+  const result =
+    options.size === undefined
+      ? schema.safeParse(data)
+      : options.size >= COMPILE_FROM
+        ? compiled(schema).safeParse(data)
+        : schema.safeParse(data, { jitless: true });
   if (result.success) return { value: result.data };
   // Several issues at one key path may read the same (a string failing its pattern and a
   // refinement both, worded by their schema): each problem is reported once.

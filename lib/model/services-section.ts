@@ -4,7 +4,6 @@
  * each of several ports, a node port only where there is one) and the Kubernetes rules on names
  * and labels are checked here, over the parsed values.
  */
-import { z } from 'zod';
 import { portRef, labelValue } from '../schema/common-schemas';
 import { serviceSchema, servicesSchema } from '../schema/plan-schema';
 import { StepwiseError } from './errors';
@@ -12,9 +11,6 @@ import { labelProblems, serviceNameProblem, type Labels } from './labels';
 import { describe, isPlainObject, type PlainDataReader } from './plain-data';
 import type { ReleaseService } from './release-service';
 import { parseWithSchema, problemWording, unwrapped } from './schema-problems';
-
-/** The Services schema with zod's generated fast path for valid input (problems are found by the schema itself). */
-const compiledServicesSchema = z.compile(servicesSchema);
 
 problemWording.add(labelValue, {
   problem: (value) => `must be a string, got ${describe(value)}`,
@@ -46,7 +42,7 @@ export function readServices(r: PlainDataReader, value: unknown): ReleaseService
     if (nameProblem)
       r.report(`services.${name}`, nameProblem, 'rename the Service to a lowercase name that starts with a letter, e.g. web');
   }
-  const parsed = parseWithSchema(compiledServicesSchema, value, 'services');
+  const parsed = parseWithSchema(servicesSchema, value, 'services', { size: names.length });
   if ('problems' in parsed) {
     r.reportAll(parsed.problems);
     return undefined;

@@ -16,9 +16,6 @@ import { type ReleaseService, type Stage, type Workload, type WorkloadInStage } 
 import { mergeWorkloadKeys, readWorkload } from './workload-section';
 import {} from './traffic-section';
 
-/** The stages schema with zod's generated fast path for valid input (problems are found by the schema itself). */
-const compiledStagesSchema = z.compile(stagesAsWrittenSchema);
-
 problemWording.add(stagesAsWrittenSchema, {
   problem: (value) => (Array.isArray(value) ? 'must list at least one stage' : `must be a list, got ${describe(value)}`),
   fix: (value) => (Array.isArray(value) ? 'add the stage the cluster is in now, e.g. - name: baseline' : 'write it as `- item` lines'),
@@ -60,7 +57,8 @@ export function readStages(
   definitions: StageDefinitionSource,
 ): Stage[] | undefined {
   const errorsBefore = r.errors.length;
-  const parsed = parseWithSchema(compiledStagesSchema, withoutKeysNotPerStage(r, value), 'stages');
+  const written = withoutKeysNotPerStage(r, value);
+  const parsed = parseWithSchema(stagesAsWrittenSchema, written, 'stages', { size: stageWorkloadCount(written) });
   if ('problems' in parsed) {
     r.reportAll(parsed.problems);
     return undefined;
@@ -79,6 +77,15 @@ export function readStages(
     return { name: s.name, description: s.description, workloads: stageWorkloads, serviceSelectors, policy };
   });
   return r.errors.length > errorsBefore ? undefined : (stages as Stage[]);
+}
+
+/** How many workloads the stages list, all stages together (0 for stages that are not a list of mappings). */
+function stageWorkloadCount(stages: unknown): number {
+  if (!Array.isArray(stages)) return 0;
+  return stages.reduce(
+    (n: number, stage: unknown) => n + (isPlainObject(stage) && isPlainObject(stage.workloads) ? Object.keys(stage.workloads).length : 0),
+    0,
+  );
 }
 
 /**

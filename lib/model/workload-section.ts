@@ -120,7 +120,7 @@ function parseDefinition(
       definition[key] = cache.get(value as object);
       continue;
     }
-    const parsed = parseWithSchema(DEFINITION_SHAPE[key], value, at(key), { once: true });
+    const parsed = parseWithSchema(DEFINITION_SHAPE[key], value, at(key), { size: 1 });
     if ('problems' in parsed) {
       r.reportAll(parsed.problems);
       ok = false;
