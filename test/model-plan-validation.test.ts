@@ -94,7 +94,7 @@ describe('plan validation', () => {
     plan.defaults.volumes = [{ name: 'tmp', mountPath: '/tmp', emptyDir: { sizeLimit: '500MB' } }];
     assertReports(
       plan,
-      /^workloads\.fop-gate\.volumes\[0\]\.emptyDir\.sizeLimit: must be a memory quantity such as 500Mi, 2Gi, 1\.5Gi or 512M, got "500MB" \(fix: e\.g\. 500Mi or 2Gi/,
+      /^defaults\.volumes\[0\]\.emptyDir\.sizeLimit: must be a memory quantity such as 500Mi, 2Gi, 1\.5Gi or 512M, got "500MB" \(fix: e\.g\. 500Mi or 2Gi/,
     );
   });
 
@@ -119,7 +119,7 @@ describe('plan validation', () => {
     plan.defaults.volumes[0].hostPath.type = 'DirectoryOrCreat';
     assertReports(
       plan,
-      /^workloads\.trade-aone-1\.volumes\[0\]\.hostPath\.type: must be a Kubernetes HostPathType \(DirectoryOrCreate, .*BlockDevice, or "" for no check\), got "DirectoryOrCreat" \(fix: did you mean 'DirectoryOrCreate'\?\)/,
+      /^defaults\.volumes\[0\]\.hostPath\.type: must be a Kubernetes HostPathType \(DirectoryOrCreate, .*BlockDevice, or "" for no check\), got "DirectoryOrCreat" \(fix: did you mean 'DirectoryOrCreate'\?\)/,
     );
   });
 
@@ -149,7 +149,7 @@ describe('plan validation', () => {
   test('a security override must say why', () => {
     const plan = examplePlanData('web-nginx');
     delete plan.defaults.securityOverrides.reason;
-    assertReports(plan, /workloads\.nginx-dm\.securityOverrides\.reason: must be a non-empty string/);
+    assertReports(plan, /defaults\.securityOverrides\.reason: must be a non-empty string/);
   });
 
   test('label values that Kubernetes rejects are caught before rendering', () => {
@@ -167,7 +167,22 @@ describe('plan validation', () => {
   test('memory must be a binary quantity', () => {
     const plan = examplePlanData('fop-gate');
     plan.defaults.resources = { requests: { cpu: '500m', memory: '1GB' } };
-    assertReports(plan, /workloads\.fop-gate\.resources\.requests\.memory: must be a memory quantity in Mi, Gi or Ti/);
+    assertReports(plan, /^defaults\.resources\.requests\.memory: must be a memory quantity in Mi, Gi or Ti/);
+  });
+
+  test('a wrong value in defaults is reported once, at defaults; one a workload writes itself, at the workload', () => {
+    const plan = examplePlanData('fop-gate');
+    plan.defaults.resources = { requests: { cpu: '500m', memory: '1GB' } };
+    plan.workloads['fop-gate-canary'].terminationGracePeriodSeconds = -1;
+    const found = problems(plan);
+    assert.deepEqual(
+      found.filter((m) => m.includes('memory')).map((m) => m.split(':')[0]),
+      ['defaults.resources.requests.memory'],
+    );
+    assert.ok(
+      found.some((m) => m.startsWith('workloads.fop-gate-canary.terminationGracePeriodSeconds: must be a whole number >= 0')),
+      found.join('\n'),
+    );
   });
 
   test('two stages with the same name are rejected', () => {
@@ -441,7 +456,7 @@ describe('counts Kubernetes stores as 32-bit integers', () => {
     for (const key of ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold']) {
       const plan = examplePlanData('fop-gate');
       plan.defaults.readinessProbe[key] = 2 ** 31;
-      assertReports(plan, new RegExp(`^workloads\\.fop-gate\\.readinessProbe\\.${key}: must be a whole number from [01] to 2147483647`));
+      assertReports(plan, new RegExp(`^defaults\\.readinessProbe\\.${key}: must be a whole number from [01] to 2147483647`));
     }
   });
 
@@ -455,11 +470,8 @@ describe('counts Kubernetes stores as 32-bit integers', () => {
     const plan = examplePlanData('fop-gate');
     plan.defaults.strategy = { type: 'RollingUpdate', maxSurge: 2 ** 31, maxUnavailable: 0 };
     plan.defaults.disruptionBudget = { maxUnavailable: 2 ** 31 };
-    assertReports(plan, /^workloads\.fop-gate\.strategy\.maxSurge: must be a whole number from 0 to 2147483647 or a percentage like "25%"/);
-    assertReports(
-      plan,
-      /^workloads\.fop-gate\.disruptionBudget\.maxUnavailable: must be a whole number from 0 to 2147483647 or a percentage/,
-    );
+    assertReports(plan, /^defaults\.strategy\.maxSurge: must be a whole number from 0 to 2147483647 or a percentage like "25%"/);
+    assertReports(plan, /^defaults\.disruptionBudget\.maxUnavailable: must be a whole number from 0 to 2147483647 or a percentage/);
   });
 
   test('negative replicas still read as a whole number >= 0', () => {

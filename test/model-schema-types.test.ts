@@ -19,6 +19,7 @@ import type {
 import type { serviceSchema, servicePortSchema, workloadStateSchema } from '../lib/schema/plan-schema';
 import {
   STAGE_TEMPLATE_KEYS,
+  WORKLOAD_KEYS,
   type containerPortSchema,
   type envValueSchema,
   type preStopSchema,
@@ -55,8 +56,23 @@ describe('the model types are the schemas’ output', () => {
     assert.equal(same.length, 14);
   });
 
-  test('the keys a stage may change are the pod template keys but the workload’s identity (labels) and its security overrides', () => {
-    const stageKeys = STAGE_TEMPLATE_KEYS.map((key) => (key === 'container' ? 'containerName' : key));
-    assert.deepEqual(new Set(POD_TEMPLATE_KEYS), new Set(['labels', 'securityOverrides', ...stageKeys]));
+  test('every key of a workload is either part of its pod template or a setting of its Deployment (a new key must say which)', () => {
+    // The Deployment's own settings: changing one rolls no pod. Everything else a workload
+    // writes ends up in the pod template, so a stage may change it (but the labels, the
+    // workload's identity, and the security overrides) and the model counts the change as a rollout.
+    const deploymentSettings = [
+      'selector',
+      'minReadySeconds',
+      'progressDeadlineSeconds',
+      'revisionHistoryLimit',
+      'strategy',
+      'disruptionBudget',
+    ];
+    const templateKeys = POD_TEMPLATE_KEYS.map((key) => (key === 'containerName' ? 'container' : key));
+    assert.deepEqual([...WORKLOAD_KEYS].sort(), [...deploymentSettings, ...templateKeys].sort());
+    assert.deepEqual(
+      templateKeys.filter((key) => !(STAGE_TEMPLATE_KEYS as readonly string[]).includes(key)),
+      ['labels', 'securityOverrides'],
+    );
   });
 });

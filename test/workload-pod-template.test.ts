@@ -233,7 +233,7 @@ describe('wider workload keys', () => {
   test('a grpc probe on a port name is refused: Kubernetes does not resolve names for gRPC', () => {
     const plan = ordersApi();
     plan.defaults.livenessProbe.grpc.port = 'grpc';
-    assertReports(plan, /^workloads\.orders-api\.livenessProbe\.grpc\.port: must be a port number, got "grpc"/);
+    assertReports(plan, /^defaults\.livenessProbe\.grpc\.port: must be a port number, got "grpc"/);
   });
 
   test('env valueFrom and envFrom are rendered, and a misspelt valueFrom field is reported at its key path', () => {

@@ -8,6 +8,8 @@ import { StepwiseError, joinKeyPath } from './errors';
  */
 export class PlainDataReader {
   private readonly problems: StepwiseError[];
+  /** The problems reported so far, so that one found again (a value every workload takes from `defaults`) is listed once. */
+  private readonly seen = new Set<string>();
 
   constructor(problems: StepwiseError[] = []) {
     this.problems = problems;
@@ -20,12 +22,19 @@ export class PlainDataReader {
 
   /** Records a problem at `keyPath`. */
   report(keyPath: string, problem: string, fix?: string): void {
-    this.problems.push(new StepwiseError({ keyPath, problem, fix }));
+    this.add(new StepwiseError({ keyPath, problem, fix }));
   }
 
   /** Records problems found by a rule that returns them (key paths as the rule gives them). */
   reportAll(errors: readonly StepwiseError[]): void {
-    this.problems.push(...errors);
+    for (const error of errors) this.add(error);
+  }
+
+  private add(error: StepwiseError): void {
+    const key = `${error.keyPath}\0${error.problem}\0${error.fix ?? ''}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.problems.push(error);
   }
 
   /** A mapping (YAML object) at `keyPath`, or undefined (reported) when it is something else. */

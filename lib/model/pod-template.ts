@@ -3,30 +3,22 @@
  * change to any of them replaces every pod), an identity for the template a stage runs (the
  * image and the stage's definition), and the changes between two templates in words.
  */
+import { STAGE_TEMPLATE_KEYS, type StageTemplateKey } from '../schema/workload-schema';
 import { definitionIn, type PlainValue, type Workload, type WorkloadInStage } from './plan';
 
-/** The fields of a workload's definition that are part of its pod template: changing one replaces every pod. */
-export const POD_TEMPLATE_KEYS = [
+/** The model's name for a key a stage may change: the stack file's `container` is the model's `containerName`. */
+type TemplateField<K extends StageTemplateKey> = K extends 'container' ? 'containerName' : K;
+
+/**
+ * The fields of a workload's definition that are part of its pod template: changing one replaces
+ * every pod. They are the keys a stage may change (STAGE_TEMPLATE_KEYS, in that order) with the
+ * two a stage may not: the labels (the workload's identity) and its security overrides.
+ */
+export const POD_TEMPLATE_KEYS: readonly (TemplateField<StageTemplateKey> | 'labels' | 'securityOverrides')[] = [
   'labels',
-  'podAnnotations',
-  'containerName',
-  'ports',
-  'command',
-  'args',
-  'env',
-  'envFrom',
-  'resources',
-  'readinessProbe',
-  'livenessProbe',
-  'startupProbe',
-  'preStop',
-  'terminationGracePeriodSeconds',
-  'volumes',
-  'imagePullPolicy',
+  ...STAGE_TEMPLATE_KEYS.map((key) => (key === 'container' ? 'containerName' : key) as TemplateField<typeof key>),
   'securityOverrides',
-  'pod',
-  'containerSpec',
-] as const satisfies readonly (keyof Workload)[];
+] satisfies readonly (keyof Workload)[];
 
 const templateTexts = new WeakMap<Workload, string>();
 

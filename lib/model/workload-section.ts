@@ -60,7 +60,10 @@ export function readWorkloads(
     if (!isPlainObject(own)) continue;
     const merged = mergeWorkloadKeys(defaults, own);
     written.set(name, merged);
-    const workload = readWorkload(r, name, (key) => `${keyPath}.${key}`, merged, commonLabels);
+    const at = (key: string) => `${keyPath}.${key}`;
+    // A value the workload takes from `defaults` as it is is reported there, once for every workload.
+    const writtenAt = (key: string) => (own[key] === undefined && defaults[key] !== undefined ? `defaults.${key}` : at(key));
+    const workload = readWorkload(r, name, at, merged, commonLabels, writtenAt);
     if (workload) r.reportAll(podTemplateProblems(workload, keyPath));
     if (workload) workloads.push(workload);
   }
@@ -134,7 +137,9 @@ function parseDefinition(
 
 /**
  * One workload's definition from its keys as written (`merged`: its own over `defaults`, or a
- * stage's over those); `at` gives the key path a key is reported at.
+ * stage's over those). `at` gives the key path a key is reported at in a rule about the workload;
+ * `writtenAt` where a value that is wrong on its own was written (`defaults.<key>` for one taken
+ * from defaults as it is).
  */
 export function readWorkload(
   r: PlainDataReader,
@@ -142,15 +147,16 @@ export function readWorkload(
   at: (key: string) => string,
   merged: Record<string, unknown>,
   commonLabels: Labels,
+  writtenAt: (key: string) => string = at,
 ): Workload | undefined {
   const errorsBefore = r.errors.length;
 
-  const definition = parseDefinition(r, merged, at);
+  const definition = parseDefinition(r, merged, writtenAt);
   const ownLabels = definition?.labels;
   if (merged.labels === undefined) {
     r.report(at('labels'), 'is required', `give the pod labels, e.g. labels: { app: ${name}, track: stable }`);
   } else if (ownLabels) {
-    r.reportAll(labelProblems(ownLabels, at('labels')));
+    r.reportAll(labelProblems(ownLabels, writtenAt('labels')));
     if (Object.keys(ownLabels).length === 0) r.report(at('labels'), 'must have at least one label', `e.g. labels: { app: ${name} }`);
   }
   // Pods carry the plan's common labels too; the default selector uses only the workload's own.

@@ -464,5 +464,8 @@ export const STAGE_TEMPLATE_KEYS = [
   'containerSpec',
 ] as const satisfies readonly (keyof typeof workloadSchema.shape)[];
 
+/** A key of a workload a stage may change ({@link STAGE_TEMPLATE_KEYS}). */
+export type StageTemplateKey = (typeof STAGE_TEMPLATE_KEYS)[number];
+
 /** The keys of a probe. */
 export const PROBE_KEYS: readonly string[] = Object.keys(probeSchema.shape);
