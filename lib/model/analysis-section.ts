@@ -7,7 +7,7 @@ import { ANALYSIS_DEFAULTS, MAX_TIMEOUT_SECONDS, analysisSchema, metricSchema, p
 import { StepwiseError, StepwiseErrors, joinKeyPath } from './errors';
 import { describeThreshold, type Threshold } from './metric-threshold';
 import { PlainDataReader, closest, describe } from './plain-data';
-import { parseWithSchema, problemWording, unwrapped } from './schema-problems';
+import { parseWithSchema, nonEmptyString, problemWording, unwrapped } from './schema-problems';
 import { templateVariablesIn, unknownTemplateVariables, unknownVariableError } from './query-template';
 
 /** The Prometheus server the gate queries. */
@@ -225,7 +225,6 @@ const WORD_A_NUMBER = {
   fix: 'write a plain number such as 0.99, without quotes',
 };
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const nonEmptyString = (fix: string) => ({ problem: (value: unknown) => `must be a non-empty string, got ${describe(value)}`, fix });
 const metricShape = metricSchema.shape;
 problemWording.add(unwrapped(analysisSchema.shape.prometheus), {
   problem: (value) => (value === undefined || value === null ? 'is missing' : `must be a mapping, got ${describe(value)}`),

@@ -22,6 +22,16 @@ export interface ProblemWording {
  */
 export const problemWording = z.registry<ProblemWording>();
 
+/** The wording of a key that takes a non-empty string, with how to write one there. */
+export function nonEmptyString(fix: string): ProblemWording {
+  return { problem: (value) => `must be a non-empty string, got ${describe(value)}`, fix };
+}
+
+/** The wording of a key that takes a mapping, with how to write one there. */
+export function mapping(fix: string): ProblemWording {
+  return { problem: (value) => `must be a mapping, got ${describe(value)}`, fix };
+}
+
 /**
  * Where the keys of a parsed value are reported: under one key path (`gitops`), or each top-level
  * key at its own (a workload's keys at `defaults`' workload or at a stage's, wherever written).

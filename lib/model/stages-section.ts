@@ -14,7 +14,6 @@ import { readStagePolicy } from './stage-policy';
 import { PlainDataReader, closest, describe, hasOwnKey, isPlainObject } from './plain-data';
 import { type ReleaseService, type Stage, type Workload, type WorkloadInStage } from './plan';
 import { mergeWorkloadKeys, readWorkload } from './workload-section';
-import {} from './traffic-section';
 
 problemWording.add(stagesAsWrittenSchema, {
   problem: (value) => (Array.isArray(value) ? 'must list at least one stage' : `must be a list, got ${describe(value)}`),

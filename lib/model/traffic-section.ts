@@ -8,7 +8,7 @@ import { parentRefSchema, trafficSchema } from '../schema/traffic-schema';
 import { joinKeyPath } from './errors';
 import { labelKeyProblem, labelsMatch, objectNameProblem, serviceNameProblem } from './labels';
 import { PlainDataReader, describe, hasOwnKey } from './plain-data';
-import { parseWithSchema, problemWording, unwrapped } from './schema-problems';
+import { parseWithSchema, nonEmptyString, problemWording, unwrapped } from './schema-problems';
 import type { PlanCore } from './plan';
 import type { ReleaseService, ServicePort } from './release-service';
 import {
@@ -478,7 +478,6 @@ function readGatewayApi(r: PlainDataReader, section: TrafficData): GatewayApiSet
 }
 
 // How the section's keys word a value of the wrong type: as every other stepwise problem, with the fix for this key.
-const nonEmptyString = (fix: string) => ({ problem: (value: unknown) => `must be a non-empty string, got ${describe(value)}`, fix });
 const trafficShape = trafficSchema.shape;
 problemWording.add(unwrapped(trafficShape.trackLabel), nonEmptyString('e.g. track'));
 problemWording.add(unwrapped(trafficShape.host), nonEmptyString('e.g. shop.example.com'));

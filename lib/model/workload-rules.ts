@@ -13,7 +13,6 @@ import { fragmentProblems } from './pod-passthrough';
 import { describe, hasOwnKey, isPlainObject } from './plain-data';
 import { type KubeFields } from './plan';
 import { CPU_FIX, CPU_PROBLEM, MEMORY_FIX, MEMORY_PROBLEM, PASSED_ON_VOLUME_TYPES, portNameProblem } from './workload-wording';
-import {} from './traffic-section';
 
 /** A workload definition as parsed so far. */
 export type ParsedDefinition = z.output<typeof workloadDefinitionSchema>;

@@ -23,11 +23,10 @@ import {
   probeSchema,
   workloadSchema,
 } from '../schema/workload-schema';
-import { problemWording, unwrapped } from './schema-problems';
+import { mapping, nonEmptyString, problemWording, unwrapped } from './schema-problems';
 import { MAX_SURGE_PERCENT } from './int-or-percent';
 import { objectNameProblem } from './labels';
 import { INT32_MAX, closest, describe, isPlainObject } from './plain-data';
-import {} from './traffic-section';
 
 /** The Kubernetes type of each volume source passed on as written, checked against the official schema. */
 export const PASSED_ON_VOLUME_TYPES = {
@@ -81,10 +80,7 @@ problemWording.add(unwrapped(volumeShape.mountPath), {
   fix: (value) => (typeof value === 'string' && value !== '' ? 'start it with /' : 'e.g. /var/log/app'),
 });
 for (const [key, type] of Object.entries(PASSED_ON_VOLUME_TYPES)) {
-  problemWording.add(unwrapped(volumeShape[key]), {
-    problem: (value) => `must be a mapping, got ${describe(value)}`,
-    fix: `write the Kubernetes ${type} as \`key: value\` lines`,
-  });
+  problemWording.add(unwrapped(volumeShape[key]), mapping(`write the Kubernetes ${type} as \`key: value\` lines`));
 }
 const emptyDirShape = (unwrapped(volumeShape.emptyDir) as z.ZodObject).shape;
 problemWording.add(unwrapped(emptyDirShape.sizeLimit), {
@@ -92,10 +88,7 @@ problemWording.add(unwrapped(emptyDirShape.sizeLimit), {
   fix: 'e.g. 500Mi or 2Gi (quote it: sizeLimit: "512M")',
 });
 const hostPathShape = (unwrapped(volumeShape.hostPath) as z.ZodObject).shape;
-problemWording.add(unwrapped(hostPathShape.path), {
-  problem: (value) => `must be a non-empty string, got ${describe(value)}`,
-  fix: 'the node directory, e.g. /var/log',
-});
+problemWording.add(unwrapped(hostPathShape.path), nonEmptyString('the node directory, e.g. /var/log'));
 const NAMED_HOST_PATH_TYPES = HOST_PATH_TYPES.filter((t) => t !== '');
 problemWording.add(unwrapped(hostPathShape.type), {
   problem: (value) => `must be a Kubernetes HostPathType (${NAMED_HOST_PATH_TYPES.join(', ')}, or "" for no check), got ${describe(value)}`,
@@ -105,14 +98,8 @@ problemWording.add(unwrapped(hostPathShape.type), {
   },
 });
 
-problemWording.add(unwrapped(workloadSchema.shape.pod), {
-  problem: (value) => `must be a mapping, got ${describe(value)}`,
-  fix: 'write PodSpec fields as `key: value` lines',
-});
-problemWording.add(unwrapped(workloadSchema.shape.containerSpec), {
-  problem: (value) => `must be a mapping, got ${describe(value)}`,
-  fix: 'write Container fields as `key: value` lines',
-});
+problemWording.add(unwrapped(workloadSchema.shape.pod), mapping('write PodSpec fields as `key: value` lines'));
+problemWording.add(unwrapped(workloadSchema.shape.containerSpec), mapping('write Container fields as `key: value` lines'));
 
 /** What is wrong with a CPU quantity stepwise does not take. */
 export const CPU_PROBLEM = (value: unknown) => `must be a CPU quantity such as 500m or 2, got ${describe(value)}`;
@@ -140,20 +127,17 @@ problemWording.add(unwrapped(strategyShape.maxUnavailable), {
   problem: (value) => intOrPercentProblem(value, 100),
   fix: 'e.g. 1 or "25%"',
 });
-problemWording.add(unwrapped(disruptionBudgetSchema), {
-  problem: (value) => `must be a mapping, got ${describe(value)}`,
-  fix: 'write it as `key: value` lines',
-});
+problemWording.add(unwrapped(disruptionBudgetSchema), mapping('write it as `key: value` lines'));
 const budgetOptions = (unwrapped(disruptionBudgetSchema) as z.ZodUnion<[z.ZodLiteral<false>, z.ZodObject]>).options;
 problemWording.add(unwrapped(budgetOptions[1].shape.maxUnavailable), {
   problem: (value) => intOrPercentProblem(value, 100),
   fix: 'e.g. 1 or "25%"',
 });
 const overridesShape = (unwrapped(securityOverridesSchema) as z.ZodObject).shape;
-problemWording.add(unwrapped(overridesShape.reason), {
-  problem: (value) => `must be a non-empty string, got ${describe(value)}`,
-  fix: 'say why the workload cannot run under the restricted Pod Security Standard',
-});
+problemWording.add(
+  unwrapped(overridesShape.reason),
+  nonEmptyString('say why the workload cannot run under the restricted Pod Security Standard'),
+);
 problemWording.add(unwrapped(overridesShape.runAsUser), {
   problem: (value) => `must be a whole number from 0 to ${INT32_MAX}, got ${describe(value)}`,
   fix: `use a whole number from 0 to ${INT32_MAX}`,
@@ -172,10 +156,7 @@ problemWording.add(unwrapped(unwrapped(workloadSchema.shape.preStop)), {
     isPlainObject(value) ? `must set exactly one of ${PRE_STOP_HANDLERS.join(', ')}` : `must be a mapping, got ${describe(value)}`,
   fix: (value) => (isPlainObject(value) ? 'e.g. sleep: { seconds: 10 }' : 'write it as `key: value` lines'),
 });
-problemWording.add(unwrapped((unwrapped(probeFields.httpGet) as z.ZodObject).shape.path), {
-  problem: (value) => `must be a non-empty string, got ${describe(value)}`,
-  fix: 'e.g. /healthz',
-});
+problemWording.add(unwrapped((unwrapped(probeFields.httpGet) as z.ZodObject).shape.path), nonEmptyString('e.g. /healthz'));
 problemWording.add(unwrapped((unwrapped(probeFields.grpc) as z.ZodObject).shape.port), {
   problem: (value) =>
     typeof value === 'string'
