@@ -11,21 +11,18 @@
  * policy gets that one typed value.
  */
 import { joinKeyPath } from './errors';
-import { stageAsWrittenSchema } from '../schema/plan-schema';
+import { FAILURE_ACTIONS, stageAsWrittenSchema } from '../schema/plan-schema';
+import type { Parsed } from './parsed';
 import { describe, type PlainDataReader } from './plain-data';
 import { problemWording, unwrapped } from './schema-problems';
 
 /** The stage keys of the release policy, in the order they are documented. */
 export const STAGE_POLICY_KEYS = ['soak', 'approval', 'onFailure'] as const;
 
+export { APPROVAL_VALUES, FAILURE_ACTIONS } from '../schema/plan-schema';
+
 /** What a failed gate does: go back to the last stage that passed, or stay and stop. */
-export type FailureAction = 'rollback' | 'pause';
-
-/** The `onFailure` values. */
-export const FAILURE_ACTIONS: readonly FailureAction[] = ['rollback', 'pause'];
-
-/** The `approval` values: `required`, or `none` (the same as leaving it out). */
-export const APPROVAL_VALUES = ['required', 'none'] as const;
+export type FailureAction = (typeof FAILURE_ACTIONS)[number];
 
 /** The release policy of one stage, defaults resolved. */
 export interface StagePolicy {
@@ -92,11 +89,7 @@ export function readStagePolicy(r: PlainDataReader, stage: string, keys: StagePo
 }
 
 /** A stage's policy keys as written, their shape checked by the stage schema. */
-export interface StagePolicyKeys {
-  readonly soak?: string;
-  readonly approval?: (typeof APPROVAL_VALUES)[number];
-  readonly onFailure?: FailureAction;
-}
+export type StagePolicyKeys = Pick<Parsed<typeof stageAsWrittenSchema>, (typeof STAGE_POLICY_KEYS)[number]>;
 
 const SOAK_FIX = 'write a duration such as 30s, 5m or 1h30m (hours, minutes, seconds, in that order)';
 

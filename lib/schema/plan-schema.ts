@@ -9,6 +9,12 @@ import { documented } from './documented';
 import { stageTrafficSchema, trafficSchema } from './traffic-schema';
 import { STAGE_TEMPLATE_KEYS, workloadSchema } from './workload-schema';
 
+/** The `approval` values of a stage: `required`, or `none` (the same as leaving it out). */
+export const APPROVAL_VALUES = ['required', 'none'] as const;
+
+/** The `onFailure` values of a stage: go back to the last stage that passed, or stay and stop. */
+export const FAILURE_ACTIONS = ['rollback', 'pause'] as const;
+
 /** Which of the three release practices a plan follows, in the order they are documented. */
 export const RELEASE_KINDS = ['CanaryService', 'BatchedRollout', 'SelectorCutover'] as const;
 
@@ -92,12 +98,12 @@ const stageFields = {
     '0s',
   ),
   approval: documented(
-    z.enum(['required', 'none']).optional(),
+    z.enum(APPROVAL_VALUES).optional(),
     '`stepwise release`: `required` makes a person approve the stage before it is applied (`--approve`, `STEPWISE_APPROVE` or an approvals file).',
     'none',
   ),
   onFailure: documented(
-    z.enum(['rollback', 'pause']).optional(),
+    z.enum(FAILURE_ACTIONS).optional(),
     '`stepwise release`: what a failed gate does: roll back stage by stage to the last good one, or stay and stop.',
     'rollback',
   ),
