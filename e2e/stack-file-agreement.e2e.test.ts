@@ -54,6 +54,7 @@ const CASES: ReadonlyArray<{ name: string; text: string }> = [
   { name: 'an env value that looks like a version', text: edit(example, 'JAVA_OPTS: -XX:MaxRAMPercentage=75', 'APP_VERSION: 1.10') },
   { name: 'an env value in binary (0b11)', text: edit(example, 'JAVA_OPTS: -XX:MaxRAMPercentage=75', 'MASK: 0b11') },
   { name: 'an env value with digit separators (1_000)', text: edit(example, 'JAVA_OPTS: -XX:MaxRAMPercentage=75', 'WORKERS: 1_000') },
+  { name: 'an env value that starts with an underscore (_1)', text: edit(example, 'JAVA_OPTS: -XX:MaxRAMPercentage=75', 'WORKERS: _1') },
   {
     name: 'a description that is a date',
     text: edit(example, 'description: 9 stable + 1 canary pod, both on 1.4.0', 'description: 2026-11-30'),

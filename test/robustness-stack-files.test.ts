@@ -352,6 +352,13 @@ describe('stack file text, problems named precisely', () => {
     }
   });
 
+  test('a value that starts with an underscore (_1, _1_000) is text, as pulumi up reads it: only a digit or a sign starts a number', () => {
+    for (const written of ['_1', '_1_000', '_2026-11-30']) {
+      const stack = stackFromText('fop-gate', FILE, fopGate.replace('JAVA_OPTS: -XX:MaxRAMPercentage=75', `WORKERS: ${written}`));
+      assert.equal(stack.plan.workloads.find((w) => w.name === 'fop-gate')?.env?.WORKERS, written);
+    }
+  });
+
   test('a YAML merge key (<<) is read as pulumi up reads it', () => {
     const text = fopGate
       .replace('labels: { app: fop-gate, track: stable }', 'labels: &stable { app: fop-gate, track: stable }')

@@ -222,6 +222,7 @@ describe('the fast stack-file reader', () => {
       '0x1F',
       '0b1',
       '1_0',
+      '_1',
       '1.10',
       '.5',
       '1e3',

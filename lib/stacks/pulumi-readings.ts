@@ -11,6 +11,10 @@ const TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{2}:\d{2}(?
 
 /** How the Go reader reads a plain scalar that YAML 1.2 reads otherwise, or undefined if they agree. */
 export function pulumiReading(source: string): string | undefined {
+  // The Go reader tries a number or a date only for a value that starts with a digit or a sign
+  // (gopkg.in/yaml.v3 resolve.go, its resolveTable): `_1` is text to both readers.
+  const first = source.charCodeAt(0);
+  if (!(first >= 48 && first <= 57) && first !== 43 && first !== 45) return undefined;
   if (TIMESTAMP.test(source)) return 'a date (it reaches the program as text like "2026-11-30 00:00:00 +0000 UTC")';
   const digits = source.replace(/_/g, '');
   const sign = /^[-+]/.test(digits) ? digits[0] : '';
