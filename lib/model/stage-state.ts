@@ -2,6 +2,7 @@ import { podsAfter, type DeploymentPods } from './deployment-pods';
 import { StepwiseError } from './errors';
 import { LabelIndex } from './label-index';
 import { labelsMatch, type Labels } from './labels';
+import { nameRecord } from './name-record';
 import { definitionIn, type Plan, type PlanCore, type ReleaseService, type Stage, type Workload, type WorkloadInStage } from './plan';
 
 /** A workload as it runs in one stage. */
@@ -160,7 +161,7 @@ function stageAt(plan: Plan, index: number): Stage {
 function serviceAmong(service: ReleaseService, selector: Labels, candidates: readonly RunningWorkload[]): ServiceInStage {
   const matched = candidates.filter((w) => labelsMatch(selector, w.workload.labels));
   const readyEndpoints = matched.reduce((sum, w) => sum + w.pods.count, 0);
-  const traffic: Record<string, number> = {};
+  const traffic = nameRecord<number>();
   if (readyEndpoints > 0) {
     for (const w of matched) traffic[w.workload.name] = w.pods.count / readyEndpoints;
   }

@@ -56,8 +56,8 @@ export const command: Command = {
     const stacksDir = stacksDirOf(values, context.cwd);
     const stack = loadStackForCli(stacksDir, name);
     // cdk8s is loaded only by the commands that render, and here before the model computes any
-    // stage: loaded after, the same two renders of a 4,000-workload stack took twice as long
-    // (V8 optimises the renderer worse; docs/performance.md).
+    // stage, as `render` and `synth` do. (The order once decided whether two renders of a
+    // 4,000-workload stack took twice as long; lib/model/name-record.ts removed the cause.)
     const { renderStackStage } = await import('../../synth/render-stack.js');
 
     let before: { stack: Stack; side: StageSide; label: string };
