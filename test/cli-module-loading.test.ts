@@ -29,6 +29,19 @@ const HEAVY_PACKAGES: Readonly<Record<string, string>> = {
 
 /** The npm packages whose files a run of `stepwise ARGS` loaded, e.g. `yaml`, `@pulumi/pulumi`. */
 async function packagesLoadedBy(args: readonly string[]): Promise<{ code: number; packages: string[] }> {
+  const { code, files } = await filesLoadedBy(args);
+  const packages = new Set<string>();
+  for (const file of files) {
+    const inModules = file.split(`${path.sep}node_modules${path.sep}`).at(-1);
+    if (inModules === undefined || inModules === file) continue;
+    const parts = inModules.split(path.sep);
+    packages.add(parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]);
+  }
+  return { code, packages: [...packages].sort() };
+}
+
+/** Every module file a run of `stepwise ARGS` loaded. */
+async function filesLoadedBy(args: readonly string[]): Promise<{ code: number; files: string[] }> {
   if (!fs.existsSync(CLI_PATH)) throw new Error('dist-js/bin/stepwise.js is missing: run `npm run build` first');
   const out = path.join(tempDir(), 'modules.json');
   const code = await new Promise<number>((resolve, reject) => {
@@ -39,15 +52,7 @@ async function packagesLoadedBy(args: readonly string[]): Promise<{ code: number
     child.on('error', reject);
     child.on('close', (exit) => resolve(exit ?? 1));
   });
-  const files = JSON.parse(fs.readFileSync(out, 'utf8')) as string[];
-  const packages = new Set<string>();
-  for (const file of files) {
-    const inModules = file.split(`${path.sep}node_modules${path.sep}`).at(-1);
-    if (inModules === undefined || inModules === file) continue;
-    const parts = inModules.split(path.sep);
-    packages.add(parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]);
-  }
-  return { code, packages: [...packages].sort() };
+  return { code, files: JSON.parse(fs.readFileSync(out, 'utf8')) as string[] };
 }
 
 /** The heavy packages among `packages`. */
@@ -73,6 +78,21 @@ describe('what a command that only reads a stack file loads', () => {
       assert.ok(!packages.includes('yaml'), `the yaml package loaded: ${packages.join(', ')}`);
     });
   }
+
+  test('the built command is one file: stepwise plan loads none of its own modules from dist-js/lib, and no file of zod (scripts/build/bundle-cli.ts)', async () => {
+    const { code, files } = await filesLoadedBy(['plan', 'fop-gate', '--stacks', stacks]);
+    assert.equal(code, 0);
+    assert.ok(files.includes(path.resolve(CLI_PATH)), `the probe saw the command itself: ${files.length} files`);
+    const dist = path.dirname(path.dirname(path.resolve(CLI_PATH)));
+    assert.deepEqual(
+      files.filter((file) => file.startsWith(dist + path.sep) && file !== path.resolve(CLI_PATH)),
+      [],
+    );
+    assert.deepEqual(
+      files.filter((file) => file.includes(`${path.sep}node_modules${path.sep}zod${path.sep}`)),
+      [],
+    );
+  });
 
   test('a stack file the fast reader leaves alone (an anchor) is read by the yaml package, loaded for it', async () => {
     const file = path.join(stacks, 'Pulumi.fop-gate.yaml');
