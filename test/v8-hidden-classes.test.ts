@@ -5,7 +5,8 @@
  * in the process got a class of its own, and rendering ran at half speed (lib/model/name-record.ts,
  * docs/performance.md). The built command runs here on a stack of 1,800 Services with a probe
  * (test/support/hidden-class-probe.mjs) that asks V8, as the process exits, whether two new
- * objects of the same shape still share a class.
+ * objects of the same shape still share a class; so do the Pulumi program's outputs and the
+ * traffic shares `stepwise status` compares (test/support/hidden-class-workout.ts).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -47,6 +48,12 @@ describe('V8 hidden classes on a big stack', () => {
     const { code, freshKeySharesClass } = await probed([CLI_PATH, 'plan', 'big', '--stacks', stacks]);
     assert.equal(code, 0);
     assert.equal(freshKeySharesClass, true);
+  });
+
+  test('the traffic shares of 1,800 Services in the Pulumi program outputs and in stepwise status leave new objects sharing hidden classes', async () => {
+    const workout = path.join(__dirname, 'support', 'hidden-class-workout.ts');
+    const result = await probed(['--import', 'tsx', workout, path.join(stacks, 'Pulumi.big.yaml')]);
+    assert.deepEqual(result, { code: 0, freshKeySharesClass: true });
   });
 
   test('the probe sees a process that used them up: 2,000 empty objects, each given a different first key', async () => {

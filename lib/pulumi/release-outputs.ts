@@ -1,4 +1,5 @@
 import { labelsMatch, podsAfter, serviceInStage, stageState, type RunningWorkload } from '../model';
+import { nameRecord } from '../model/name-record';
 import type { ResolvedService, ResolvedWorkload, TrafficRouterProps } from '../constructs';
 import { routedTraffic } from '../routing/routed-traffic';
 import type { Stack } from '../stacks';
@@ -61,7 +62,7 @@ export function releaseOutputs(stack: Stack): ReleaseOutputs {
       selector: { ...service.selector },
       endpoints: [...service.endpoints],
       readyEndpoints: service.readyEndpoints,
-      trafficShare: { ...service.traffic },
+      trafficShare: nameRecord(Object.entries(service.traffic)),
     };
   }
   return { stage: stack.stage, fromStage: stack.fromStage, workloads, services };
@@ -120,7 +121,7 @@ export function stageOutputs(stage: StageToReport): ReleaseOutputs {
       selector: { ...service.selector },
       endpoints: [...service.endpoints],
       readyEndpoints: service.readyEndpoints,
-      trafficShare: { ...service.traffic },
+      trafficShare: nameRecord(Object.entries(service.traffic)),
     };
   }
   return { stage: stage.stage, fromStage: stage.fromStage, workloads, services };
