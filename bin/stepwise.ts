@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `stepwise` command (compiled to dist-js/bin/stepwise.js by `npm run build`). */
+/** The `stepwise` command (bundled into dist-js/bin/stepwise.js by `npm run build`: scripts/build/bundle-cli.ts). */
 import { stepwiseMain } from '../lib/cli/main';
 import { endQuietlyOnClosedOutput } from '../lib/command-line/run-main';
 
