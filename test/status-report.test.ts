@@ -13,7 +13,7 @@ import { formatStatus } from '../lib/status/status-format';
 import { statusJson, statusReport } from '../lib/status/status-report';
 import type { Stack } from '../lib/stacks';
 import { exampleStack } from './support/example-stacks';
-import { scaledTo, settledCluster, withDeployment, withoutService } from './support/live-cluster';
+import { emptyCluster, scaledTo, settledCluster, withDeployment, withoutService } from './support/live-cluster';
 
 /** The report on `live` for `stack` (its file at `stackStage`), rendered as the command renders it. */
 function reportOn(stack: Stack, live: LiveCluster, stackStage = stack.stage) {
@@ -188,17 +188,7 @@ describe('the report and its exit code', () => {
 
   test('a namespace that does not exist is reported missing', () => {
     const stack = exampleStack('fop-gate');
-    const empty: LiveCluster = {
-      namespace: 'dora-apps',
-      namespaceExists: false,
-      deployments: [],
-      replicaSets: [],
-      pods: [],
-      services: [],
-      endpoints: [],
-      routerObjects: [],
-    };
-    const report = reportOn(stack, empty, 'baseline');
+    const report = reportOn(stack, emptyCluster('dora-apps', false), 'baseline');
     assert.deepEqual(report.findings, ['drift', 'missing']);
     assert.match(formatStatus(report), /^missing: namespace dora-apps$/m);
   });

@@ -8,21 +8,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { releaseOutputs } from '../../lib/pulumi/release-outputs';
 import { stackFromText } from '../../lib/stacks/stack-file';
-import type { LiveCluster } from '../../lib/status/live-cluster';
 import { serviceTraffic } from '../../lib/status/live-traffic';
+import { emptyCluster } from './live-cluster';
 
 const file = process.argv[2];
 const stack = stackFromText(path.basename(file).replace(/^Pulumi\.|\.yaml$/g, ''), file, fs.readFileSync(file, 'utf8'));
-const empty: LiveCluster = {
-  namespace: stack.plan.namespace ?? 'default',
-  namespaceExists: true,
-  deployments: [],
-  replicaSets: [],
-  pods: [],
-  services: [],
-  endpoints: [],
-  routerObjects: [],
-};
 const outputs = releaseOutputs(stack);
-const services = serviceTraffic(stack.plan, stack.plan.traffic, stack.stageIndex, empty, undefined);
+const services = serviceTraffic(
+  stack.plan,
+  stack.plan.traffic,
+  stack.stageIndex,
+  emptyCluster(stack.plan.namespace ?? 'default'),
+  undefined,
+);
 process.stdout.write(`${Object.keys(outputs.services).length} ${services.length}\n`);

@@ -77,6 +77,11 @@ function settled(d: DeploymentJson): DeploymentJson {
   };
 }
 
+/** A namespace with nothing in it (`exists`: whether the namespace itself does). */
+export function emptyCluster(namespace: string, exists = true): LiveCluster {
+  return { namespace, namespaceExists: exists, deployments: [], replicaSets: [], pods: [], services: [], endpoints: [], routerObjects: [] };
+}
+
 /** `cluster` with Deployment `name` changed by `change` (e.g. scaled by hand). */
 export function withDeployment(cluster: LiveCluster, name: string, change: (d: LiveDeployment) => LiveDeployment): LiveCluster {
   assertHas(cluster.deployments, name, 'Deployment');
