@@ -5,13 +5,12 @@
  * (test/support/module-probe.mjs) that records every module file the process loaded.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { CLI_PATH } from './support/cli';
-import { copyOfStacks, tempDir } from './support/example-stacks';
+import { copyOfStacks } from './support/example-stacks';
+import { runProbed } from './support/probed-process';
 
 const PROBE = path.join(__dirname, 'support', 'module-probe.mjs');
 
@@ -43,16 +42,8 @@ async function packagesLoadedBy(args: readonly string[]): Promise<{ code: number
 /** Every module file a run of `stepwise ARGS` loaded. */
 async function filesLoadedBy(args: readonly string[]): Promise<{ code: number; files: string[] }> {
   if (!fs.existsSync(CLI_PATH)) throw new Error('dist-js/bin/stepwise.js is missing: run `npm run build` first');
-  const out = path.join(tempDir(), 'modules.json');
-  const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', pathToFileURL(PROBE).href, CLI_PATH, ...args], {
-      env: { ...process.env, STEPWISE_MODULE_PROBE_OUT: out },
-      stdio: 'ignore',
-    });
-    child.on('error', reject);
-    child.on('close', (exit) => resolve(exit ?? 1));
-  });
-  return { code, files: JSON.parse(fs.readFileSync(out, 'utf8')) as string[] };
+  const { code, seen } = await runProbed<string[]>(PROBE, 'STEPWISE_MODULE_PROBE_OUT', [CLI_PATH, ...args]);
+  return { code, files: seen };
 }
 
 /** The heavy packages among `packages`. */

@@ -9,30 +9,23 @@
  * traffic shares `stepwise status` compares (test/support/hidden-class-workout.ts).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { syntheticStackConfig } from '../bench/synthetic-stack';
 import { CLI_PATH } from './support/cli';
 import { tempDir } from './support/example-stacks';
+import { runProbed } from './support/probed-process';
 
 const PROBE = path.join(__dirname, 'support', 'hidden-class-probe.mjs');
 
 /** Runs `node SCRIPT_AND_ARGS` with the probe; resolves with its exit code and the probe's answer. */
 async function probed(scriptAndArgs: readonly string[]): Promise<{ code: number; freshKeySharesClass: boolean }> {
-  const out = path.join(tempDir(), 'probe.json');
-  const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--allow-natives-syntax', '--import', pathToFileURL(PROBE).href, ...scriptAndArgs], {
-      env: { ...process.env, STEPWISE_HIDDEN_CLASS_PROBE_OUT: out },
-      stdio: 'ignore',
-    });
-    child.on('error', reject);
-    child.on('close', (exit) => resolve(exit ?? 1));
-  });
-  return { code, ...(JSON.parse(fs.readFileSync(out, 'utf8')) as { freshKeySharesClass: boolean }) };
+  const { code, seen } = await runProbed<{ freshKeySharesClass: boolean }>(PROBE, 'STEPWISE_HIDDEN_CLASS_PROBE_OUT', scriptAndArgs, [
+    '--allow-natives-syntax',
+  ]);
+  return { code, ...seen };
 }
 
 describe('V8 hidden classes on a big stack', () => {

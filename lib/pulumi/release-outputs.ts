@@ -1,5 +1,4 @@
-import { labelsMatch, podsAfter, serviceInStage, stageState, type RunningWorkload } from '../model';
-import { nameRecord } from '../model/name-record';
+import { labelsMatch, podsAfter, serviceInStage, stageState, type RunningWorkload, type ServiceInStage } from '../model';
 import type { ResolvedService, ResolvedWorkload, TrafficRouterProps } from '../constructs';
 import { routedTraffic } from '../routing/routed-traffic';
 import type { Stack } from '../stacks';
@@ -52,20 +51,7 @@ export function releaseOutputs(stack: Stack): ReleaseOutputs {
   const state = stageState(stack.plan, stack.stageIndex);
   // As the plan's router sends requests: track weights with a router, else ready-replica shares.
   const shares = routedTraffic(state, stack.plan.traffic);
-  const workloads: Record<string, WorkloadOutput> = {};
-  for (const { workload, state: running } of state.workloads) {
-    workloads[workload.name] = { replicas: running.replicas, image: running.image, trafficShare: shares[workload.name] };
-  }
-  const services: Record<string, ServiceOutput> = {};
-  for (const service of state.services) {
-    services[service.service.name] = {
-      selector: { ...service.selector },
-      endpoints: [...service.endpoints],
-      readyEndpoints: service.readyEndpoints,
-      trafficShare: nameRecord(Object.entries(service.traffic)),
-    };
-  }
-  return { stage: stack.stage, fromStage: stack.fromStage, workloads, services };
+  return { stage: stack.stage, fromStage: stack.fromStage, ...objectOutputs(state.workloads, state.services, shares) };
 }
 
 /** A stage stated as props (not a plan's), for {@link stageOutputs}. */
@@ -111,18 +97,31 @@ export function stageOutputs(stage: StageToReport): ReleaseOutputs {
       for (const w of members) shares[w.workload.name] = pods > 0 ? ((weights[track.name] / 100) * w.pods.count) / pods : 0;
     }
   }
+  return { stage: stage.stage, fromStage: stage.fromStage, ...objectOutputs(running, inServices, shares) };
+}
+
+/**
+ * The outputs of a stage's workloads (with each one's share, `shares`) and Services. A Service's
+ * shares are its own record, not a copy: a copy per Service keyed by workload names would use up
+ * V8's hidden classes on a big stack (lib/model/name-record.ts).
+ */
+function objectOutputs(
+  running: readonly RunningWorkload[],
+  services: readonly ServiceInStage[],
+  shares: Readonly<Record<string, number>>,
+): Pick<ReleaseOutputs, 'workloads' | 'services'> {
   const workloads: Record<string, WorkloadOutput> = {};
   for (const { workload, state } of running) {
     workloads[workload.name] = { replicas: state.replicas, image: state.image, trafficShare: shares[workload.name] };
   }
-  const services: Record<string, ServiceOutput> = {};
-  for (const service of inServices) {
-    services[service.service.name] = {
+  const byName: Record<string, ServiceOutput> = {};
+  for (const service of services) {
+    byName[service.service.name] = {
       selector: { ...service.selector },
       endpoints: [...service.endpoints],
       readyEndpoints: service.readyEndpoints,
-      trafficShare: nameRecord(Object.entries(service.traffic)),
+      trafficShare: service.traffic,
     };
   }
-  return { stage: stage.stage, fromStage: stage.fromStage, workloads, services };
+  return { workloads, services: byName };
 }

@@ -9,7 +9,6 @@
  * workload of the plan, else to no workload.
  */
 import { workloadSelectorMatches, type Labels, type WorkloadSelector } from '../model/labels';
-import { nameRecord } from '../model/name-record';
 import type { Plan } from '../model/plan';
 import { stageState, type ServiceInStage } from '../model/stage-state';
 import { isWeighted, routedTraffic, trackService, type TrafficRouting, type WeightedRouting } from '../routing';
@@ -84,7 +83,8 @@ export function serviceTraffic(
     const counts = endpointsOf(s.service.name);
     const readyEndpoints = sum([...counts.values()].map((c) => c.ready));
     const byRouter = routed !== undefined && routed.service.name === s.service.name;
-    const plannedShares: Record<string, number> = byRouter ? routedTraffic(state, routing) : nameRecord(Object.entries(s.traffic));
+    // The Service's own record, not a copy: a copy per Service would use up V8's hidden classes (lib/model/name-record.ts).
+    const plannedShares: Readonly<Record<string, number>> = byRouter ? routedTraffic(state, routing) : s.traffic;
 
     const routerShares = byRouter ? sharesByWeight(routed, weights, endpointsOf) : undefined;
     const liveShare = (workload: string | null): number | null => {

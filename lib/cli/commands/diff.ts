@@ -10,7 +10,6 @@ import type { Command } from '../command';
 import { readFileAtRef } from '../git';
 import { loadStackForCli, stageForCli } from '../../command-line/load-stack';
 import { UsageError } from '../../command-line/run-main';
-import type { renderStackStage as RenderStackStage } from '../../synth/render-stack';
 
 const USAGE = `usage: stepwise diff <stack> [--from STAGE] [--to STAGE] [--format text|markdown|json] [--stacks DIR]
        stepwise diff <stack> --base GIT-REF [--format text|markdown|json] [--stacks DIR]
@@ -55,10 +54,6 @@ export const command: Command = {
     if (values.base === '') throw new UsageError(`--base needs a git ref, e.g. --base origin/main\n\n${USAGE}`);
     const stacksDir = stacksDirOf(values, context.cwd);
     const stack = loadStackForCli(stacksDir, name);
-    // cdk8s is loaded only by the commands that render, and here before the model computes any
-    // stage, as `render` and `synth` do. (The order once decided whether two renders of a
-    // 4,000-workload stack took twice as long; lib/model/name-record.ts removed the cause.)
-    const { renderStackStage } = await import('../../synth/render-stack.js');
 
     let before: { stack: Stack; side: StageSide; label: string };
     let after: { stack: Stack; side: StageSide; label: string };
@@ -91,19 +86,19 @@ export const command: Command = {
         ...checkStagePair(before.side, after.side),
         ...(values.base !== undefined ? fromStageFindings(before.stack, after.stack) : []),
       ],
-      patches: renderedPatches(renderStackStage, before, after),
+      patches: await renderedPatches(before, after),
     };
     context.out(formatReview(review, format));
     return 0;
   },
 };
 
-/** Renders both stages and diffs the manifest files. */
-function renderedPatches(
-  renderStackStage: typeof RenderStackStage,
+/** Renders both stages (cdk8s is loaded only here) and diffs the manifest files. */
+async function renderedPatches(
   before: { stack: Stack; side: StageSide; label: string },
   after: { stack: Stack; side: StageSide; label: string },
 ) {
+  const { renderStackStage } = await import('../../synth/render-stack.js');
   const side = (s: { stack: Stack; side: StageSide; label: string }): ManifestSide => ({
     label: `${s.label}/${s.stack.name}`,
     // Only the text is diffed: keeping the objects too would hold both stages' objects while the
