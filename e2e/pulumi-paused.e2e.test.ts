@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 import { parseDocument } from 'yaml';
 import { assertMoveKeptPromises, deploymentUids, startMove } from './support/move-promises';
 import { ReleaseProject } from './support/pulumi-engine';
@@ -25,10 +26,21 @@ test('pulumi up of a stage that pauses a Deployment returns at once, and resumin
   const project = await ReleaseProject.create(suite.engine, 'fop-gate', pausedCanary);
   const { plan } = project.read();
   const observer = await TransitionObserver.start(suite.cluster.api, plan.namespace);
-  const canaryImage = async () =>
+  const readyCanaryImages = async (): Promise<string[]> =>
     ((await suite.cluster.api.get(`/apis/apps/v1/namespaces/${plan.namespace}/replicasets`)) as any).items
       .filter((rs: any) => rs.metadata.name.startsWith('fop-gate-canary-') && rs.status?.readyReplicas > 0)
       .map((rs: any) => rs.spec.template.spec.containers[0].image);
+  // The images of the canary's ReplicaSets with ready pods, once they are `expected` or after 30 s:
+  // a ReplicaSet scaled to 0 reports its last pod gone a moment after the rollout completes.
+  const settledCanaryImages = async (expected: readonly string[]): Promise<string[]> => {
+    const deadline = Date.now() + 30_000;
+    let images = await readyCanaryImages();
+    while (!isDeepStrictEqual(images, expected) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      images = await readyCanaryImages();
+    }
+    return images;
+  };
   try {
     assert.equal((await project.up()).summary.result, 'succeeded');
     const uids = deploymentUids(observer.observations);
@@ -43,13 +55,18 @@ test('pulumi up of a stage that pauses a Deployment returns at once, and resumin
       clearTimeout(timer);
     }
     await assertMoveKeptPromises(observer, plan, 0, 1, pausing, uids, () => describeNamespace(suite.cluster.api, plan.namespace));
-    assert.deepEqual(await canaryImage(), ['registry.example.com/dora/fop-gate:1.4.0'], 'a paused canary keeps running the old image');
+    assert.deepEqual(
+      await readyCanaryImages(),
+      ['registry.example.com/dora/fop-gate:1.4.0'],
+      'a paused canary keeps running the old image',
+    );
 
     project.stepwise('promote', 'fop-gate', '--skip-gate');
     const resuming = await startMove(observer, plan, 1, 2);
     assert.equal((await project.up()).summary.result, 'succeeded', 'pulumi up of the stage that resumes it');
     await assertMoveKeptPromises(observer, plan, 1, 2, resuming, uids, () => describeNamespace(suite.cluster.api, plan.namespace));
-    assert.deepEqual(await canaryImage(), ['registry.example.com/dora/fop-gate:1.5.0'], 'resumed, the canary runs the staged image');
+    const staged = ['registry.example.com/dora/fop-gate:1.5.0'];
+    assert.deepEqual(await settledCanaryImages(staged), staged, 'resumed, the canary runs the staged image');
   } finally {
     observer.stop();
     await project.destroy();
