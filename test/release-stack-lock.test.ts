@@ -145,15 +145,31 @@ describe('reading the locks of a backend', () => {
     'a process that has exited but is not reaped yet (a killed pulumi whose parent died too) is not alive',
     { skip: !fs.existsSync('/proc/self/stat') },
     async () => {
-      // `sleep 0` exits at once; its parent has become `sleep 30`, which never reaps it: a zombie.
-      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      // The child waits for a line on the shell's stdin; the shell then becomes `sleep 30`, which
+      // never reaps a child. Only once it has, the line is sent: the child exits and stays a zombie.
+      // (A child that exits at once may be reaped by the shell before its exec.)
+      const parent = spawn('sh', ['-c', 'exec 3<&0; (read line <&3) & echo $!; exec sleep 30'], {
+        stdio: ['pipe', 'pipe', 'ignore'],
+      });
+      const until = async (done: () => boolean) => {
+        for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      };
+      const read = (file: string) => {
+        try {
+          return fs.readFileSync(file, 'utf8');
+        } catch {
+          return '';
+        }
+      };
       try {
         const pid = Number((await once(parent.stdout, 'data'))[0].toString().trim());
+        await until(() => read(`/proc/${parent.pid}/comm`).trim() === 'sleep');
+        parent.stdin.write('exit\n');
         const state = () => {
-          const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const stat = read(`/proc/${pid}/stat`);
           return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
         };
-        for (let i = 0; i < 200 && state() !== 'Z'; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+        await until(() => state() === 'Z');
         assert.equal(state(), 'Z', 'the child is a zombie');
         assert.equal(processIsAlive(pid), false);
       } finally {
