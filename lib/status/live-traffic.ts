@@ -71,15 +71,15 @@ export function serviceTraffic(
   if (isWeighted(routing)) planned.push(...routing.tracks.map((track) => trackService(plan, routing, track, index)));
   const podsInStage = new Map(state.workloads.map((w) => [w.workload.name, w.pods.count]));
   const owner = endpointOwner(plan, live);
-  const endpointsOf = (service: string) =>
-    countByWorkload(
-      live.endpoints.find((e) => e.service === service),
-      owner,
-    );
+  // Looked up by name, not with a `find` per Service: that made a stack of thousands quadratic.
+  const endpointsByService = firstByKey(live.endpoints, (e) => e.service);
+  const liveServices = firstByKey(live.services, (l) => l.name);
+  const planOrder = new Map(plan.workloads.map((w, i) => [w.name, i]));
+  const endpointsOf = (service: string) => countByWorkload(endpointsByService.get(service), owner);
   const routed = isWeighted(routing) ? routing : undefined;
 
   return planned.map((s): ServiceTraffic => {
-    const found = live.services.find((l) => l.name === s.service.name);
+    const found = liveServices.get(s.service.name);
     const counts = endpointsOf(s.service.name);
     const readyEndpoints = sum([...counts.values()].map((c) => c.ready));
     const byRouter = routed !== undefined && routed.service.name === s.service.name;
@@ -92,7 +92,7 @@ export function serviceTraffic(
       return readyEndpoints > 0 ? (counts.get(workload)?.ready ?? 0) / readyEndpoints : 0;
     };
 
-    const names = orderedWorkloads(plan, [...counts.keys(), ...s.endpoints]);
+    const names = orderedWorkloads(planOrder, [...counts.keys(), ...s.endpoints]);
     return {
       name: s.service.name,
       exists: found !== undefined,
@@ -186,11 +186,20 @@ function narrowestMatch<T extends { readonly name: string; readonly selector: Wo
 }
 
 /** `names` without repeats: the plan's workloads in plan order, then other Deployments by name, then null. */
-function orderedWorkloads(plan: Plan, names: readonly (string | null)[]): (string | null)[] {
+/** `names` once each: the plan's workloads in plan order (`planOrder`: name → index), then the others by name, then null. */
+function orderedWorkloads(planOrder: ReadonlyMap<string, number>, names: readonly (string | null)[]): (string | null)[] {
   const present = new Set(names);
-  const inPlan = plan.workloads.map((w) => w.name).filter((n) => present.has(n));
-  const others = [...present].filter((n): n is string => n !== null && !inPlan.includes(n)).sort();
+  const named = [...present].filter((n): n is string => n !== null);
+  const inPlan = named.filter((n) => planOrder.has(n)).sort((a, b) => (planOrder.get(a) as number) - (planOrder.get(b) as number));
+  const others = named.filter((n) => !planOrder.has(n)).sort();
   return [...inPlan, ...others, ...(present.has(null) ? [null] : [])];
+}
+
+/** Each item by its key; the first item wins where two have the same key (as `find` would). */
+function firstByKey<T>(items: readonly T[], key: (item: T) => string): ReadonlyMap<string, T> {
+  const byKey = new Map<string, T>();
+  for (const item of items) if (!byKey.has(key(item))) byKey.set(key(item), item);
+  return byKey;
 }
 
 function sum(values: readonly number[]): number {

@@ -43,16 +43,23 @@ export interface OwnedObjects {
 /** Missing and extra objects of the stage that rendered `rendered`. */
 export function ownedObjects(rendered: readonly RenderedObject[], live: LiveCluster): OwnedObjects {
   const checked = rendered.filter((o) => o.kind === 'Deployment' || isTrafficRoutingKind(o.kind));
+  // Sets and maps by kind and name, not a scan per object: that made a stack of thousands quadratic.
+  const key = (kind: string, name: string) => `${kind}/${name}`;
+  const liveNames = new Set([
+    ...live.deployments.map((d) => key('Deployment', d.name)),
+    ...live.services.map((s) => key('Service', s.name)),
+  ]);
+  const routers = new Map<string, LiveCluster['routerObjects'][number]>();
+  for (const o of live.routerObjects) if (!routers.has(key(o.kind, o.name))) routers.set(key(o.kind, o.name), o);
   const missing: ObjectRef[] = [];
   for (const object of checked) {
     const { kind } = object;
     const name = object.metadata.name;
     if (kind === 'Deployment' || kind === 'Service') {
-      const found = kind === 'Deployment' ? live.deployments : live.services;
-      if (!found.some((o) => o.name === name)) missing.push({ kind, name });
+      if (!liveNames.has(key(kind, name))) missing.push({ kind, name });
       continue;
     }
-    const router = live.routerObjects.find((o) => o.kind === kind && o.name === name);
+    const router = routers.get(key(kind, name));
     if (router?.found === 'present') continue;
     missing.push(
       router?.found === 'not-served' ? { kind, name, reason: `the cluster does not serve ${router.apiVersion} ${kind}` } : { kind, name },
@@ -63,7 +70,8 @@ export function ownedObjects(rendered: readonly RenderedObject[], live: LiveClus
   // Without labels to tell the stack's objects by, every object would count: none is called extra.
   const owned = (labels: Readonly<Record<string, string>>) =>
     Object.keys(ownerLabels).length > 0 && Object.entries(ownerLabels).every(([k, v]) => labels[k] === v);
-  const renders = (kind: string, name: string) => rendered.some((o) => o.kind === kind && o.metadata.name === name);
+  const renderedNames = new Set(rendered.map((o) => key(o.kind, o.metadata.name)));
+  const renders = (kind: string, name: string) => renderedNames.has(key(kind, name));
   const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const extra: ObjectRef[] = [
     ...[...live.deployments]

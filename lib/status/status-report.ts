@@ -137,13 +137,16 @@ export function statusReport(input: StatusInput): StatusReport {
 
   const liveByName = new Map(live.deployments.map((d) => [d.name, d]));
   const objects = ownedObjects(rendered, live);
+  const plannedByName = new Map<string, (typeof spec.deployments)[number]>();
+  for (const p of spec.deployments) if (!plannedByName.has(p.name)) plannedByName.set(p.name, p);
+  const inPlan = new Set(plan.workloads.map((w) => w.name));
   const names = [
-    ...plan.workloads.map((w) => w.name).filter((n) => liveByName.has(n) || spec.deployments.some((d) => d.name === n)),
-    ...objects.extra.filter((o) => o.kind === 'Deployment' && !plan.workloads.some((w) => w.name === o.name)).map((o) => o.name),
+    ...plan.workloads.map((w) => w.name).filter((n) => liveByName.has(n) || plannedByName.has(n)),
+    ...objects.extra.filter((o) => o.kind === 'Deployment' && !inPlan.has(o.name)).map((o) => o.name),
   ];
   const deployments = names.map((name): DeploymentStatus => {
     const d = liveByName.get(name);
-    const planned = spec.deployments.find((p) => p.name === name);
+    const planned = plannedByName.get(name);
     return {
       name,
       exists: d !== undefined,
