@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { parse } from 'yaml';
+import { Composer, parse, Parser } from 'yaml';
 import { StepwiseError } from '../lib/model/errors';
 import { stackFromText } from '../lib/stacks';
-import { setStageInText, writeStackFileAtomically } from '../lib/stacks/stage-edit';
+import { setStageInText, verifyEdit, writeStackFileAtomically } from '../lib/stacks/stage-edit';
 import { EXAMPLE_STACKS, STACKS_DIR, tempDir } from './support/example-stacks';
 
 const read = (name: string) => fs.readFileSync(path.join(STACKS_DIR, `Pulumi.${name}.yaml`), 'utf8');
@@ -219,5 +219,28 @@ describe('editing stepwise:stage in a stack file', () => {
     fs.mkdirSync(path.join(dir, `.Pulumi.x.yaml.${process.pid}.tmp`)); // the temp path is taken by a directory
     assert.throws(() => writeStackFileAtomically(file, 'new\n'), StepwiseError);
     assert.equal(fs.readFileSync(file, 'utf8'), 'old\n');
+  });
+});
+
+describe('the read-back check of an edit', () => {
+  const original = 'config:\n  stepwise:stage: baseline\n  stepwise:plan:\n    kind: CanaryService\n    replicas: 9\n';
+  const before = [...new Composer().compose([...new Parser().parse(original)])];
+  const move = { stage: 'canary', fromStage: 'baseline' };
+  const verify = (after: string) => () => verifyEdit(before, original, after, move, 'stacks/Pulumi.x.yaml');
+  const edited = original.replace('stepwise:stage: baseline', 'stepwise:stage: canary\n  stepwise:fromStage: baseline');
+
+  test('passes an edit that changes only the two keys', () => {
+    verify(edited)();
+  });
+
+  test('refuses an edit that changes anything else, read by the fast reader or by the yaml package', () => {
+    const refused = /could not be changed without touching other lines/;
+    // Plain text: both sides are read by the fast reader.
+    assert.throws(verify(edited.replace('replicas: 9', 'replicas: 8')), refused);
+    assert.throws(verify(edited.replace('stepwise:fromStage: baseline', 'stepwise:fromStage: canary')), refused);
+    // A repeated key and an anchor: the fast reader leaves them to the yaml package.
+    assert.throws(verify(`${edited}    replicas: 9\n`), refused);
+    assert.throws(verify(edited.replace('replicas: 9', 'replicas: &r 8')), refused);
+    assert.throws(verify(`${edited}  other: [\n`), refused);
   });
 });

@@ -4,7 +4,7 @@
  * out of stack (it reports `Maximum call stack size exceeded`), and a duplicated key (it says only
  * `Map keys must be unique`). Each is found here with the line and key path a user needs.
  */
-import { isMap, isPair, isScalar, isSeq, visit, type CST, type Document, type LineCounter } from 'yaml';
+import { YAMLParseError, isMap, isPair, isScalar, isSeq, visit, type CST, type Document, type LineCounter } from 'yaml';
 import { joinKeyPath } from '../model/errors';
 import type { TextPosition } from './control-characters';
 
@@ -37,6 +37,46 @@ export function tooDeepNesting(tokens: readonly CST.Token[], lineCounter: LineCo
     }
   }
   return undefined;
+}
+
+/**
+ * Composer options for a stack file: every key is checked for being written twice by
+ * {@link addDuplicateKeyError}, in time linear in the mapping's size. The `yaml` package's own check
+ * (`uniqueKeys: true`) compares each key with every earlier key of its mapping, which is quadratic
+ * in a plan's workloads: at 4,000 it was most of `stepwise rollback`'s time.
+ */
+export const UNCHECKED_KEYS = { uniqueKeys: false } as const;
+
+/**
+ * Adds to `document.errors` the error the `yaml` package's `uniqueKeys: true` reports first for a
+ * key written twice in one mapping (`DUPLICATE_KEY`, at the repeat), for a document composed with
+ * {@link UNCHECKED_KEYS}. Keys are the same as that check has them: scalars with the same value
+ * (`1` and `0x1`, `~` and an empty key); a collection or an alias as a key is never a repeat. It
+ * goes where composing puts it: that checks a block mapping's key as it reads the key, a flow
+ * mapping's once it has read the value, and the errors come in that order.
+ */
+export function addDuplicateKeyError(document: Document.Parsed): void {
+  let first: { at: number; checked: number } | undefined;
+  visit(document, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        if (!isScalar(key) || Number.isNaN(key.value) || !key.range) continue;
+        if (seen.has(key.value)) {
+          const value = pair.value as { range?: readonly number[] } | null;
+          const checked = map.flow ? (value?.range?.[1] ?? key.range[1]) : key.range[0];
+          if (first === undefined || checked < first.checked) first = { at: key.range[0], checked };
+        }
+        seen.add(key.value);
+      }
+      return undefined;
+    },
+  });
+  if (first === undefined) return;
+  const { at, checked } = first;
+  const after = document.errors.findIndex((e) => e.pos[0] > checked);
+  document.errors.splice(after < 0 ? document.errors.length : after, 0, new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
 }
 
 /** A key written twice in one mapping: its key path in the document and the lines of both. */
