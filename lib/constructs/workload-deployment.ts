@@ -53,7 +53,7 @@ export interface WorkloadDeploymentProps {
 }
 
 /** Label cdk8s-plus puts on every pod; stepwise selects pods by the plan's labels only. */
-const CDK8S_ADDRESS_LABEL_PATH = '/spec/template/metadata/labels/cdk8s.io~1metadata.addr';
+const CDK8S_ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
 
 /** Labels stepwise puts on the objects it renders (not on pods, so adopting stepwise rolls nothing). */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'stepwise' } as const;
@@ -177,21 +177,17 @@ export class WorkloadDeployment extends Construct {
       }
     });
 
+    // What cdk8s-plus-27 has no prop for is set on its output, after its own typed pass: the
+    // restricted seccomp profile and capabilities, the history limit and `paused`; its pod label
+    // `cdk8s.io/metadata.addr` is taken off (stepwise selects pods by the plan's labels only).
+    // Then the patches of what it cannot express, so they reach the manifest as written.
     const deploymentObject = ApiObject.of(this.deployment);
-    deploymentObject.addJsonPatch(JsonPatch.remove(CDK8S_ADDRESS_LABEL_PATH));
-    deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', POD_SECCOMP_PROFILE));
-    deploymentObject.addJsonPatch(
-      JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', containerCapabilities(workload)),
-    );
-    deploymentObject.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', workload.revisionHistoryLimit));
-    if (state.paused) deploymentObject.addJsonPatch(JsonPatch.add('/spec/paused', true));
-    // After cdk8s-plus's own typed pass (its toJson keeps only the fields of Kubernetes 1.27 and
-    // reads named ports and quantities as objects), so they reach the manifest as written.
+    const typed = deploymentObject.toJson.bind(deploymentObject);
     const late = [...patches, ...passthroughPatches(workload)];
-    if (late.length > 0) {
-      const typed = deploymentObject.toJson.bind(deploymentObject);
-      deploymentObject.toJson = () => JsonPatch.apply(typed(), ...late) as unknown;
-    }
+    deploymentObject.toJson = () => {
+      const json = completeDeployment(typed() as DeploymentJson, workload, state.paused);
+      return late.length > 0 ? (JsonPatch.apply(json, ...late) as unknown) : json;
+    };
 
     if (workload.disruptionBudget !== undefined) {
       const budgetSelector = props.disruptionBudgetSelector ?? workload.selector;
@@ -239,6 +235,34 @@ export class WorkloadDeployment extends Construct {
     // A stand-in the constructor replaces with the source as written (Secret, PVC, projected).
     return kplus.Volume.fromEmptyDir(this, `volume-${volume.name}`, volume.name);
   }
+}
+
+/** The parts of cdk8s-plus-27's Deployment JSON that {@link completeDeployment} sets. */
+interface DeploymentJson {
+  spec: {
+    revisionHistoryLimit?: number;
+    paused?: boolean;
+    template: {
+      metadata: { labels?: Record<string, string> };
+      spec: { securityContext?: Record<string, unknown>; containers: Array<{ securityContext?: Record<string, unknown> }> };
+    };
+  };
+}
+
+/**
+ * Sets on cdk8s-plus-27's rendered Deployment what it has no prop for (see the constructor), in
+ * place: the JSON is the fresh output of one `toJson()` call, so nothing else holds it.
+ */
+function completeDeployment(json: DeploymentJson, workload: Workload, paused: boolean): DeploymentJson {
+  const { spec } = json;
+  const pod = spec.template;
+  if (pod.metadata.labels) delete pod.metadata.labels[CDK8S_ADDRESS_LABEL];
+  pod.spec.securityContext = { ...pod.spec.securityContext, seccompProfile: { ...POD_SECCOMP_PROFILE } };
+  const main = pod.spec.containers[0];
+  main.securityContext = { ...main.securityContext, capabilities: containerCapabilities(workload) };
+  spec.revisionHistoryLimit = workload.revisionHistoryLimit;
+  if (paused) spec.paused = true;
+  return json;
 }
 
 function deploymentStrategy(workload: Workload): kplus.DeploymentStrategy {
