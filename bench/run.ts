@@ -11,8 +11,20 @@ import { listStacks } from '../lib/stacks';
 import { measureBigStacks, type BigStackSection } from './cli-big-stacks';
 import { measureCli, type CliSection } from './cli-latency';
 import type { RenderMeasurement } from './measure-render';
+import { STATUS_SIZES, type StatusMeasurement } from './status-big-stacks';
 import type { SyntheticShape } from './synthetic-stack';
-import { TARGETS, bigStackRows, bigStackTargetRows, cliRows, growthRows, renderRows, targetRows, type Row } from './targets';
+import {
+  TARGETS,
+  bigStackRows,
+  bigStackTargetRows,
+  cliRows,
+  growthRows,
+  renderRows,
+  statusRows,
+  statusTargetRows,
+  targetRows,
+  type Row,
+} from './targets';
 
 const ROOT = path.resolve(__dirname, '..');
 const SIZES = [10, 100, 1000, 2000];
@@ -27,6 +39,15 @@ function measureInChild(implementation: string, shape: SyntheticShape, workloads
   );
   if (result.status !== 0) throw new Error(`measuring ${implementation} ${shape} ${workloads} failed:\n${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1) as string) as RenderMeasurement;
+}
+
+function measureStatusInChild(workloads: number): StatusMeasurement {
+  const result = spawnSync(process.execPath, [...process.execArgv, path.join(__dirname, 'status-big-stacks.ts'), String(workloads)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`measuring status at ${workloads} workloads failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) as string) as StatusMeasurement;
 }
 
 function table(title: string, rows: readonly Row[]): string {
@@ -60,7 +81,13 @@ function main(): void {
   process.stderr.write('measuring the CLI on big stacks...\n');
   const bigStacks: BigStackSection = measureBigStacks(ROOT);
 
-  const targets = [...targetRows(render, cli), ...bigStackTargetRows(bigStacks)];
+  const status: StatusMeasurement[] = [];
+  for (const workloads of STATUS_SIZES) {
+    process.stderr.write(`measuring status at ${workloads} workloads...\n`);
+    status.push(measureStatusInChild(workloads));
+  }
+
+  const targets = [...targetRows(render, cli), ...bigStackTargetRows(bigStacks), ...statusTargetRows(status)];
   const out = [
     table(
       'Render throughput (plan data → YAML; one stage = the last stage, median of the timed runs after one discarded run at the same size (reported as "first run"); all stages = median of 3 runs; ratio = plain cdk8s-plus time / stepwise time)',
@@ -76,6 +103,10 @@ function main(): void {
           `CLI on big stacks (cold node process, median of runs; × smallest = over the same command on ${bigStacks.baselineStack})`,
           bigStackRows(bigStacks),
         ),
+    table(
+      'stepwise status on big stacks, after reading the cluster (in process, median of runs: compare the settled cluster with every stage, then build the report)',
+      statusRows(status),
+    ),
     table('Targets', targets),
   ].join('\n\n');
   process.stdout.write(`${out}\n`);
@@ -93,6 +124,7 @@ function main(): void {
     render,
     cli,
     bigStacks,
+    status,
     verdicts: targets,
     // Other processes on the machine distort every number: the 1-minute load average before and after.
     loadAverage: { before: Number(loadBefore.toFixed(2)), after: Number(os.loadavg()[0].toFixed(2)) },

@@ -5,6 +5,7 @@
 import type { BigStackSection } from './cli-big-stacks';
 import type { CliSection } from './cli-latency';
 import type { RenderMeasurement } from './measure-render';
+import type { StatusMeasurement } from './status-big-stacks';
 
 /** A table row: column → cell. */
 export type Row = Record<string, string | number | undefined>;
@@ -206,4 +207,34 @@ export function bigStackTargetRows(section: BigStackSection): Row[] {
     });
   }
   return rows;
+}
+
+/** One row per size of the status section, with the growth from the size before. */
+export function statusRows(all: readonly StatusMeasurement[]): Row[] {
+  return all.map((m, i) => {
+    const before = all[i - 1];
+    const total = m.matchMs + m.reportMs;
+    return {
+      workloads: m.workloads,
+      'match every stage ms': ms(m.matchMs),
+      'report ms': ms(m.reportMs),
+      'total ms': ms(total),
+      'growth per doubling': before ? perDoubling(before.matchMs + before.reportMs, total, before.workloads, m.workloads).toFixed(2) : '',
+    };
+  });
+}
+
+/** The status section's target: linear growth up to 4,000 workloads. */
+export function statusTargetRows(all: readonly StatusMeasurement[]): Row[] {
+  const steps = all
+    .slice(1)
+    .map((m, i) => perDoubling(all[i].matchMs + all[i].reportMs, m.matchMs + m.reportMs, all[i].workloads, m.workloads));
+  const worst = steps.length > 0 ? Math.max(...steps) : undefined;
+  return [
+    {
+      target: `stepwise status (after reading the cluster) growth per doubling ≤ ${TARGETS.growthPerDoubling} up to 4,000 workloads`,
+      measured: worst === undefined ? '-' : `worst ${worst.toFixed(2)} (${steps.map((s) => s.toFixed(2)).join(', ')})`,
+      verdict: worst === undefined ? 'not measured' : worst <= TARGETS.growthPerDoubling ? 'met' : 'MISSED',
+    },
+  ];
 }
