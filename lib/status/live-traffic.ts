@@ -185,8 +185,7 @@ function narrowestMatch<T extends { readonly name: string; readonly selector: Wo
   return best;
 }
 
-/** `names` without repeats: the plan's workloads in plan order, then other Deployments by name, then null. */
-/** `names` once each: the plan's workloads in plan order (`planOrder`: name → index), then the others by name, then null. */
+/** `names` without repeats: the plan's workloads in plan order (`planOrder`: name → index), then other Deployments by name, then null. */
 function orderedWorkloads(planOrder: ReadonlyMap<string, number>, names: readonly (string | null)[]): (string | null)[] {
   const present = new Set(names);
   const named = [...present].filter((n): n is string => n !== null);
