@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { loadStack } from '../lib/stacks';
+import { median } from './measure-render';
 import { syntheticStackConfig, syntheticStageNames } from './synthetic-stack';
 
 /** The synthetic sizes, in workloads. */
@@ -49,11 +50,6 @@ export interface BigStackLatency {
 
 /** The section: `skipped` when the CLI is not built. */
 export type BigStackSection = { readonly skipped: string } | { readonly baselineStack: string; readonly rows: readonly BigStackLatency[] };
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** The example stack with the smallest file: the baseline the ratios divide by. */
 function smallestExample(stacksDir: string): string {

@@ -52,7 +52,8 @@ function time<T>(f: () => T): { ms: number; value: T } {
   return { ms: performance.now() - start, value };
 }
 
-function median(values: number[]): number {
+/** The middle value (the upper one of an even count). */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }

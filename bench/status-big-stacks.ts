@@ -5,10 +5,11 @@
  * settled (test/support/live-cluster.ts); rendering the stages is measured by the render section.
  * Run in a child process per size: `status-big-stacks.ts <workloads>` prints one JSON line.
  */
+import { median } from './measure-render';
 import { syntheticStackConfig } from './synthetic-stack';
 import { stackFromConfig } from '../lib/stacks';
 import { matchStage } from '../lib/status/stage-match';
-import type { RenderedTemplates } from '../lib/status/stage-spec';
+import { renderedTemplates } from '../lib/status/stage-spec';
 import { statusReport } from '../lib/status/status-report';
 import { renderStackStage } from '../lib/synth/render-stack';
 import { settledCluster } from '../test/support/live-cluster';
@@ -28,24 +29,12 @@ export interface StatusMeasurement {
   readonly reportMs: number;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 /** Measures one size, after one discarded run. */
 export function measureStatus(workloads: number): StatusMeasurement {
   const stack = stackFromConfig('bench', 'bench.yaml', syntheticStackConfig('canary-pairs', workloads));
   const live = settledCluster(stack, stack.stage);
   const stages = stack.plan.stages.map((s) => renderStackStage(stack, s.name).files.map((f) => f.object));
-  const templates = stages.map(
-    (objects): RenderedTemplates =>
-      new Map(
-        objects
-          .filter((o) => o.kind === 'Deployment')
-          .map((o) => [o.metadata.name, (o as { spec?: { template?: unknown } }).spec?.template]),
-      ),
-  );
+  const templates = stages.map(renderedTemplates);
   const routing = stack.plan.traffic;
   const cluster = { context: 'bench', server: 'https://bench.invalid' };
   const once = () => {

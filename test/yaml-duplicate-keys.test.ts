@@ -1,24 +1,23 @@
 /**
  * Stack files are composed without the `yaml` package's duplicate-key check, which is quadratic in
- * a mapping's size, and checked by `addDuplicateKeyError` instead (lib/stacks/yaml-problems.ts).
+ * a mapping's size, and checked by `composeDocuments` instead (lib/stacks/yaml-problems.ts).
  * These tests hold it to the package's own check: the same first error, at the same place, on a
  * table of keys that are and are not the same, and on random documents.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { parseDocument } from 'yaml';
-import { addDuplicateKeyError, UNCHECKED_KEYS } from '../lib/stacks/yaml-problems';
+import { parseDocument, Parser, type YAMLParseError } from 'yaml';
+import { composeDocuments } from '../lib/stacks/yaml-problems';
 
 /** The first error of `text` as `yaml` reports it with its own check, and as stepwise does. */
 function firstErrors(text: string, merge = false) {
-  const first = (document: ReturnType<typeof parseDocument>) => {
+  const first = (document: { readonly errors: readonly YAMLParseError[] }) => {
     const error = document.errors[0];
     return error ? { code: error.code, at: error.pos[0], message: error.message.split('\n')[0] } : undefined;
   };
   const own = parseDocument(text, { uniqueKeys: true, merge, prettyErrors: false });
-  const ours = parseDocument(text, { ...UNCHECKED_KEYS, merge, prettyErrors: false });
-  addDuplicateKeyError(ours);
+  const [ours] = composeDocuments(new Parser().parse(text), { merge }, true, text.length);
   return { own: first(own), ours: first(ours) };
 }
 

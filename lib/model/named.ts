@@ -14,10 +14,18 @@ const indexes = new WeakMap<readonly { readonly name: string }[], ReadonlyMap<st
 export function named<T extends { readonly name: string }>(items: readonly T[], name: string): T | undefined {
   let index = indexes.get(items) as ReadonlyMap<string, T> | undefined;
   if (index === undefined) {
-    const built = new Map<string, T>();
-    for (const item of items) if (!built.has(item.name)) built.set(item.name, item);
-    indexes.set(items, built);
-    index = built;
+    index = firstByKey(items, (item) => item.name);
+    indexes.set(items, index);
   }
   return index.get(name);
+}
+
+/** Each item of `items` by `key(item)`; where two items have the same key, the first (as `find` would). */
+export function firstByKey<T>(items: readonly T[], key: (item: T) => string): ReadonlyMap<string, T> {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    if (!byKey.has(k)) byKey.set(k, item);
+  }
+  return byKey;
 }

@@ -7,13 +7,13 @@
  * written back token by token (`CST.stringify`), so every other byte is the original's.
  */
 import * as fs from 'node:fs';
-import { Composer, CST, parse, parseDocument, Parser, type Document } from 'yaml';
+import { CST, parse, Parser, type Document } from 'yaml';
 import { replaceFileAtomically } from '../files/replace-file';
 import { StepwiseError } from '../model/errors';
 import { isPlainObject } from '../model/plain-data';
 import { readPlainYaml } from './plain-yaml-read';
 import { CONFIG_NAMESPACE } from './stack-config';
-import { addDuplicateKeyError, UNCHECKED_KEYS } from './yaml-problems';
+import { composeDocuments } from './yaml-problems';
 
 const STAGE_KEY = `${CONFIG_NAMESPACE}:stage`;
 const FROM_STAGE_KEY = `${CONFIG_NAMESPACE}:fromStage`;
@@ -43,8 +43,7 @@ type MapItem = CST.CollectionItem;
  */
 export function setStageInText(text: string, move: StageMove, file: string): string {
   const tokens = [...new Parser().parse(text)];
-  const documents = [...new Composer(UNCHECKED_KEYS).compose(tokens)];
-  documents.forEach(addDuplicateKeyError);
+  const documents = [...composeDocuments(tokens)];
   const problem = documents.flatMap((d) => d.errors)[0];
   if (problem) {
     throw new StepwiseError({ file, problem: `is not valid YAML: ${problem.message.split('\n')[0]}`, fix: 'fix the YAML syntax first' });
@@ -208,10 +207,9 @@ export function verifyEdit(before: readonly Document[], original: string, after:
     old = shape(fastBefore);
   } else {
     try {
-      const document = parseDocument(after, UNCHECKED_KEYS);
-      addDuplicateKeyError(document);
-      if (document.errors.length > 0) return refuse();
-      edited = shape(document.toJS());
+      const documents = [...composeDocuments(new Parser().parse(after))];
+      if (documents.length !== 1 || documents[0].errors.length > 0) return refuse();
+      edited = shape(documents[0].toJS());
     } catch {
       return refuse();
     }

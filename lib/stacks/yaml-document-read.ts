@@ -4,11 +4,11 @@
  * any problem), so that each problem is reported with its line and key path. Loaded only when a
  * file needs it.
  */
-import { Composer, LineCounter, Parser, YAMLParseError, isAlias, visit, type CST, type Document } from 'yaml';
+import { LineCounter, Parser, YAMLParseError, isAlias, visit, type CST, type Document } from 'yaml';
 import { StepwiseError } from '../model/errors';
 import { firstAmbiguousScalar } from './ambiguous-scalars';
 import { firstControlCharacter } from './control-characters';
-import { addDuplicateKeyError, duplicateKeyAt, MAX_YAML_NESTING, tooDeepNesting, UNCHECKED_KEYS } from './yaml-problems';
+import { composeDocuments, duplicateKeyAt, MAX_YAML_NESTING, tooDeepNesting } from './yaml-problems';
 
 /** `parseStackYaml` (stack-file.ts) through the `yaml` package's document: every problem with its line. */
 export function readYamlDocument(text: string, file: string): unknown {
@@ -85,10 +85,9 @@ export function readYamlDocument(text: string, file: string): unknown {
 /** The document `tokens` hold, composed as `parseDocument` composes it: a second document is an error. */
 function firstDocument(tokens: readonly CST.Token[], length: number): Document.Parsed {
   let first: Document.Parsed | undefined;
-  for (const document of new Composer({ ...UNCHECKED_KEYS, merge: true }).compose(tokens, true, length)) {
+  for (const document of composeDocuments(tokens, { merge: true }, true, length)) {
     if (!first) {
       first = document;
-      addDuplicateKeyError(first);
     } else {
       first.errors.push(new YAMLParseError([document.range[0], document.range[1]], 'MULTIPLE_DOCS', 'the file holds more than one YAML document (a line `---` starts another)'));
       break;

@@ -4,7 +4,7 @@
  * out of stack (it reports `Maximum call stack size exceeded`), and a duplicated key (it says only
  * `Map keys must be unique`). Each is found here with the line and key path a user needs.
  */
-import { YAMLParseError, isMap, isPair, isScalar, isSeq, visit, type CST, type Document, type LineCounter } from 'yaml';
+import { Composer, YAMLParseError, isMap, isPair, isScalar, isSeq, visit, type CST, type Document, type LineCounter } from 'yaml';
 import { joinKeyPath } from '../model/errors';
 import type { TextPosition } from './control-characters';
 
@@ -40,22 +40,34 @@ export function tooDeepNesting(tokens: readonly CST.Token[], lineCounter: LineCo
 }
 
 /**
- * Composer options for a stack file: every key is checked for being written twice by
- * {@link addDuplicateKeyError}, in time linear in the mapping's size. The `yaml` package's own check
- * (`uniqueKeys: true`) compares each key with every earlier key of its mapping, which is quadratic
- * in a plan's workloads: at 4,000 it was most of `stepwise rollback`'s time.
+ * The documents `tokens` hold, composed as the `yaml` package's `Composer` does with
+ * `uniqueKeys: true`, the same first error included, but with a key written twice found in time
+ * linear in its mapping's size ({@link addDuplicateKeyError}): the package's own check compares
+ * each key with every earlier key of its mapping, which is quadratic in a plan's workloads (at
+ * 4,000 it was most of `stepwise rollback`'s time). `options` are the Composer's other options;
+ * `forceDoc` and `endOffset` are its `compose` arguments.
  */
-export const UNCHECKED_KEYS = { uniqueKeys: false } as const;
+export function* composeDocuments(
+  tokens: Iterable<CST.Token>,
+  options: { readonly merge?: boolean } = {},
+  forceDoc?: boolean,
+  endOffset?: number,
+): Generator<Document.Parsed> {
+  for (const document of new Composer({ ...options, uniqueKeys: false }).compose(tokens, forceDoc, endOffset)) {
+    addDuplicateKeyError(document);
+    yield document;
+  }
+}
 
 /**
  * Adds to `document.errors` the error the `yaml` package's `uniqueKeys: true` reports first for a
  * key written twice in one mapping (`DUPLICATE_KEY`, at the repeat), for a document composed with
- * {@link UNCHECKED_KEYS}. Keys are the same as that check has them: scalars with the same value
+ * `uniqueKeys: false`. Keys are the same as that check has them: scalars with the same value
  * (`1` and `0x1`, `~` and an empty key); a collection or an alias as a key is never a repeat. It
  * goes where composing puts it: that checks a block mapping's key as it reads the key, a flow
  * mapping's once it has read the value, and the errors come in that order.
  */
-export function addDuplicateKeyError(document: Document.Parsed): void {
+function addDuplicateKeyError(document: Document.Parsed): void {
   let first: { at: number; checked: number } | undefined;
   visit(document, {
     Map(_key, map) {

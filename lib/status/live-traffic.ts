@@ -9,6 +9,7 @@
  * workload of the plan, else to no workload.
  */
 import { workloadSelectorMatches, type Labels, type WorkloadSelector } from '../model/labels';
+import { firstByKey, named } from '../model/named';
 import type { Plan } from '../model/plan';
 import { stageState, type ServiceInStage } from '../model/stage-state';
 import { isWeighted, routedTraffic, trackService, type TrafficRouting, type WeightedRouting } from '../routing';
@@ -73,13 +74,12 @@ export function serviceTraffic(
   const owner = endpointOwner(plan, live);
   // Looked up by name, not with a `find` per Service: that made a stack of thousands quadratic.
   const endpointsByService = firstByKey(live.endpoints, (e) => e.service);
-  const liveServices = firstByKey(live.services, (l) => l.name);
   const planOrder = new Map(plan.workloads.map((w, i) => [w.name, i]));
   const endpointsOf = (service: string) => countByWorkload(endpointsByService.get(service), owner);
   const routed = isWeighted(routing) ? routing : undefined;
 
   return planned.map((s): ServiceTraffic => {
-    const found = liveServices.get(s.service.name);
+    const found = named(live.services, s.service.name);
     const counts = endpointsOf(s.service.name);
     const readyEndpoints = sum([...counts.values()].map((c) => c.ready));
     const byRouter = routed !== undefined && routed.service.name === s.service.name;
@@ -192,13 +192,6 @@ function orderedWorkloads(planOrder: ReadonlyMap<string, number>, names: readonl
   const inPlan = named.filter((n) => planOrder.has(n)).sort((a, b) => (planOrder.get(a) as number) - (planOrder.get(b) as number));
   const others = named.filter((n) => !planOrder.has(n)).sort();
   return [...inPlan, ...others, ...(present.has(null) ? [null] : [])];
-}
-
-/** Each item by its key; the first item wins where two have the same key (as `find` would). */
-function firstByKey<T>(items: readonly T[], key: (item: T) => string): ReadonlyMap<string, T> {
-  const byKey = new Map<string, T>();
-  for (const item of items) if (!byKey.has(key(item))) byKey.set(key(item), item);
-  return byKey;
 }
 
 function sum(values: readonly number[]): number {

@@ -3,6 +3,7 @@
  * what is extra. Checked for the kinds that decide where requests go and how many pods run them —
  * Deployments, Services and the router's objects. Pure.
  */
+import { firstByKey } from '../model/named';
 import { isTrafficRoutingKind } from '../routing';
 import type { LiveCluster } from './live-cluster';
 
@@ -49,8 +50,7 @@ export function ownedObjects(rendered: readonly RenderedObject[], live: LiveClus
     ...live.deployments.map((d) => key('Deployment', d.name)),
     ...live.services.map((s) => key('Service', s.name)),
   ]);
-  const routers = new Map<string, LiveCluster['routerObjects'][number]>();
-  for (const o of live.routerObjects) if (!routers.has(key(o.kind, o.name))) routers.set(key(o.kind, o.name), o);
+  const routers = firstByKey(live.routerObjects, (o) => key(o.kind, o.name));
   const missing: ObjectRef[] = [];
   for (const object of checked) {
     const { kind } = object;

@@ -9,7 +9,7 @@ import type { KubeTarget } from './kube-context';
 import { liveRouterWeights } from './router-weights';
 import { renderedStage } from './rendered-stages';
 import { matchStage } from './stage-match';
-import type { RenderedTemplates } from './stage-spec';
+import { renderedTemplates } from './stage-spec';
 import { statusReport, type StatusReport } from './status-report';
 
 /**
@@ -33,10 +33,9 @@ export async function readStackStatus(
   // Loaded only now: a cluster that cannot be reached is reported without loading cdk8s.
   const { renderStackStage } = await import('../synth/render-stack.js');
   // Every stage's pod templates, so stages that differ only in an env var or a limit are told apart.
-  const templates = plan.stages.map((stage): RenderedTemplates => {
-    const deployments = renderedStage(stack, stage.name, renderStackStage).files.filter((f) => f.object.kind === 'Deployment');
-    return new Map(deployments.map((f) => [f.object.metadata.name, (f.object as { spec?: { template?: unknown } }).spec?.template]));
-  });
+  const templates = plan.stages.map((stage) =>
+    renderedTemplates(renderedStage(stack, stage.name, renderStackStage).files.map((f) => f.object)),
+  );
   const match = matchStage(plan, routing, live, weights, stack.stage, stack.fromStage, templates);
   const rendered = renderedStage(stack, match.stage ?? stack.stage, renderStackStage).files.map((f) => f.object);
   return statusReport({ stack, routing, cluster: { context: target.context, server: target.server }, live, weights, match, rendered });

@@ -31,6 +31,15 @@ export interface DeploymentSpec {
 /** The pod template (`spec.template`) each Deployment of one stage renders, by Deployment name. */
 export type RenderedTemplates = ReadonlyMap<string, unknown>;
 
+/** The {@link RenderedTemplates} of one stage's rendered objects. */
+export function renderedTemplates(
+  objects: readonly { readonly kind: string; readonly metadata: { readonly name: string } }[],
+): RenderedTemplates {
+  return new Map(
+    objects.filter((o) => o.kind === 'Deployment').map((o) => [o.metadata.name, (o as { spec?: { template?: unknown } }).spec?.template]),
+  );
+}
+
 /** The sidecars (`pod.containers`) of a workload's definition, by name and image. */
 function sidecarsOf(definition: Workload): { name: string; image: string }[] {
   const containers = definition.pod?.containers;

@@ -6,6 +6,7 @@
  * before (cluster-reader.ts) and the stage rendered before (renderStackStage).
  */
 import type { Labels } from '../model/labels';
+import { named } from '../model/named';
 import { isWeighted, type TrafficRouting } from '../routing';
 import type { Stack } from '../stacks/stack-config';
 import type { LiveCluster } from './live-cluster';
@@ -137,16 +138,13 @@ export function statusReport(input: StatusInput): StatusReport {
 
   const liveByName = new Map(live.deployments.map((d) => [d.name, d]));
   const objects = ownedObjects(rendered, live);
-  const plannedByName = new Map<string, (typeof spec.deployments)[number]>();
-  for (const p of spec.deployments) if (!plannedByName.has(p.name)) plannedByName.set(p.name, p);
-  const inPlan = new Set(plan.workloads.map((w) => w.name));
   const names = [
-    ...plan.workloads.map((w) => w.name).filter((n) => liveByName.has(n) || plannedByName.has(n)),
-    ...objects.extra.filter((o) => o.kind === 'Deployment' && !inPlan.has(o.name)).map((o) => o.name),
+    ...plan.workloads.map((w) => w.name).filter((n) => liveByName.has(n) || named(spec.deployments, n) !== undefined),
+    ...objects.extra.filter((o) => o.kind === 'Deployment' && named(plan.workloads, o.name) === undefined).map((o) => o.name),
   ];
   const deployments = names.map((name): DeploymentStatus => {
     const d = liveByName.get(name);
-    const planned = plannedByName.get(name);
+    const planned = named(spec.deployments, name);
     return {
       name,
       exists: d !== undefined,
