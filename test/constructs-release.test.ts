@@ -5,6 +5,7 @@ import { CanaryService, SelectorCutover, planStageProps, renderStage } from '../
 import type { KubeObject } from '../lib/model';
 import { labelsMatch, parsePlan, stepwiseErrorsOf, workloadSelectorMatches } from '../lib/model';
 import { toYamlStream } from '../lib/synth/yaml-emitter';
+import { testChart } from './support/charts';
 import { EXAMPLE_STACKS, exampleStack, examplePlanData } from './support/example-stacks';
 
 type Deployment = KubeObject & {
@@ -250,7 +251,7 @@ describe('rules across every stage of every example', () => {
 describe('the constructs in a cdk8s app', () => {
   test("CanaryService renders the props of a plan's stage in a plain Chart, as the stack file renders them", () => {
     const plan = exampleStack('fop-gate').plan;
-    const chart = Testing.chart();
+    const chart = testChart();
     const release = new CanaryService(chart, 'fop-gate', planStageProps(plan, 'canary-widened'));
     const objects = Testing.synth(chart);
     assert.equal(objects.length, 5);
@@ -278,7 +279,7 @@ describe('the constructs in a cdk8s app', () => {
   });
 
   test('props with two container ports named http are refused naming the prop, before anything is added to the chart', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const props = planStageProps(exampleStack('fop-gate').plan, 'baseline');
     const ports = [
       { name: 'http', containerPort: 8080 },
@@ -296,7 +297,7 @@ describe('the constructs in a cdk8s app', () => {
     const props = planStageProps(exampleStack('fop-gate').plan, 'baseline');
     const stray = { ...props.workloads[1], labels: { app: 'elsewhere', track: 'canary' }, selector: undefined };
     assert.throws(
-      () => new CanaryService(Testing.chart(), 'fop-gate', { ...props, workloads: [props.workloads[0], stray] }),
+      () => new CanaryService(testChart(), 'fop-gate', { ...props, workloads: [props.workloads[0], stray] }),
       (error: unknown) =>
         stepwiseErrorsOf(error).some((e) => /^workloads\[1\]\.labels: no Service selects workload 'fop-gate-canary'/.test(e.message)),
     );
@@ -304,7 +305,7 @@ describe('the constructs in a cdk8s app', () => {
 
   test('a SelectorCutover renders a workload its Service no longer selects (v1 at the cutover), which a CanaryService refuses', () => {
     const props = planStageProps(exampleStack('web-nginx').plan, 'cutover');
-    const chart = Testing.chart();
+    const chart = testChart();
     new SelectorCutover(chart, 'web', props);
     const objects = Testing.synth(chart);
     assert.deepEqual(
@@ -313,7 +314,7 @@ describe('the constructs in a cdk8s app', () => {
     );
     assert.deepEqual(objects.find((o) => o.kind === 'Service')?.spec.selector, { name: 'nginx', version: 'v2' });
     assert.throws(
-      () => new CanaryService(Testing.chart(), 'web', props),
+      () => new CanaryService(testChart(), 'web', props),
       (error: unknown) =>
         stepwiseErrorsOf(error).some((e) => /^workloads\[0\]\.labels: no Service selects workload 'nginx-dm'/.test(e.message)),
     );
@@ -324,7 +325,7 @@ describe('the constructs in a cdk8s app', () => {
     assert.ok(props.trafficRouter);
     const trafficRouter = { ...props.trafficRouter, weights: { stable: 90, canary: 5 } };
     assert.throws(
-      () => new CanaryService(Testing.chart(), 'checkout', { ...props, trafficRouter }),
+      () => new CanaryService(testChart(), 'checkout', { ...props, trafficRouter }),
       (error: unknown) => stepwiseErrorsOf(error).some((e) => e.message.startsWith('trafficRouter.weights: add up to 95')),
     );
   });
@@ -332,7 +333,7 @@ describe('the constructs in a cdk8s app', () => {
   test('sync waves naming a workload the stage does not run are refused naming syncWaves.scaledDown', () => {
     const props = planStageProps(exampleStack('fop-gate').plan, 'canary-widened');
     assert.throws(
-      () => new CanaryService(Testing.chart(), 'fop-gate', { ...props, syncWaves: { scaledDown: ['fop-gate-stable'] } }),
+      () => new CanaryService(testChart(), 'fop-gate', { ...props, syncWaves: { scaledDown: ['fop-gate-stable'] } }),
       (error: unknown) =>
         stepwiseErrorsOf(error).some((e) =>
           e.message.startsWith("syncWaves.scaledDown[0]: 'fop-gate-stable' is not one of the stage's workloads"),

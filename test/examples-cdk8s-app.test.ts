@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { Testing } from 'cdk8s';
 import { ApiCanaryChart } from '../examples/cdk8s-app/api-canary-chart';
 import { stepwiseErrorsOf } from '../lib/model';
+import { testApp } from './support/charts';
 import { ROOT } from './support/example-stacks';
 
 const STABLE = 'registry.example.com/shop/api:1.4.0';
@@ -14,7 +15,7 @@ const NEXT = 'registry.example.com/shop/api:1.5.0';
 
 /** The example chart's objects for one stage, by `Kind/name`. */
 function synthStage(props: { canaryImage?: string; canaryReplicas?: number }): Record<string, any> {
-  const chart = new ApiCanaryChart(Testing.app(), 'api', { stableImage: STABLE, ...props });
+  const chart = new ApiCanaryChart(testApp(), 'api', { stableImage: STABLE, ...props });
   return Object.fromEntries(Testing.synth(chart).map((o) => [`${o.kind}/${o.metadata.name}`, o]));
 }
 

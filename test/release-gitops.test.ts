@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { gitopsUpdates } from '../lib/release/gitops-update';
 import type { KubeTarget } from '../lib/status/kube-context';
 import { setStageInText } from '../lib/stacks/stage-edit';
@@ -15,9 +15,16 @@ import { STACKS_DIR } from './support/example-stacks';
  * the cluster is comes from `stepwise status`'s reader, tested with it.)
  */
 
+/** The repositories made by this file's tests, removed when they have run. */
+const repositories: string[] = [];
+after(() => {
+  for (const dir of repositories) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** A git repository holding fop-gate's stack file, at `stage`. */
 function repository(stage = 'baseline'): { dir: string; stackFile: string; git: (...args: string[]) => string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-gitops-'));
+  repositories.push(dir);
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
   git('init', '--quiet', '--initial-branch=main');
   git('config', 'user.name', 'release test');

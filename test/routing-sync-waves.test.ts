@@ -8,6 +8,7 @@ import { routesTraffic } from '../lib/pulumi/apply-order';
 import { SYNC_WAVES, TRAFFIC_ROUTING_KINDS } from '../lib/routing';
 import { stackFromConfig } from '../lib/stacks';
 import { renderStackStage } from '../lib/synth/render-stack';
+import { testChart } from './support/charts';
 import { exampleConfig, exampleStack } from './support/example-stacks';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
@@ -95,7 +96,7 @@ describe('sync waves of every kind', () => {
   const fopGateWaves = { 'fop-gate': SYNC_WAVES.break, 'fop-gate-canary': SYNC_WAVES.make };
 
   test('every traffic routing kind syncs in the route wave and is applied in the switch phase by pulumi up', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     for (const kind of TRAFFIC_ROUTING_KINDS) new ApiObject(chart, kind, { apiVersion: 'v1', kind, metadata: { name: 'x' } });
     annotateSyncWaves(chart, fopGateWaves);
     for (const object of Testing.synth(chart)) {
@@ -105,7 +106,7 @@ describe('sync waves of every kind', () => {
   });
 
   test('an object of a kind with no wave is a StepwiseError naming the kind and the fix, not a plain Error', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new ApiObject(chart, 'config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
     assert.throws(
       () => annotateSyncWaves(chart, fopGateWaves),
@@ -118,7 +119,7 @@ describe('sync waves of every kind', () => {
   });
 
   test('a Deployment that is not a workload of the stage is a StepwiseError', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new ApiObject(chart, 'stray', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'stray' } });
     assert.throws(
       () => annotateSyncWaves(chart, fopGateWaves),
