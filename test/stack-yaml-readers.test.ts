@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { syntheticStackConfig } from '../bench/synthetic-stack';
-import { readPlainYaml } from '../lib/stacks/plain-yaml-read';
+import { leftToYaml, readPlainYaml } from '../lib/stacks/plain-yaml-read';
 import { parseStackYaml, readYamlDocument } from '../lib/stacks/stack-file';
 
 const ROOT = path.join(__dirname, '..');
@@ -319,5 +319,131 @@ describe('the fast stack-file reader', () => {
       fast >= 200,
       `most of them are read fast (a list item that is a mapping starts on the next line here, which the fast reader leaves to the yaml package) (${fast} of 400)`,
     );
+  });
+});
+
+describe('what the fast reader leaves to the yaml package', () => {
+  /**
+   * The rule as one regular expression, as it was first written: `leftToYaml` finds the same texts
+   * with several faster ones. Each alternative: an anchor, alias, tag or merge key starting a token;
+   * a directive; a tab; `__proto__`; an empty or null key; a dash alone at the end of a line.
+   */
+  const RULE = new RegExp(
+    [
+      /(?:^|[\s[{,])(?:[&*][^\s&]|!|<<\s*:)/.source,
+      /^%/.source,
+      /\t/.source,
+      /__proto__/.source,
+      /(?:^|[\s[{,?])(?:~|[Nn]ull|NULL)?\s*:(?:\s|$)/.source,
+      /(?:^|\s)-[ ]*$/.source,
+    ].join('|'),
+    'm',
+  );
+
+  test('each thing it looks for, after each character it may follow', () => {
+    const left = [
+      'a: &x 1',
+      'a: *x',
+      'a: !tag 1',
+      'a: !!str 1',
+      '<<: *base',
+      '[&x 1]',
+      '{a: *x}',
+      'a: [1,*x]',
+      '&x a: 1',
+      '%YAML 1.2\n---\na: 1',
+      'a:\tb',
+      'a: __proto__',
+      ': 1',
+      'a:\n  : 1',
+      '[: 1]',
+      '{: 1}',
+      '? : 1',
+      'a: {b: 1,: 2}',
+      '~: 1',
+      'null: 1',
+      'Null : 1',
+      'a:\n  NULL:',
+      '? null: 1',
+      '?null: 1',
+      '{~: 1}',
+      '[null: 1]',
+      'a: {b: 1,NULL: 2}',
+      'a:\n-',
+      'a:\n- ',
+      'a:\n  - -',
+      'a: x\n- \nb: 1',
+    ];
+    const fast = [
+      'a: b&x',
+      'a: x&&y',
+      'a: b!',
+      'a: <b',
+      'a: b%',
+      'a:b',
+      'a: x~: 1',
+      'annull: 1',
+      'a: b-',
+      'a: -1',
+      'a: null',
+      'a: ~',
+      '- a',
+    ];
+    for (const text of left) assert.equal(leftToYaml(text), true, JSON.stringify(text));
+    for (const text of fast) assert.equal(leftToYaml(text), false, JSON.stringify(text));
+    for (const text of [...left, ...fast]) assert.equal(RULE.test(text), leftToYaml(text), `the rule agrees on ${JSON.stringify(text)}`);
+  });
+
+  test('it finds exactly the texts the rule written as one regular expression finds', () => {
+    // Texts made of the characters and words the rule looks at, and of ordinary ones around them.
+    const piece = fc.constantFrom(
+      ' ',
+      '  ',
+      '\n',
+      '\r\n',
+      '\u2028',
+      '\t',
+      ':',
+      '-',
+      '&',
+      '&&',
+      '*',
+      '!',
+      '<',
+      '<<',
+      '%',
+      '~',
+      '?',
+      '[',
+      '{',
+      ',',
+      ']',
+      'null',
+      'Null',
+      'NULL',
+      'nul',
+      'a',
+      'x-1',
+      '_',
+      '__proto__',
+      '"',
+    );
+    let left = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }), (pieces) => {
+        const text = pieces.join('');
+        assert.equal(leftToYaml(text), RULE.test(text), JSON.stringify(text));
+        if (RULE.test(text)) left++;
+      }),
+      { seed: 20261201, numRuns: 5000 },
+    );
+    assert.ok(left > 500 && left < 4500, `both answers are common among the texts (${left} of 5000 left to the yaml package)`);
+  });
+
+  test('every example stack file and a 1,000-workload one are read fast, as the rule says', () => {
+    const texts = stackFiles(path.join(ROOT, 'stacks')).map((file) => fs.readFileSync(file, 'utf8'));
+    texts.push(stringify({ config: syntheticStackConfig('canary-pairs', 1000) }, { lineWidth: 0 }));
+    for (const text of texts) assert.equal(leftToYaml(text), RULE.test(text));
+    assert.ok(texts.every((text) => !leftToYaml(text)));
   });
 });
