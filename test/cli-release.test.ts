@@ -1,30 +1,17 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { readApprovals } from '../lib/release/approvals';
 import { soakClock } from '../lib/release/soak-clock';
 import { runCli } from './support/cli';
+import { tempDir } from './support/example-stacks';
 
 /**
  * `stepwise release` before it touches Pulumi or a cluster: its refusals, and the pieces that need
  * neither (the approvals it reads, the soak clock). The release against a real cluster, Pulumi
  * engine and Prometheus is e2e/release.e2e.test.ts.
  */
-
-/** The temporary directories made by this file's tests, removed when they have run. */
-const made: string[] = [];
-after(() => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** A new temporary directory named `prefix…`, removed after this file's tests. */
-function temporaryDirectory(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
 
 describe('stepwise release refuses bad input before anything runs', () => {
   test('approving a stage the plan lacks exits 2, naming the stage and the stages there are', async () => {
@@ -44,7 +31,7 @@ describe('stepwise release refuses bad input before anything runs', () => {
   });
 
   test('--to before the current stage exits 2 and points at rollback', async () => {
-    const dir = temporaryDirectory('stepwise-release-');
+    const dir = tempDir('stepwise-release-');
     fs.mkdirSync(path.join(dir, 'stacks'));
     const text = fs.readFileSync('stacks/Pulumi.fop-gate.yaml', 'utf8').replace('stepwise:stage: baseline', 'stepwise:stage: canary');
     fs.writeFileSync(path.join(dir, 'stacks', 'Pulumi.fop-gate.yaml'), text);
@@ -60,7 +47,7 @@ describe('stepwise release refuses bad input before anything runs', () => {
   });
 
   test('an invalid policy in the stack file exits 1 naming the file, key path and fix', async () => {
-    const dir = temporaryDirectory('stepwise-release-');
+    const dir = tempDir('stepwise-release-');
     fs.mkdirSync(path.join(dir, 'stacks'));
     const text = fs.readFileSync('stacks/Pulumi.fop-gate.yaml', 'utf8').replace('soak: 5m', 'soak: five minutes');
     fs.writeFileSync(path.join(dir, 'stacks', 'Pulumi.fop-gate.yaml'), text);
@@ -75,7 +62,7 @@ describe('stepwise release refuses bad input before anything runs', () => {
 
 describe('approvals', () => {
   test('a file lists approved stages one per line, with comments', () => {
-    const file = path.join(temporaryDirectory('stepwise-approvals-'), 'approved');
+    const file = path.join(tempDir('stepwise-approvals-'), 'approved');
     fs.writeFileSync(file, '# approved by the release manager\ncanary-widened\n\nstable  # after the review\n');
     const approvals = readApprovals({ flags: [], file }, ['baseline', 'canary', 'canary-widened', 'stable']);
     assert.deepEqual(

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { gitopsUpdates } from '../lib/release/gitops-update';
 import type { KubeTarget } from '../lib/status/kube-context';
 import { setStageInText } from '../lib/stacks/stage-edit';
-import { STACKS_DIR } from './support/example-stacks';
+import { STACKS_DIR, tempDir } from './support/example-stacks';
 
 /**
  * `stepwise release --gitops` publishing a stage: rendered into the output folder as
@@ -15,16 +14,9 @@ import { STACKS_DIR } from './support/example-stacks';
  * the cluster is comes from `stepwise status`'s reader, tested with it.)
  */
 
-/** The repositories made by this file's tests, removed when they have run. */
-const repositories: string[] = [];
-after(() => {
-  for (const dir of repositories) fs.rmSync(dir, { recursive: true, force: true });
-});
-
 /** A git repository holding fop-gate's stack file, at `stage`. */
 function repository(stage = 'baseline'): { dir: string; stackFile: string; git: (...args: string[]) => string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-gitops-'));
-  repositories.push(dir);
+  const dir = tempDir('stepwise-gitops-');
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
   git('init', '--quiet', '--initial-branch=main');
   git('config', 'user.name', 'release test');

@@ -3,11 +3,11 @@
  * every app and never removes it; these tests only call `Testing.synth` (the chart's objects,
  * nothing written), so their app has no directory of its own.
  */
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 
 /** An app whose `synth()` would write to the current directory: never called by these tests. */
 export function testApp(): App {
-  return Testing.app({ outdir: '.' });
+  return new App({ outdir: '.' });
 }
 
 /** A chart as `Testing.chart()` makes it (id `test`), in a {@link testApp}. */
