@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
-import { ReleaseStage, type ReleaseStageProps } from './release-stage';
+import { ReleaseStage } from './release-stage';
+import type { ReleaseStageProps } from './release-stage-props';
 
 /**
  * Props of {@link CanaryService}: the stable and the canary workload (e.g. `api` × 9 and

@@ -7,6 +7,7 @@ export * from './release-chart';
 export * from './release-namespace';
 export * from './release-service';
 export * from './release-stage';
+export * from './release-stage-props';
 export * from './selector-cutover';
 export * from './service-props';
 export * from './stage-rules';

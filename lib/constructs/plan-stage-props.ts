@@ -5,7 +5,7 @@
  */
 import { StepwiseErrors, apiServerProblems, findStage, isWeighted, kindRuleProblems, stageState, templateStage, type Plan } from '../model';
 import { workloadSyncWaves, SYNC_WAVES } from '../routing/sync-waves';
-import type { ReleaseStageProps } from './release-stage';
+import type { ReleaseStageProps } from './release-stage-props';
 import { changeCause } from './workload-deployment';
 import { workloadProps } from './workload-props';
 

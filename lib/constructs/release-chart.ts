@@ -1,13 +1,16 @@
 import { App, Chart, type ChartProps } from 'cdk8s';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { KubeObject, Plan, ReleaseKind } from '../model';
 import { sortKeysInPlace } from '../model/sorted-keys';
 import { TRAFFIC_ROUTING_KINDS } from '../routing/routing-kinds';
 import { BatchedRollout } from './batched-rollout';
 import { CanaryService } from './canary-service';
 import { planStageProps } from './plan-stage-props';
-import type { ReleaseStage, ReleaseStageProps } from './release-stage';
+import type { ReleaseStage } from './release-stage';
+import type { ReleaseStageProps } from './release-stage-props';
+import { addStageObjects, checkedStage, stageObjectProps } from './stage-objects';
 import { SelectorCutover } from './selector-cutover';
+import { changedObjects } from './stage-changes';
 
 /** Props of {@link ReleaseChart}. */
 export interface ReleaseChartProps extends ChartProps {
@@ -74,6 +77,39 @@ export function renderRelease(kind: ReleaseKind, props: ReleaseStageProps, chart
   const chart = new Chart(new App({ outdir: '.' }), chartId, { disableResourceNameHashes: true });
   new RELEASE_CONSTRUCTS[kind](chart, 'release', props);
   return chartObjects(chart);
+}
+
+/** One side of {@link renderStageChange}: a stage of a plan, as {@link renderStage} takes it. */
+export interface PlanStage {
+  /** The plan. */
+  readonly plan: Plan;
+  /** The stage, by name. */
+  readonly stage: string;
+  /** Orders `gitops.syncWaves` (see {@link RenderStageOptions}). */
+  readonly fromStage?: string;
+}
+
+/**
+ * The objects of two stages (of one plan, or of two versions of it) that may differ: each side
+ * rendered as {@link renderStage} renders it, checked as a whole, but without the workloads and
+ * Services both sides make from the same props (`changedObjects`), which would render the same.
+ * What a diff of the two stages needs, at the cost of what changes.
+ */
+export function renderStageChange(before: PlanStage, after: PlanStage, chartId = 'release'): { before: KubeObject[]; after: KubeObject[] } {
+  const side = ({ plan, stage, fromStage }: PlanStage) => {
+    const props = planStageProps(plan, stage, fromStage);
+    const checked = checkedStage(plan.kind, props);
+    return { props, checked, objects: stageObjectProps(props, checked) };
+  };
+  const from = side(before);
+  const to = side(after);
+  const selected = changedObjects(from.objects, to.objects);
+  const render = (s: typeof from, only: (typeof selected)['before']) => {
+    const chart = new Chart(new App({ outdir: '.' }), chartId, { disableResourceNameHashes: true });
+    addStageObjects(new Construct(chart, 'release'), s.props, s.checked, only);
+    return chartObjects(chart);
+  };
+  return { before: render(from, selected.before), after: render(to, selected.after) };
 }
 
 function chartObjects(chart: Chart): KubeObject[] {

@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
-import { ReleaseStage, type ReleaseStageProps } from './release-stage';
+import { ReleaseStage } from './release-stage';
+import type { ReleaseStageProps } from './release-stage-props';
 
 /**
  * Props of {@link SelectorCutover}: the v1 and v2 workloads that run in this stage, and the

@@ -1,4 +1,4 @@
-import { renderStage } from '../constructs/release-chart';
+import { renderStage, renderStageChange } from '../constructs/release-chart';
 import type { KubeObject } from '../model/kube-object';
 import type { Stack } from '../stacks';
 import { validateObject } from './schema-validation';
@@ -38,9 +38,38 @@ export function renderStackStage(
   stage: string = stack.stage,
   extraObjects: (objects: KubeObject[]) => KubeObject[] = (o) => o,
 ): RenderedStage {
-  // The stack's fromStage orders gitops sync waves for its own stage; any other stage is reached from the one before it.
-  const options = stage === stack.stage ? { fromStage: stack.fromStage } : {};
-  const objects = extraObjects(renderStage(stack.plan, stage, stack.name, options));
+  const objects = extraObjects(renderStage(stack.plan, stage, stack.name, { fromStage: fromStageOf(stack, stage) }));
+  return renderedFiles(stack, stage, objects);
+}
+
+/** A stage of a stack, one side of {@link renderStackStageChange}. */
+export interface StackStage {
+  /** The stack. */
+  readonly stack: Stack;
+  /** The stage, by name. */
+  readonly stage: string;
+}
+
+/**
+ * The manifests of two stages (of one stack, or of two versions of its file) that may differ:
+ * each rendered and validated as {@link renderStackStage} renders it, without the workloads and
+ * Services both make from the same props (they would render the same). For a diff of the two.
+ */
+export function renderStackStageChange(before: StackStage, after: StackStage): { before: RenderedStage; after: RenderedStage } {
+  const side = ({ stack, stage }: StackStage) => ({ plan: stack.plan, stage, fromStage: fromStageOf(stack, stage) });
+  const objects = renderStageChange(side(before), side(after), after.stack.name);
+  return {
+    before: renderedFiles(before.stack, before.stage, objects.before),
+    after: renderedFiles(after.stack, after.stage, objects.after),
+  };
+}
+
+/** The stack's fromStage orders gitops sync waves for its own stage; any other stage is reached from the one before it. */
+function fromStageOf(stack: Stack, stage: string): string | undefined {
+  return stage === stack.stage ? stack.fromStage : undefined;
+}
+
+function renderedFiles(stack: Stack, stage: string, objects: readonly KubeObject[]): RenderedStage {
   for (const object of objects) validateObject(object, stack.file);
   return {
     stack: stack.name,
