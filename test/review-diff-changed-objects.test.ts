@@ -115,7 +115,7 @@ describe('diff renders only what changes, and shows what the full renders show',
           assertSameDiff({ stack, stage: names[from] }, { stack, stage: names[to] });
         },
       ),
-      { seed: SEED, numRuns: 40 },
+      { seed: SEED, numRuns: 25 },
     );
   });
 
@@ -139,7 +139,7 @@ describe('diff renders only what changes, and shows what the full renders show',
           assertSameDiff({ stack: before, stage: before.stage }, { stack: after, stage: after.stage });
         },
       ),
-      { seed: SEED, numRuns: 80 },
+      { seed: SEED, numRuns: 60 },
     );
   });
 
