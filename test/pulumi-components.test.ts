@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { resolveService, resolveWorkload, type ServiceProps } from '../lib/constructs';
 import { StepwiseErrors } from '../lib/model';
+import { stageOutputs } from '../lib/pulumi/release-outputs';
 import { SelectorCutover, type SelectorCutoverArgs } from '../lib/pulumi/components';
 import { recordRegistrations, valueOf } from './support/pulumi-mocks';
 
@@ -25,6 +27,31 @@ describe('the Pulumi components with typed args', () => {
     const workloads = await valueOf(release.workloads);
     assert.deepEqual([workloads['nginx-dm'].trafficShare, workloads['nginx-v2'].trafficShare], [0, 1]);
     assert.deepEqual((await valueOf(release.services)).nginx.endpoints, ['nginx-v2']);
+  });
+
+  test("a workload two Services select gets the first Service's share, as kube-proxy spreads requests", () => {
+    // api-stable selects api alone; api selects both tracks, 3 and 1 pods. The first Service decides.
+    const services: ServiceProps[] = [
+      { name: 'api-stable', selector: { app: 'api', track: 'stable' }, ports: [{ port: 80 }] },
+      { name: 'api', selector: { app: 'api' }, ports: [{ port: 80 }] },
+    ];
+    const outputs = stageOutputs({
+      stage: 'canary',
+      fromStage: 'canary',
+      workloads: [
+        { name: 'api', labels: { app: 'api', track: 'stable' }, image: 'api:1.4.0', replicas: 3 },
+        { name: 'api-canary', labels: { app: 'api', track: 'canary' }, image: 'api:1.5.0', replicas: 1 },
+      ].map(resolveWorkload),
+      services: services.map(resolveService),
+    });
+    assert.deepEqual(
+      Object.entries(outputs.workloads).map(([name, w]) => [name, w.trafficShare]),
+      [
+        ['api', 1],
+        ['api-canary', 0.25],
+      ],
+    );
+    assert.deepEqual(outputs.services.api.trafficShare, { api: 0.75, 'api-canary': 0.25 });
   });
 
   test('createNamespace: false registers no Namespace', async () => {

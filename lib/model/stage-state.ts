@@ -122,11 +122,10 @@ export function stageStateOf(definitions: StageDefinitions, stage: Stage, index:
       // The definition the stage runs: its own pod template changes merged over the workload's.
       return { workload: definitionIn(workload, state), state, pods: podsAfter(workload, podsBefore.get(workload.name), state) };
     });
-  const byLabel = new LabelIndex(workloads, (w) => w.workload.labels);
-  const services = plan.services.map((service) => {
-    const selector = stage.serviceSelectors[service.name];
-    return serviceAmong(service, selector, byLabel.candidates(selector));
-  });
+  const services = servicesInStage(
+    plan.services.map((service) => ({ service, selector: stage.serviceSelectors[service.name] })),
+    workloads,
+  );
   return { stage, index, workloads, services };
 }
 
@@ -142,6 +141,18 @@ export function runningWorkloads(plan: Plan, index: number): RunningWorkload[] {
  */
 export function serviceInStage(service: ReleaseService, selector: Labels, running: readonly RunningWorkload[]): ServiceInStage {
   return serviceAmong(service, selector, running);
+}
+
+/**
+ * Each of `services`, with its selector, over the workloads running in a stage, as
+ * {@link serviceInStage} counts it; the workloads are indexed by label once for all of them.
+ */
+export function servicesInStage(
+  services: readonly { readonly service: ReleaseService; readonly selector: Labels }[],
+  running: readonly RunningWorkload[],
+): ServiceInStage[] {
+  const byLabel = new LabelIndex(running, (w) => w.workload.labels);
+  return services.map(({ service, selector }) => serviceAmong(service, selector, byLabel.candidates(selector)));
 }
 
 /** The stage at `index`, or a StepwiseError naming the stages there are. */

@@ -1,4 +1,4 @@
-import { labelsMatch, podsAfter, serviceInStage, stageState, type RunningWorkload, type ServiceInStage } from '../model';
+import { labelsMatch, podsAfter, servicesInStage, stageState, type RunningWorkload, type ServiceInStage } from '../model';
 import type { ResolvedService, ResolvedWorkload, TrafficRouterProps } from '../constructs';
 import { routedTraffic } from '../routing/routed-traffic';
 import type { Stack } from '../stacks';
@@ -78,13 +78,14 @@ export function stageOutputs(stage: StageToReport): ReleaseOutputs {
     state,
     pods: podsAfter(workload, undefined, state),
   }));
-  const inServices = stage.services.map((s) => serviceInStage(s.service, s.selector, running));
-  const shares: Record<string, number> = {};
-  for (const w of running) {
-    // As kube-proxy spreads them: the share of the first Service that selects the workload.
-    const service = inServices.find((s) => s.endpoints.includes(w.workload.name));
-    shares[w.workload.name] = service?.traffic[w.workload.name] ?? 0;
+  const inServices = servicesInStage(stage.services, running);
+  // As kube-proxy spreads them: the share of the first Service that selects the workload.
+  const firstService = new Map<string, ServiceInStage>();
+  for (const service of inServices) {
+    for (const name of service.endpoints) if (!firstService.has(name)) firstService.set(name, service);
   }
+  const shares: Record<string, number> = {};
+  for (const w of running) shares[w.workload.name] = firstService.get(w.workload.name)?.traffic[w.workload.name] ?? 0;
   const router = stage.trafficRouter;
   if (router) {
     // As the router sends them: each track's weight spread over the track's ready pods.
