@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { parsePlanWithProblems, type Plan } from '../lib/model';
 import { manifestPatches, type ManifestSide } from '../lib/review/diff-manifests';
 import type { Stack } from '../lib/stacks';
-import { renderStackStage, renderStackStageChange, type RenderedStage } from '../lib/synth/render-stack';
+import { renderStackStage, renderStackStageChange } from '../lib/synth/render-stack';
 import { boundaryPlanDataArbitrary } from './support/boundary-plan-generators';
 import { EXAMPLE_STACKS, exampleStack } from './support/example-stacks';
 import type { PlanData } from './support/plan-generators';
@@ -32,7 +32,7 @@ function stackOf(plan: Plan, stage: string, fromStage = stage): Stack {
   };
 }
 
-const side = (label: string, rendered: RenderedStage): ManifestSide => ({ label, files: rendered.files });
+const side = (label: string, files: ManifestSide['files']): ManifestSide => ({ label, files });
 
 /**
  * Asserts that diffing what `renderStackStageChange` renders gives the patches of the two full
@@ -47,15 +47,15 @@ function assertSameDiff(
   const changed = renderStackStageChange(before, after);
   assert.deepEqual(
     manifestPatches(side('a', changed.before), side('b', changed.after)),
-    manifestPatches(side('a', full.before), side('b', full.after)),
+    manifestPatches(side('a', full.before.files), side('b', full.after.files)),
     `${before.stage} → ${after.stage}`,
   );
   for (const key of ['before', 'after'] as const) {
     const fullFiles = new Map(full[key].files.map((f) => [f.name, f.yaml]));
-    for (const file of changed[key].files) assert.equal(file.yaml, fullFiles.get(file.name), `${key}: ${file.name}`);
+    for (const file of changed[key]) assert.equal(file.yaml, fullFiles.get(file.name), `${key}: ${file.name}`);
   }
   return {
-    rendered: changed.before.files.length + changed.after.files.length,
+    rendered: changed.before.length + changed.after.length,
     full: full.before.files.length + full.after.files.length,
   };
 }
@@ -158,7 +158,7 @@ describe('diff renders only what changes, and shows what the full renders show',
     // fop-gate: baseline → canary changes the canary's image; the stable Deployment and the Service stay.
     const stack = exampleStack('fop-gate');
     const rendered = renderStackStageChange({ stack, stage: 'baseline' }, { stack, stage: 'canary' });
-    const names = (r: RenderedStage) => r.files.map((f) => f.name);
+    const names = (files: ManifestSide['files']) => files.map((f) => f.name);
     assert.deepEqual(names(rendered.before), ['Deployment.fop-gate-canary.k8s.yaml', 'PodDisruptionBudget.fop-gate-canary.k8s.yaml']);
     assert.deepEqual(names(rendered.after), names(rendered.before));
     // A stage against itself renders nothing.

@@ -90,12 +90,17 @@ export interface PlanStage {
 }
 
 /**
- * The objects of two stages (of one plan, or of two versions of it) that may differ: each side
- * rendered as {@link renderStage} renders it, checked as a whole, but without the workloads and
- * Services both sides make from the same props (`changedObjects`), which would render the same.
- * What a diff of the two stages needs, at the cost of what changes.
+ * The objects of two stages (of one plan, or of two versions of it) that may differ, each side
+ * rendered when its function is called: as {@link renderStage} renders it, checked as a whole (here,
+ * before either renders), but without the workloads and Services both sides make from the same
+ * props (`changedObjects`), which would render the same. What a diff of the two stages needs, at the
+ * cost of what changes; a caller that keeps only each side's text never holds both sides' objects.
  */
-export function renderStageChange(before: PlanStage, after: PlanStage, chartId = 'release'): { before: KubeObject[]; after: KubeObject[] } {
+export function renderStageChange(
+  before: PlanStage,
+  after: PlanStage,
+  chartId = 'release',
+): { readonly before: () => KubeObject[]; readonly after: () => KubeObject[] } {
   const side = ({ plan, stage, fromStage }: PlanStage) => {
     const props = planStageProps(plan, stage, fromStage);
     const checked = checkedStage(plan.kind, props);
@@ -104,7 +109,7 @@ export function renderStageChange(before: PlanStage, after: PlanStage, chartId =
   const from = side(before);
   const to = side(after);
   const selected = changedObjects(from.objects, to.objects);
-  const render = (s: typeof from, only: (typeof selected)['before']) => {
+  const render = (s: typeof from, only: (typeof selected)['before']) => () => {
     const chart = new Chart(new App({ outdir: '.' }), chartId, { disableResourceNameHashes: true });
     addStageObjects(new Construct(chart, 'release'), s.props, s.checked, only);
     return chartObjects(chart);

@@ -107,11 +107,11 @@ async function renderedPatches(
     { stack: before.stack, stage: before.side.stage },
     { stack: after.stack, stage: after.side.stage },
   );
-  const side = (s: { stack: Stack; label: string }, files: readonly { name: string; yaml: string }[]): ManifestSide => ({
+  const side = (s: { stack: Stack; label: string }, files: ManifestSide['files']): ManifestSide => ({
     label: `${s.label}/${s.stack.name}`,
     files,
   });
-  return manifestPatches(side(before, rendered.before.files), side(after, rendered.after.files));
+  return manifestPatches(side(before, rendered.before), side(after, rendered.after));
 }
 
 function safeLabel(ref: string): string {
