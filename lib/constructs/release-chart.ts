@@ -103,15 +103,14 @@ export function renderStageChange(
 ): { readonly before: () => KubeObject[]; readonly after: () => KubeObject[] } {
   const side = ({ plan, stage, fromStage }: PlanStage) => {
     const props = planStageProps(plan, stage, fromStage);
-    const checked = checkedStage(plan.kind, props);
-    return { props, checked, objects: stageObjectProps(props, checked) };
+    return { props, objects: stageObjectProps(props, checkedStage(plan.kind, props)) };
   };
   const from = side(before);
   const to = side(after);
   const selected = changedObjects(from.objects, to.objects);
   const render = (s: typeof from, only: (typeof selected)['before']) => () => {
     const chart = new Chart(new App({ outdir: '.' }), chartId, { disableResourceNameHashes: true });
-    addStageObjects(new Construct(chart, 'release'), s.props, s.checked, only);
+    addStageObjects(new Construct(chart, 'release'), s.props, s.objects, only);
     return chartObjects(chart);
   };
   return { before: render(from, selected.before), after: render(to, selected.after) };

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type { ReleaseKind } from '../model';
 import type { ReleaseServiceObject } from './release-service';
 import type { ReleaseStageProps } from './release-stage-props';
-import { addStageObjects, checkedStage } from './stage-objects';
+import { addStageObjects, checkedStage, stageObjectProps } from './stage-objects';
 import type { TrafficRouter } from './traffic-router';
 import type { WorkloadDeployment } from './workload-deployment';
 
@@ -23,10 +23,10 @@ export abstract class ReleaseStage extends Construct {
   readonly routing?: TrafficRouter;
 
   protected constructor(scope: Construct, id: string, kind: ReleaseKind, props: ReleaseStageProps) {
-    const stage = checkedStage(kind, props);
+    const objects = stageObjectProps(props, checkedStage(kind, props));
     super(scope, id);
     this.kind = kind;
-    const added = addStageObjects(this, props, stage);
+    const added = addStageObjects(this, props, objects);
     this.workloads = added.workloads;
     this.services = added.services;
     this.routing = added.routing;

@@ -100,29 +100,29 @@ export interface AddedStageObjects {
 }
 
 /**
- * Adds a checked stage's objects under `scope`: every workload's Deployment and
- * PodDisruptionBudget, every Service, and the router's objects, with their sync waves. With
- * `only`, just the workloads and Services it names (and the whole router): each is made from its
- * own {@link stageObjectProps} alone, so it renders the same as among all the others.
+ * Adds a stage's objects under `scope`, each from its props in `objects` (see
+ * {@link stageObjectProps}): every workload's Deployment and PodDisruptionBudget, every Service,
+ * and the router's objects, with their sync waves. With `only`, just the workloads and Services it
+ * names (and the whole router): each is made from its own props alone, so it renders the same as
+ * among all the others.
  */
 export function addStageObjects(
   scope: Construct,
   props: ReleaseStageProps,
-  stage: CheckedStage,
+  objects: StageObjectProps,
   only?: StageObjectSelection,
 ): AddedStageObjects {
   const { namespace, commonLabels } = props;
-  const objectProps = stageObjectProps(props, stage);
   // Construct IDs carry a prefix: a bare user name could collide with another child ('traffic',
   // a Service's `service-<name>`) or with an Object.prototype name ('constructor'), which the
   // constructs library keeps its children under.
   const workloads = new Map<string, WorkloadDeployment>();
-  for (const [name, { deployment }] of objectProps.workloads) {
+  for (const [name, { deployment }] of objects.workloads) {
     if (only && !only.workloads.has(name)) continue;
     workloads.set(name, new WorkloadDeployment(scope, `workload-${name}`, deployment));
   }
   const services = new Map<string, ReleaseServiceObject>();
-  for (const [name, { service }] of objectProps.services) {
+  for (const [name, { service }] of objects.services) {
     if (only && !only.services.has(name)) continue;
     services.set(name, new ReleaseServiceObject(scope, `service-${name}`, service));
   }
@@ -130,7 +130,8 @@ export function addStageObjects(
     ? new TrafficRouter(scope, 'traffic', { namespace, commonLabels, ...props.trafficRouter })
     : undefined;
   if (props.syncWaves) {
-    const waves = Object.fromEntries([...objectProps.workloads].map(([name, { syncWave }]) => [name, syncWave as number]));
+    const waves: Record<string, number> = {};
+    for (const [name, { syncWave }] of objects.workloads) if (syncWave !== undefined) waves[name] = syncWave;
     annotateSyncWaves(scope, waves);
   }
   return { workloads, services, routing };
